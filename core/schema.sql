@@ -1,0 +1,212 @@
+-- schema.sql: the Ayni stock ledger, as numbered migrations.
+--
+-- Each migration starts with a line "-- @migration" and its number, and runs in one transaction that
+-- also sets PRAGMA user_version = N.  Never edit a migration that has shipped: add one.
+--
+-- Rules the schema itself keeps: no negative balance (CHECK), ledger rows are never
+-- updated or deleted (triggers), every serial unit is in exactly one place.
+
+-- @migration 1
+CREATE TABLE items (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    name_es       TEXT NOT NULL,
+    name_en       TEXT NOT NULL,
+    unit          TEXT NOT NULL DEFAULT 'kit',
+    tracking      TEXT NOT NULL CHECK (tracking IN ('lot', 'serial')),
+    perishable    INTEGER NOT NULL DEFAULT 0 CHECK (perishable IN (0, 1)),
+    low_threshold INTEGER NOT NULL DEFAULT 0 CHECK (low_threshold >= 0),
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE locations (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('warehouse', 'community', 'transit', 'loss')),
+    name       TEXT NOT NULL,
+    region     TEXT,
+    district   TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE donors (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- A goods-received record: one donation arriving at one warehouse.
+CREATE TABLE receipts (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE,
+    location_id INTEGER NOT NULL REFERENCES locations(id),
+    donor_id    INTEGER NOT NULL REFERENCES donors(id),
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    lot_id      INTEGER NOT NULL REFERENCES lots(id),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    actor       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+
+-- Every unit of stock belongs to a lot, and every lot to one donor.  Serial-tracked
+-- items get one lot per receipt, named after it.
+CREATE TABLE lots (
+    id         INTEGER PRIMARY KEY,
+    item_id    INTEGER NOT NULL REFERENCES items(id),
+    code       TEXT NOT NULL,
+    expiry     TEXT,
+    donor_id   INTEGER NOT NULL REFERENCES donors(id),
+    created_at TEXT NOT NULL,
+    UNIQUE (item_id, code)
+);
+
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    serial      TEXT NOT NULL,
+    lot_id      INTEGER NOT NULL REFERENCES lots(id),
+    location_id INTEGER NOT NULL REFERENCES locations(id),
+    UNIQUE (item_id, serial)
+);
+CREATE INDEX units_by_place ON units (location_id, item_id, lot_id);
+
+CREATE TABLE balances (
+    location_id INTEGER NOT NULL REFERENCES locations(id),
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    lot_id      INTEGER NOT NULL REFERENCES lots(id),
+    qty         INTEGER NOT NULL CHECK (qty >= 0),
+    PRIMARY KEY (location_id, item_id, lot_id)
+) WITHOUT ROWID;
+CREATE INDEX balances_by_item ON balances (item_id, location_id);
+
+CREATE TABLE shipments (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    from_id       INTEGER NOT NULL REFERENCES locations(id),
+    to_id         INTEGER NOT NULL REFERENCES locations(id),
+    transit_id    INTEGER NOT NULL UNIQUE REFERENCES locations(id),
+    state         TEXT NOT NULL DEFAULT 'draft'
+                  CHECK (state IN ('draft', 'dispatched', 'partial', 'delivered', 'cancelled')),
+    team          TEXT,
+    vehicle       TEXT,
+    packages      INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    dispatched_at TEXT,
+    closed_at     TEXT,
+    cancel_reason TEXT,
+    actor         TEXT NOT NULL
+);
+CREATE INDEX shipments_by_state ON shipments (state);
+
+CREATE TABLE shipment_lines (
+    id          INTEGER PRIMARY KEY,
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    line_no     INTEGER NOT NULL,
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    packages    INTEGER NOT NULL CHECK (packages > 0),
+    first_package INTEGER NOT NULL,
+    UNIQUE (shipment_id, line_no)
+);
+
+-- What a line takes: a quantity of one lot, or one serial unit.  Picked when the line is
+-- added, in first-expiry-first-out order unless the user named the lot.
+CREATE TABLE picks (
+    id      INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES shipment_lines(id),
+    lot_id  INTEGER NOT NULL REFERENCES lots(id),
+    unit_id INTEGER REFERENCES units(id),
+    qty     INTEGER NOT NULL CHECK (qty > 0)
+);
+CREATE INDEX picks_by_line ON picks (line_id);
+CREATE INDEX picks_by_lot ON picks (lot_id);
+
+-- Packages exist from dispatch on; package n of a shipment holds part of one line.
+CREATE TABLE packages (
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    number      INTEGER NOT NULL CHECK (number > 0),
+    line_id     INTEGER NOT NULL REFERENCES shipment_lines(id),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    delivery_id INTEGER REFERENCES deliveries(id),
+    PRIMARY KEY (shipment_id, number)
+) WITHOUT ROWID;
+
+CREATE TABLE deliveries (
+    id          INTEGER PRIMARY KEY,
+    scan_id     TEXT NOT NULL UNIQUE,
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    package     INTEGER NOT NULL CHECK (package >= 0),
+    device      TEXT NOT NULL,
+    team        TEXT,
+    scanned_at  TEXT,
+    received_at TEXT NOT NULL,
+    qty_expected INTEGER NOT NULL,
+    qty_received INTEGER NOT NULL,
+    reason      TEXT,
+    result      TEXT NOT NULL
+);
+CREATE INDEX deliveries_by_shipment ON deliveries (shipment_id);
+
+-- The ledger: append-only.  from_id NULL means stock entering Ayni (a donation, or
+-- found in a count); to_id is never NULL (losses go to the loss location).
+CREATE TABLE movements (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('receive', 'transfer', 'adjust', 'dispatch',
+                                              'cancel', 'deliver', 'shortfall')),
+    from_id     INTEGER REFERENCES locations(id),
+    to_id       INTEGER NOT NULL REFERENCES locations(id),
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    lot_id      INTEGER NOT NULL REFERENCES lots(id),
+    unit_id     INTEGER REFERENCES units(id),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    shipment_id INTEGER REFERENCES shipments(id),
+    receipt_id  INTEGER REFERENCES receipts(id),
+    delivery_id INTEGER REFERENCES deliveries(id),
+    actor       TEXT NOT NULL,
+    reason      TEXT,
+    note        TEXT
+);
+CREATE INDEX movements_by_lot ON movements (lot_id);
+CREATE INDEX movements_by_shipment ON movements (shipment_id);
+CREATE INDEX movements_by_time ON movements (at);
+
+CREATE TRIGGER movements_append_only_u BEFORE UPDATE ON movements
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER movements_append_only_d BEFORE DELETE ON movements
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+
+-- The outbox: every change writes its event here in the same transaction.
+-- hash = SHA-256(prev_hash || body), hex; the first event's prev_hash is 64 zeros.
+CREATE TABLE events (
+    seq  INTEGER PRIMARY KEY,
+    at   TEXT NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- Idempotency keys: a repeated request with the same key gets the first result.
+CREATE TABLE idempotency (
+    key        TEXT PRIMARY KEY,
+    op         TEXT NOT NULL,
+    result     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE devices (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    role       TEXT NOT NULL CHECK (role IN ('scanner', 'warehouse', 'reader', 'admin')),
+    public_key TEXT NOT NULL UNIQUE,
+    enabled    INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    created_at TEXT NOT NULL
+);
+
+INSERT INTO locations (code, kind, name, created_at)
+VALUES ('LOSS', 'loss', 'Pérdidas / Losses', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));

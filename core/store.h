@@ -1,0 +1,185 @@
+/* store.h: the Ayni stock ledger (DESIGN.md section 3).
+ *
+ * core_store_t owns one SQLite database.  Every state change is one transaction
+ * (or one savepoint, inside a transaction the caller opened with core_store_begin)
+ * that writes the movements, the balances they keep in step, and the event that
+ * reports the change; a failed operation leaves no trace.  The store enforces its
+ * own rules (no negative balance, expired lots never dispatched, serial units in
+ * exactly one place) whatever its caller does.
+ *
+ * Every action returns 0 or a negative AYNI_E... code (error.h).  On failure
+ * core_store_errmsg() says what was wrong and what to do, and
+ * core_store_errdetails() may hold machine-readable facts (quantities, codes).
+ * Results are JSON (jansson): *result receives a new reference on success and is
+ * left untouched on failure.  The store must not know about sockets or the wire.
+ */
+#ifndef AYNI_STORE_H
+#define AYNI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+typedef struct core_store core_store_t;
+
+/* The schema version this code writes (PRAGMA user_version after migration). */
+int core_store_schema_version(void);
+
+/* Open (creating if needed) and migrate the database at path.  On failure returns
+ * AYNI_ESTORAGE, AYNI_ECORRUPT, AYNI_EBUSY or AYNI_ESCHEMA with a message in err,
+ * and *store_p is NULL. */
+int core_store_open(core_store_t **store_p, const char *path, char *err, size_t errlen);
+/* Close the database and free the store; sets *store_p to NULL.  Safe on NULL. */
+void core_store_destroy(core_store_t **store_p);
+
+/* The message of the last failed action; valid until the next action. */
+const char *core_store_errmsg(const core_store_t *store);
+/* Facts about the last failure (borrowed, may be NULL); valid until the next action. */
+json_t *core_store_errdetails(const core_store_t *store);
+
+/* Who makes the following changes (a device name); recorded in movements and events. */
+void core_store_set_actor(core_store_t *store, const char *actor);
+/* Fix the clock (for tests and replays); 0 goes back to the real clock. */
+void core_store_set_now(core_store_t *store, time_t now);
+/* The store's idea of now, and today's date (YYYY-MM-DD, local time). */
+time_t core_store_now(const core_store_t *store);
+void core_store_today(const core_store_t *store, char out[11]);
+
+/* How long to wait for another process's lock before failing with AYNI_EBUSY. */
+void core_store_set_busy_timeout(core_store_t *store, int ms);
+/* Cap the database at pages pages (fault injection: a full disk); 0 lifts the cap. */
+int core_store_set_max_pages(core_store_t *store, long pages);
+
+/* Group several actions in one transaction (each action then runs in a savepoint, so a
+ * failed action leaves the others).  commit returns AYNI_ESTORAGE/AYNI_EFULL if the
+ * commit fails, and then everything since begin is gone. */
+int core_store_begin(core_store_t *store);
+int core_store_commit(core_store_t *store);
+void core_store_rollback(core_store_t *store);
+
+/* ---- catalog ---- */
+struct core_item {
+    const char *code;     /* [A-Z0-9._-], 1..40 */
+    const char *name_es;
+    const char *name_en;
+    const char *unit;     /* NULL: "kit" */
+    const char *tracking; /* "lot" or "serial" */
+    bool perishable;      /* lots need an expiry date */
+    long low;             /* low-stock threshold per warehouse, 0: none */
+};
+int core_item_add(core_store_t *store, const struct core_item *item, json_t **result);
+int core_item_list(core_store_t *store, json_t **result);
+
+struct core_location {
+    const char *code;
+    const char *kind; /* "warehouse" or "community" */
+    const char *name;
+    const char *region;   /* may be NULL */
+    const char *district; /* may be NULL */
+};
+int core_location_add(core_store_t *store, const struct core_location *loc, json_t **result);
+/* kind NULL: all kinds. */
+int core_location_list(core_store_t *store, const char *kind, json_t **result);
+
+struct core_donor {
+    const char *code;
+    const char *name;
+};
+int core_donor_add(core_store_t *store, const struct core_donor *donor, json_t **result);
+int core_donor_list(core_store_t *store, json_t **result);
+
+/* ---- stock ---- */
+/* What a movement takes: a quantity (of a lot, optional) or a list of serial numbers. */
+struct core_take {
+    const char *item;
+    const char *lot;             /* NULL: first-expiry-first-out */
+    long qty;                    /* for serials: 0 or the number of serials */
+    const char *const *serials;  /* serial-tracked items */
+    size_t nserials;
+};
+
+struct core_receive {
+    const char *at;     /* warehouse */
+    const char *donor;
+    const char *item;
+    const char *lot;    /* lot items: required; serial items: NULL names it after the receipt */
+    const char *expiry; /* YYYY-MM-DD; required for perishable items */
+    long qty;
+    const char *const *serials;
+    size_t nserials;
+    const char *note;
+};
+int core_stock_receive(core_store_t *store, const struct core_receive *rcv, json_t **result);
+
+int core_stock_transfer(core_store_t *store, const char *from, const char *to,
+                        const struct core_take *take, const char *note, json_t **result);
+
+/* qty < 0 moves stock to loss; qty > 0 (reason "count" only) records stock found. */
+int core_stock_adjust(core_store_t *store, const char *at, const struct core_take *take,
+                      const char *reason, const char *note, json_t **result);
+
+struct core_stock_query {
+    const char *at;    /* location code or NULL */
+    const char *item;  /* item code or NULL */
+    const char *lot;   /* lot code or NULL */
+    int expiring_days; /* < 0: any; else lots expiring within that many days (expired included) */
+    bool low;          /* only item totals per warehouse below their threshold */
+};
+int core_stock_levels(core_store_t *store, const struct core_stock_query *q, json_t **result);
+
+/* ---- shipments ---- */
+struct core_shipment_new {
+    const char *from; /* warehouse */
+    const char *to;   /* community */
+    const char *team;
+    const char *vehicle;
+};
+int core_shipment_create(core_store_t *store, const struct core_shipment_new *s, json_t **result);
+/* packages: how many packages the line is packed in (>= 1). */
+int core_shipment_add_line(core_store_t *store, const char *code, const struct core_take *take,
+                           int packages, json_t **result);
+int core_shipment_dispatch(core_store_t *store, const char *code, json_t **result);
+int core_shipment_cancel(core_store_t *store, const char *code, const char *reason, json_t **result);
+int core_shipment_get(core_store_t *store, const char *code, json_t **result);
+/* state NULL: all. */
+int core_shipment_list(core_store_t *store, const char *state, json_t **result);
+
+/* ---- deliveries ---- */
+struct core_delivery_line {
+    int line;           /* shipment line number */
+    long received;      /* how many arrived */
+    const char *reason; /* for a shortfall: damaged, missing, expired, refused */
+};
+struct core_delivery {
+    const char *scan_id;    /* made by the client, unique; a repeat changes nothing */
+    const char *shipment;
+    int package;            /* 0: the whole shipment */
+    const char *device;
+    const char *team;
+    const char *scanned_at; /* device time, ISO 8601; may be NULL */
+    const struct core_delivery_line *lines; /* NULL: all received */
+    size_t nlines;
+};
+int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
+
+/* ---- events, idempotency, verification ---- */
+/* Events with seq > after, oldest first, at most limit (1..10000). */
+int core_events_since(core_store_t *store, int64_t after, int limit, json_t **result);
+/* The newest event's seq (0 if none) and hash (64 hex chars, or 64 zeros). */
+int core_events_head(core_store_t *store, int64_t *seq, char hash[65]);
+
+/* 0 and the stored result if key was used for op; AYNI_ENOTFOUND if it is new;
+ * AYNI_ECONFLICT if it was used for another op. */
+int core_idem_get(core_store_t *store, const char *key, const char *op, json_t **result);
+/* Record key's result; call in the same transaction as the change. */
+int core_idem_put(core_store_t *store, const char *key, const char *op, json_t *result);
+
+/* Check balances against movements, negatives, serial units, shipments, and the event
+ * hash chain.  *result: {"ok":bool,"problems":[{"check","message",...}],"checked":{...}}.
+ * Returns 0 even when problems are found; an error only if the check could not run. */
+int core_ledger_verify(core_store_t *store, json_t **result);
+
+#endif

@@ -1,0 +1,302 @@
+/* store_check.c: checking what callers give the store, and finding catalog records.
+ *
+ * Every message names the field and the value, says what is expected, and for an
+ * unknown code suggests the nearest known one.  Nothing here writes the database.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "store_int.h"
+
+#define S_CODE_MAX 40
+
+int
+core__check_code(core_store_t *s, const char *field, const char *code)
+{
+    if (!code || !*code)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                          "'%s' is required: give a code such as 'FOOD-KIT'", field);
+    size_t n = strlen(code);
+    if (n > S_CODE_MAX)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                          "%s '%.40s...' is too long: at most %d characters", field, code,
+                          S_CODE_MAX);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)code[i];
+        if (!(isupper(c) || isdigit(c) || c == '-' || c == '_' || c == '.'))
+            return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                              "%s '%s' has a character that codes cannot hold: use upper-case "
+                              "letters A-Z, digits and - _ .",
+                              field, code);
+    }
+    return 0;
+}
+
+int
+core__check_lot_code(core_store_t *s, const char *field, const char *code)
+{
+    if (!code || !*code)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field), "'%s' is required",
+                          field);
+    size_t n = strlen(code);
+    bool ok = n <= 64;
+    for (size_t i = 0; ok && i < n; i++) {
+        unsigned char c = (unsigned char)code[i];
+        ok = isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
+    }
+    if (ok)
+        return 0;
+    return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                      "%s '%.64s' is not valid: use 1 to 64 letters, digits and - _ . /", field,
+                      code);
+}
+
+static bool
+s_utf8_valid(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    while (*u) {
+        int n;
+        if (*u < 0x80) {
+            if (*u < 0x20 && *u != '\t')
+                return false; /* control characters never belong in a name */
+            u++;
+            continue;
+        }
+        if ((*u & 0xe0) == 0xc0 && *u >= 0xc2)
+            n = 1;
+        else if ((*u & 0xf0) == 0xe0)
+            n = 2;
+        else if ((*u & 0xf8) == 0xf0 && *u <= 0xf4)
+            n = 3;
+        else
+            return false;
+        unsigned cp = *u & (0x3f >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((u[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (u[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        u += n + 1;
+    }
+    return true;
+}
+
+int
+core__check_text(core_store_t *s, const char *field, const char *text, bool required, size_t max)
+{
+    if (!text || !*text) {
+        if (!required)
+            return 0;
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field), "'%s' is required",
+                          field);
+    }
+    if (strlen(text) > max)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                          "%s is too long: at most %zu bytes", field, max);
+    if (!s_utf8_valid(text))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                          "%s is not valid UTF-8 text (or holds control characters)", field);
+    return 0;
+}
+
+static bool
+s_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+core__check_date(core_store_t *s, const char *field, const char *date)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+    char tail;
+    if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-' &&
+        sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && y >= 2000 && y <= 2200 &&
+        m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && s_leap(y)) &&
+        isdigit((unsigned char)date[5]) && isdigit((unsigned char)date[8]))
+        return 0;
+    return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
+                      "%s '%s' is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31", field,
+                      date ? date : "");
+}
+
+/* ---- suggestions ---- */
+
+static size_t
+s_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int same = toupper((unsigned char)a[i - 1]) == toupper((unsigned char)b[j - 1]);
+            size_t best = diag + !same;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+char *
+core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *code)
+{
+    if (!code || !*code)
+        return NULL;
+    sqlite3_stmt *st = kind || id == ST_LOC_CODES ? core__query(s, id, "t", kind)
+                                                  : core__query(s, id, "");
+    size_t best = (size_t)-1;
+    char *found = NULL;
+    while (core__step(s, st) == 1) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        size_t d = s_distance(code, c);
+        if (d < best) {
+            best = d;
+            free(found);
+            found = xstrdup(c);
+        }
+    }
+    size_t limit = strlen(code) / 3 + 1;
+    if (best > (limit < 3 ? limit : 3)) {
+        free(found);
+        return NULL;
+    }
+    return found;
+}
+
+static int
+s_not_found(core_store_t *s, const char *field, const char *what, const char *code,
+            enum core_stmt codes, const char *kind, const char *how)
+{
+    char *hint = core__suggest(s, codes, kind, code);
+    json_t *details = json_pack("{ssss}", "field", field, "code", code);
+    int rc;
+    if (hint) {
+        json_object_set_new(details, "suggestion", json_string(hint));
+        rc = core__fail(s, AYNI_ENOTFOUND, details, "unknown %s '%s': did you mean '%s'?", what,
+                        code, hint);
+    } else {
+        rc = core__fail(s, AYNI_ENOTFOUND, details, "unknown %s '%s': %s", what, code, how);
+    }
+    free(hint);
+    return rc;
+}
+
+/* ---- lookups ---- */
+
+int
+core__item(core_store_t *s, const char *field, const char *code, struct core__item *out)
+{
+    int rc = core__check_code(s, field, code);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_ITEM_BY_CODE, "t", code);
+    rc = core__step(s, st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return s_not_found(s, field, "item", code, ST_ITEM_CODES, NULL,
+                           "list the items with 'item list', or add it with 'item add'");
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
+    snprintf(out->unit, sizeof out->unit, "%s", sqlite3_column_text(st, 4));
+    out->serial = strcmp((const char *)sqlite3_column_text(st, 5), "serial") == 0;
+    out->perishable = sqlite3_column_int(st, 6) != 0;
+    out->low = (long)sqlite3_column_int64(st, 7);
+    core__reset(st);
+    return 0;
+}
+
+int
+core__place(core_store_t *s, const char *field, const char *code, const char *kind,
+            struct core__place *out)
+{
+    int rc = core__check_code(s, field, code);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_LOC_BY_CODE, "t", code);
+    rc = core__step(s, st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        char what[40];
+        snprintf(what, sizeof what, "%s", kind ? kind : "location");
+        return s_not_found(s, field, what, code, ST_LOC_CODES, kind,
+                           "list them with 'location list', or add it with 'location add'");
+    }
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->code, sizeof out->code, "%s", code);
+    snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 1));
+    core__reset(st);
+    if (kind && strcmp(out->kind, kind) != 0)
+        return core__fail(s, AYNI_EINVAL,
+                          json_pack("{ssssss}", "field", field, "code", code, "kind", out->kind),
+                          "%s '%s' is a %s, not a %s", field, code, out->kind, kind);
+    return 0;
+}
+
+int
+core__donor(core_store_t *s, const char *field, const char *code, int64_t *id)
+{
+    int rc = core__check_code(s, field, code);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_DONOR_BY_CODE, "t", code);
+    rc = core__step(s, st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return s_not_found(s, field, "donor", code, ST_DONOR_CODES, NULL,
+                           "list them with 'donor list', or add it with 'donor add'");
+    *id = sqlite3_column_int64(st, 0);
+    core__reset(st);
+    return 0;
+}
+
+int
+core__place_by_id(core_store_t *s, int64_t id, struct core__place *out)
+{
+    sqlite3_stmt *st = core__query(s, ST_LOC_BY_ID, "I", id);
+    int rc = core__step(s, st);
+    if (rc <= 0)
+        return rc < 0 ? rc : core__fail(s, AYNI_EINTERNAL, NULL, "no location with id %lld",
+                                        (long long)id);
+    out->id = id;
+    snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 0));
+    snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 1));
+    core__reset(st);
+    return 0;
+}
+
+json_t *
+core__place_json(core_store_t *s, int64_t id)
+{
+    sqlite3_stmt *st = core__query(s, ST_LOC_BY_ID, "I", id);
+    if (core__step(s, st) != 1)
+        return json_null();
+    json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o}", "code", core__jstr(st, 0), "kind",
+                          core__jstr(st, 1), "name", core__jstr(st, 2), "region",
+                          core__jstr(st, 3), "district", core__jstr(st, 4));
+    core__reset(st);
+    return o;
+}

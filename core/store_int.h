@@ -1,0 +1,360 @@
+/* store_int.h: what the store's files share and nothing outside core/store*.c may use.
+ *
+ * Holds the store's struct, the one table of SQL statements (prepared once when the
+ * store opens), and the helpers every store operation goes through: binding and
+ * stepping, errors, transactions, lookups, movements and events.
+ */
+#ifndef AYNI_STORE_INT_H
+#define AYNI_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "store.h"
+
+/* X(NAME, SQL).  Parameters are numbered; see each user for what they bind. */
+#define CORE_STATEMENTS(X)                                                                        \
+    X(ITEM_INSERT, "INSERT INTO items (code, name_es, name_en, unit, tracking, perishable,"        \
+                   " low_threshold, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")          \
+    X(ITEM_BY_CODE, "SELECT id, code, name_es, name_en, unit, tracking, perishable, low_threshold" \
+                    " FROM items WHERE code = ?1")                                               \
+    X(ITEM_LIST, "SELECT code, name_es, name_en, unit, tracking, perishable, low_threshold,"      \
+                 " created_at FROM items ORDER BY code")                                         \
+    X(ITEM_CODES, "SELECT code FROM items")                                                       \
+    X(LOC_INSERT, "INSERT INTO locations (code, kind, name, region, district, created_at)"        \
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                            \
+    X(LOC_BY_CODE, "SELECT id, kind, name, region, district FROM locations WHERE code = ?1")      \
+    X(LOC_BY_ID, "SELECT code, kind, name, region, district FROM locations WHERE id = ?1")        \
+    X(LOC_LIST, "SELECT code, kind, name, region, district, created_at FROM locations"            \
+                " WHERE (?1 IS NULL AND kind <> 'transit') OR kind = ?1 ORDER BY kind, code")    \
+    X(LOC_CODES, "SELECT code FROM locations WHERE (?1 IS NULL AND kind <> 'transit')"            \
+                 " OR kind = ?1")                                                                \
+    X(DONOR_INSERT, "INSERT INTO donors (code, name, created_at) VALUES (?1, ?2, ?3)")            \
+    X(DONOR_BY_CODE, "SELECT id, name FROM donors WHERE code = ?1")                               \
+    X(DONOR_LIST, "SELECT code, name, created_at FROM donors ORDER BY code")                      \
+    X(DONOR_CODES, "SELECT code FROM donors")                                                     \
+    X(LOT_BY_CODE, "SELECT l.id, l.expiry, l.donor_id, d.code FROM lots l"                        \
+                   " JOIN donors d ON d.id = l.donor_id WHERE l.item_id = ?1 AND l.code = ?2")   \
+    X(LOT_BY_ID, "SELECT l.code, l.expiry, d.code FROM lots l JOIN donors d ON d.id = l.donor_id" \
+                 " WHERE l.id = ?1")                                                             \
+    X(UNIT_SERIAL, "SELECT serial FROM units WHERE id = ?1")                                      \
+    X(LOT_INSERT, "INSERT INTO lots (item_id, code, expiry, donor_id, created_at)"                \
+                  " VALUES (?1, ?2, ?3, ?4, ?5)")                                                \
+    X(UNIT_INSERT, "INSERT INTO units (item_id, serial, lot_id, location_id)"                     \
+                   " VALUES (?1, ?2, ?3, ?4)")                                                   \
+    X(UNIT_BY_SERIAL, "SELECT u.id, u.lot_id, u.location_id, l.expiry, loc.code FROM units u"     \
+                      " JOIN lots l ON l.id = u.lot_id JOIN locations loc"                       \
+                      " ON loc.id = u.location_id WHERE u.item_id = ?1 AND u.serial = ?2")       \
+    X(UNIT_MOVE, "UPDATE units SET location_id = ?3 WHERE id = ?1 AND location_id = ?2")          \
+    X(UNIT_RESERVED, "SELECT s.code FROM picks p JOIN shipment_lines sl ON sl.id = p.line_id"     \
+                     " JOIN shipments s ON s.id = sl.shipment_id"                                \
+                     " WHERE p.unit_id = ?1 AND s.state = 'draft' LIMIT 1")                      \
+    X(UNITS_AT, "SELECT serial FROM units WHERE location_id = ?1 AND lot_id = ?2"                 \
+                " ORDER BY serial")                                                              \
+    X(RECEIPT_NEXT, "SELECT COALESCE(MAX(id), 0) + 1 FROM receipts")                              \
+    X(RECEIPT_INSERT, "INSERT INTO receipts (code, location_id, donor_id, item_id, lot_id, qty,"  \
+                      " actor, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")             \
+    X(BAL_ADD, "INSERT INTO balances (location_id, item_id, lot_id, qty) VALUES (?1, ?2, ?3, ?4)" \
+               " ON CONFLICT (location_id, item_id, lot_id) DO UPDATE SET qty = qty + excluded.qty") \
+    X(BAL_SUB, "UPDATE balances SET qty = qty - ?4"                                               \
+               " WHERE location_id = ?1 AND item_id = ?2 AND lot_id = ?3")                       \
+    X(BAL_ITEM_TOTAL, "SELECT COALESCE(SUM(qty), 0) FROM balances"                                \
+                      " WHERE location_id = ?1 AND item_id = ?2")                                \
+    X(MOVE_INSERT, "INSERT INTO movements (at, kind, from_id, to_id, item_id, lot_id, unit_id,"   \
+                   " qty, shipment_id, receipt_id, delivery_id, actor, reason, note)"            \
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")      \
+    /* ?4: 1 to subtract what draft shipments from this place have picked, 0 not to */           \
+    X(PICK_CANDIDATES, "SELECT l.id, l.code, l.expiry, b.qty - ?4 * COALESCE((SELECT SUM(p.qty)"  \
+                       " FROM picks p JOIN shipment_lines sl ON sl.id = p.line_id"               \
+                       " JOIN shipments s ON s.id = sl.shipment_id WHERE p.lot_id = l.id"        \
+                       " AND s.state = 'draft' AND s.from_id = b.location_id), 0)"               \
+                       " FROM balances b JOIN lots l ON l.id = b.lot_id"                         \
+                       " WHERE b.location_id = ?1 AND b.item_id = ?2 AND b.qty > 0"              \
+                       " AND (?3 IS NULL OR l.code = ?3)"                                        \
+                       " ORDER BY l.expiry IS NULL, l.expiry, l.id")                             \
+    X(SHIP_NEXT, "SELECT COALESCE(MAX(id), 0) + 1 FROM shipments")                                \
+    X(SHIP_INSERT, "INSERT INTO shipments (code, from_id, to_id, transit_id, team, vehicle,"      \
+                   " created_at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                \
+    X(SHIP_BY_CODE, "SELECT id, from_id, to_id, transit_id, state, team, vehicle, packages,"      \
+                    " created_at, dispatched_at, closed_at, cancel_reason FROM shipments"        \
+                    " WHERE code = ?1")                                                          \
+    X(SHIP_CODES, "SELECT code FROM shipments")                                                   \
+    X(SHIP_SET_STATE, "UPDATE shipments SET state = ?2, packages = COALESCE(?3, packages),"       \
+                      " dispatched_at = COALESCE(?4, dispatched_at),"                            \
+                      " closed_at = COALESCE(?5, closed_at),"                                    \
+                      " cancel_reason = COALESCE(?6, cancel_reason) WHERE id = ?1")              \
+    X(SHIP_LIST, "SELECT s.code, s.state, f.code, t.code, t.name, t.region, t.district, s.team,"  \
+                 " s.vehicle, s.packages, s.created_at, s.dispatched_at, s.closed_at,"           \
+                 " (SELECT COUNT(*) FROM shipment_lines WHERE shipment_id = s.id),"              \
+                 " (SELECT COALESCE(SUM(qty), 0) FROM shipment_lines WHERE shipment_id = s.id)," \
+                 " (SELECT COUNT(*) FROM packages WHERE shipment_id = s.id"                      \
+                 "  AND delivery_id IS NOT NULL)"                                                \
+                 " FROM shipments s JOIN locations f ON f.id = s.from_id"                        \
+                 " JOIN locations t ON t.id = s.to_id WHERE ?1 IS NULL OR s.state = ?1"          \
+                 " ORDER BY s.id")                                                               \
+    X(LINE_NEXT, "SELECT COALESCE(MAX(line_no), 0) + 1, COALESCE(SUM(packages), 0) + 1"           \
+                 " FROM shipment_lines WHERE shipment_id = ?1")                                  \
+    X(LINE_INSERT, "INSERT INTO shipment_lines (shipment_id, line_no, item_id, qty, packages,"    \
+                   " first_package) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                            \
+    X(LINE_BY_NO, "SELECT sl.id, sl.item_id, sl.qty, sl.packages, sl.first_package, i.code,"      \
+                  " i.tracking FROM shipment_lines sl JOIN items i ON i.id = sl.item_id"         \
+                  " WHERE sl.shipment_id = ?1 AND sl.line_no = ?2")                              \
+    X(PICK_INSERT, "INSERT INTO picks (line_id, lot_id, unit_id, qty) VALUES (?1, ?2, ?3, ?4)")   \
+    X(SHIP_PICKS, "SELECT sl.line_no, sl.item_id, p.lot_id, p.unit_id, p.qty, l.expiry, l.code,"  \
+                  " i.code FROM shipment_lines sl JOIN picks p ON p.line_id = sl.id"             \
+                  " JOIN lots l ON l.id = p.lot_id JOIN items i ON i.id = sl.item_id"            \
+                  " WHERE sl.shipment_id = ?1 ORDER BY sl.line_no, p.id")                        \
+    X(LINE_PICKS, "SELECT p.lot_id, p.unit_id, p.qty FROM picks p WHERE p.line_id = ?1"           \
+                  " ORDER BY p.id")                                                              \
+    X(SHIP_LINES, "SELECT sl.id, sl.line_no, i.code, i.name_es, i.name_en, i.unit, i.tracking,"   \
+                  " sl.qty, sl.packages, sl.first_package FROM shipment_lines sl"                \
+                  " JOIN items i ON i.id = sl.item_id WHERE sl.shipment_id = ?1"                 \
+                  " ORDER BY sl.line_no")                                                        \
+    X(LINE_PICK_DETAIL, "SELECT l.code, l.expiry, d.code, d.name, u.serial, p.qty FROM picks p"   \
+                        " JOIN lots l ON l.id = p.lot_id JOIN donors d ON d.id = l.donor_id"     \
+                        " LEFT JOIN units u ON u.id = p.unit_id WHERE p.line_id = ?1"            \
+                        " ORDER BY p.id")                                                        \
+    X(TRANSIT_LOTS, "SELECT b.item_id, b.lot_id, b.qty, i.tracking FROM balances b"               \
+                    " JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 AND b.qty > 0")  \
+    X(TRANSIT_UNITS, "SELECT id FROM units WHERE location_id = ?1 AND lot_id = ?2")               \
+    X(LOC_INSERT_TRANSIT, "INSERT INTO locations (code, kind, name, created_at)"                  \
+                          " VALUES (?1, 'transit', ?2, ?3)")                                     \
+    X(PKG_INSERT, "INSERT INTO packages (shipment_id, number, line_id, qty)"                      \
+                  " VALUES (?1, ?2, ?3, ?4)")                                                    \
+    X(PKG_LIST, "SELECT p.number, sl.line_no, p.qty, d.scan_id, d.received_at, d.team, d.device," \
+                " d.qty_received FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"    \
+                " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
+                " ORDER BY p.number")                                                            \
+    X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.received_at, d.team, d.device," \
+               " sl.item_id"                                                                     \
+               " FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"                    \
+               " LEFT JOIN deliveries d ON d.id = p.delivery_id"                                 \
+               " WHERE p.shipment_id = ?1 AND p.number = ?2")                                    \
+    X(PKG_OFFSET, "SELECT COALESCE(SUM(qty), 0) FROM packages"                                    \
+                  " WHERE shipment_id = ?1 AND line_id = ?2 AND number < ?3")                    \
+    X(PKG_SET_DELIVERY, "UPDATE packages SET delivery_id = ?3"                                    \
+                        " WHERE shipment_id = ?1 AND number = ?2 AND delivery_id IS NULL")       \
+    X(PKG_OUTSTANDING, "SELECT COUNT(*) FROM packages WHERE shipment_id = ?1"                     \
+                       " AND delivery_id IS NULL")                                               \
+    X(DELIV_BY_SCAN, "SELECT result FROM deliveries WHERE scan_id = ?1")                          \
+    X(DELIV_INSERT, "INSERT INTO deliveries (scan_id, shipment_id, package, device, team,"        \
+                    " scanned_at, received_at, qty_expected, qty_received, reason, result)"      \
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}')")                    \
+    X(DELIV_QTY, "UPDATE deliveries SET qty_expected = ?2, qty_received = ?3, reason = ?4"        \
+                 " WHERE id = ?1")                                                               \
+    X(DELIV_RESULT, "UPDATE deliveries SET result = ?2 WHERE id = ?1")                            \
+    X(DELIV_TOTALS, "SELECT COALESCE(SUM(qty_expected), 0), COALESCE(SUM(qty_received), 0)"       \
+                    " FROM deliveries WHERE shipment_id = ?1")                                   \
+    X(EVT_HEAD, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")                         \
+    X(EVT_INSERT, "INSERT INTO events (seq, at, type, body, hash) VALUES (?1, ?2, ?3, ?4, ?5)")   \
+    X(EVT_SINCE, "SELECT seq, body, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")       \
+    X(IDEM_GET, "SELECT op, result FROM idempotency WHERE key = ?1")                              \
+    X(IDEM_PUT, "INSERT INTO idempotency (key, op, result, created_at) VALUES (?1, ?2, ?3, ?4)")  \
+    X(LEVELS, "SELECT loc.code, loc.kind, loc.name, i.code, i.name_es, i.unit, i.tracking,"       \
+              " l.code, l.expiry, d.code, b.qty, b.location_id, b.lot_id FROM balances b"        \
+              " JOIN locations loc ON loc.id = b.location_id JOIN items i ON i.id = b.item_id"   \
+              " JOIN lots l ON l.id = b.lot_id JOIN donors d ON d.id = l.donor_id"               \
+              " WHERE b.qty > 0 AND (?1 IS NULL OR loc.code = ?1)"                               \
+              " AND (?2 IS NULL OR i.code = ?2) AND (?3 IS NULL OR l.code = ?3)"                 \
+              " AND (?4 IS NULL OR l.expiry <= ?4) AND (?1 IS NOT NULL OR loc.kind <> 'loss')"   \
+              " ORDER BY loc.code, i.code, l.expiry IS NULL, l.expiry, l.code")                  \
+    X(LEVELS_LOW, "SELECT loc.code, loc.name, i.code, i.name_es, i.unit, i.low_threshold,"        \
+                  " COALESCE(SUM(b.qty), 0) FROM locations loc CROSS JOIN items i"               \
+                  " LEFT JOIN balances b ON b.location_id = loc.id AND b.item_id = i.id"         \
+                  " WHERE loc.kind = 'warehouse' AND i.low_threshold > 0"                        \
+                  " AND (?1 IS NULL OR loc.code = ?1) AND (?2 IS NULL OR i.code = ?2)"           \
+                  " GROUP BY loc.id, i.id HAVING COALESCE(SUM(b.qty), 0) < i.low_threshold"      \
+                  " ORDER BY loc.code, i.code")                                                  \
+    CORE_VERIFY_STATEMENTS(X)
+
+/* The ledger checks of store_verify.c: each row is one problem. */
+#define CORE_VERIFY_STATEMENTS(X)                                                                 \
+    X(V_BALANCES, "WITH flows AS (SELECT to_id AS loc, item_id, lot_id, qty AS q FROM movements"  \
+                  " UNION ALL SELECT from_id, item_id, lot_id, -qty FROM movements"              \
+                  " WHERE from_id IS NOT NULL),"                                                 \
+                  " sums AS (SELECT loc, item_id, lot_id, SUM(q) AS q FROM flows"                \
+                  " GROUP BY loc, item_id, lot_id),"                                             \
+                  " diff AS (SELECT s.loc, s.item_id, s.lot_id, COALESCE(b.qty, 0) AS bal,"      \
+                  " s.q AS mov FROM sums s LEFT JOIN balances b ON b.location_id = s.loc"        \
+                  " AND b.item_id = s.item_id AND b.lot_id = s.lot_id"                           \
+                  " WHERE COALESCE(b.qty, 0) <> s.q"                                             \
+                  " UNION ALL SELECT b.location_id, b.item_id, b.lot_id, b.qty, 0 FROM balances b" \
+                  " WHERE b.qty <> 0 AND NOT EXISTS (SELECT 1 FROM sums s"                       \
+                  " WHERE s.loc = b.location_id AND s.item_id = b.item_id"                       \
+                  " AND s.lot_id = b.lot_id))"                                                   \
+                  " SELECT loc.code, i.code, l.code, diff.bal, diff.mov FROM diff"               \
+                  " JOIN locations loc ON loc.id = diff.loc JOIN items i ON i.id = diff.item_id" \
+                  " JOIN lots l ON l.id = diff.lot_id")                                          \
+    X(V_NEGATIVE, "SELECT loc.code, i.code, l.code, b.qty FROM balances b"                        \
+                  " JOIN locations loc ON loc.id = b.location_id JOIN items i ON i.id = b.item_id" \
+                  " JOIN lots l ON l.id = b.lot_id WHERE b.qty < 0")                             \
+    X(V_UNIT_COUNTS, "WITH u AS (SELECT location_id, item_id, lot_id, COUNT(*) AS c FROM units"   \
+                     " GROUP BY location_id, item_id, lot_id),"                                  \
+                     " b AS (SELECT b.* FROM balances b JOIN items i ON i.id = b.item_id"        \
+                     " WHERE i.tracking = 'serial'),"                                            \
+                     " diff AS (SELECT b.location_id AS loc, b.item_id, b.lot_id, b.qty AS bal,"  \
+                     " COALESCE(u.c, 0) AS units FROM b LEFT JOIN u USING (location_id, item_id," \
+                     " lot_id) WHERE b.qty <> COALESCE(u.c, 0)"                                  \
+                     " UNION ALL SELECT u.location_id, u.item_id, u.lot_id, 0, u.c FROM u"       \
+                     " WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.location_id = u.location_id"    \
+                     " AND b.item_id = u.item_id AND b.lot_id = u.lot_id))"                      \
+                     " SELECT loc.code, i.code, l.code, diff.bal, diff.units FROM diff"          \
+                     " JOIN locations loc ON loc.id = diff.loc"                                  \
+                     " JOIN items i ON i.id = diff.item_id JOIN lots l ON l.id = diff.lot_id")   \
+    X(V_UNIT_PLACE, "SELECT i.code, u.serial, loc.code, COALESCE(last.code, '(none)')"            \
+                    " FROM units u JOIN items i ON i.id = u.item_id"                             \
+                    " JOIN locations loc ON loc.id = u.location_id"                              \
+                    " LEFT JOIN locations last ON last.id = (SELECT m.to_id FROM movements m"    \
+                    " WHERE m.unit_id = u.id ORDER BY m.id DESC LIMIT 1)"                        \
+                    " WHERE last.id IS NULL OR last.id <> u.location_id")                        \
+    X(V_UNIT_CHAIN, "SELECT m.id, i.code, u.serial FROM movements m JOIN units u"                 \
+                    " ON u.id = m.unit_id JOIN items i ON i.id = m.item_id"                      \
+                    " WHERE m.from_id IS NOT (SELECT p.to_id FROM movements p"                   \
+                    " WHERE p.unit_id = m.unit_id AND p.id < m.id ORDER BY p.id DESC LIMIT 1)")  \
+    X(V_TRANSIT, "SELECT s.code, s.state, SUM(b.qty) FROM shipments s JOIN balances b"            \
+                 " ON b.location_id = s.transit_id WHERE s.state IN ('draft', 'delivered',"      \
+                 " 'cancelled') GROUP BY s.id HAVING SUM(b.qty) > 0")                            \
+    X(V_EVENTS, "SELECT seq, body, hash FROM events ORDER BY seq")                                \
+    X(V_COUNTS, "SELECT (SELECT COUNT(*) FROM movements), (SELECT COUNT(*) FROM balances),"       \
+                " (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM events),"                   \
+                " (SELECT COUNT(*) FROM deliveries)")
+
+enum core_stmt {
+#define CORE_STMT_ENUM_(name, sql) ST_##name,
+    CORE_STATEMENTS(CORE_STMT_ENUM_)
+#undef CORE_STMT_ENUM_
+    ST__COUNT
+};
+
+struct core_store {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[ST__COUNT];
+    char errmsg[512];
+    json_t *errdetails;
+    char actor[64];
+    time_t now;     /* 0: the real clock */
+    int tx_depth;   /* savepoints opened by store actions inside a transaction */
+    bool tx_own;    /* the outermost transaction was opened by core_store_begin */
+};
+
+/* Records that an item, location or donor row gives the code that asked for it. */
+struct core__item {
+    int64_t id;
+    char code[41];
+    char unit[41];
+    bool serial;
+    bool perishable;
+    long low;
+};
+
+struct core__place {
+    int64_t id;
+    char code[41];
+    char kind[16];
+};
+
+struct core__shipment {
+    int64_t id;
+    char code[41];
+    int64_t from, to, transit;
+    char state[16];
+    int packages;
+};
+
+/* One piece of stock taken by a movement: qty of a lot, or one serial unit. */
+struct core__pick {
+    int64_t lot_id;
+    int64_t unit_id; /* 0: none */
+    long qty;
+};
+
+struct core__picks {
+    struct core__pick *v;
+    size_t n, cap;
+};
+
+/* What a movement belongs to, beyond its places and stock. */
+struct core__move_ctx {
+    const char *kind;
+    int64_t shipment_id, receipt_id, delivery_id;
+    const char *reason;
+    const char *note;
+};
+
+/* ---- errors ---- */
+/* Set the store's error (details: a new reference or NULL, stolen) and return code. */
+int core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Turn a SQLite result code into an Ayni error, naming what was being done. */
+int core__dberr(core_store_t *s, int rc, const char *doing);
+void core__clear_error(core_store_t *s);
+
+/* ---- statements ----
+ * fmt gives one character per parameter: 't' const char * (NULL binds NULL),
+ * 'i' int, 'l' long, 'I' int64_t (0 binds NULL for 'N'), 'N' int64_t with 0 as NULL. */
+sqlite3_stmt *core__query(core_store_t *s, enum core_stmt id, const char *fmt, ...);
+/* Step: 1 for a row, 0 when done (the statement is reset), or a negative error. */
+int core__step(core_store_t *s, sqlite3_stmt *st);
+/* Bind and step a statement that returns no row; a constraint failure is AYNI_ECONFLICT. */
+int core__run(core_store_t *s, enum core_stmt id, const char *fmt, ...);
+/* Bind and read the first column of the single row as int64; 0 if there is no row. */
+int core__scalar(core_store_t *s, int64_t *out, enum core_stmt id, const char *fmt, ...);
+void core__reset(sqlite3_stmt *st);
+/* A column as a new JSON string, or JSON null. */
+json_t *core__jstr(sqlite3_stmt *st, int col);
+
+/* ---- transactions: one store action = BEGIN IMMEDIATE .. COMMIT, or one savepoint ---- */
+int core__tx_begin(core_store_t *s);
+/* Commit (rc == 0) or roll back (rc != 0); returns rc, or the commit's error. */
+int core__tx_end(core_store_t *s, int rc);
+/* End the action's transaction; on success hand res to *result, else free it. */
+int core__finish(core_store_t *s, int rc, json_t *res, json_t **result);
+
+/* ---- checks and lookups (each sets the error, naming field) ---- */
+int core__check_code(core_store_t *s, const char *field, const char *code);
+int core__check_text(core_store_t *s, const char *field, const char *text, bool required, size_t max);
+/* Lot codes and serial numbers: 1..64 of [A-Za-z0-9._/-]. */
+int core__check_lot_code(core_store_t *s, const char *field, const char *code);
+int core__check_serials(core_store_t *s, const char *const *serials, size_t n);
+/* 1 .. 1,000,000,000 */
+int core__check_qty(core_store_t *s, const char *field, long qty);
+int core__check_date(core_store_t *s, const char *field, const char *date);
+int core__item(core_store_t *s, const char *field, const char *code, struct core__item *out);
+/* kind NULL: any kind (but not transit). */
+int core__place(core_store_t *s, const char *field, const char *code, const char *kind,
+                struct core__place *out);
+int core__place_by_id(core_store_t *s, int64_t id, struct core__place *out);
+int core__shipment(core_store_t *s, const char *code, struct core__shipment *out);
+int core__donor(core_store_t *s, const char *field, const char *code, int64_t *id);
+/* {"code","kind","name","region","district"} of the location with that id (new reference). */
+json_t *core__place_json(core_store_t *s, int64_t id);
+/* The nearest of the codes SQL statement id returns, for a typo; NULL if none is near. */
+char *core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *code);
+void core__now_iso(core_store_t *s, char out[21]);
+
+/* ---- stock ---- */
+/* Choose what to take of item at place: named serials, a named lot, or lots
+ * first-expiry-first-out.  Expired lots are never chosen.  reserve: count what draft
+ * shipments from this place have picked as unavailable. */
+int core__pick(core_store_t *s, const struct core__place *at, const struct core__item *item,
+               const struct core_take *take, bool reserve, bool allow_expired,
+               struct core__picks *out);
+void core__picks_free(struct core__picks *p);
+void core__picks_push(struct core__picks *p, int64_t lot_id, int64_t unit_id, long qty);
+/* Move one pick from one place to another (from 0: entering Ayni), with its movement. */
+int core__move(core_store_t *s, const struct core__move_ctx *ctx, int64_t from, int64_t to,
+               int64_t item_id, const struct core__pick *pick);
+/* Emit stock.low if item's total at place went from >= threshold to below it. */
+int core__check_low(core_store_t *s, const struct core__place *at, const struct core__item *item,
+                    long moved_out);
+/* [{"lot","expiry","donor","qty"[,"serial"]}] for picks. */
+json_t *core__picks_json(core_store_t *s, const struct core__picks *p);
+
+/* ---- events ---- */
+/* Append an event of type with body (stolen) to the outbox; adds seq, type, at, actor. */
+int core__event(core_store_t *s, const char *type, json_t *body);
+/* Check the chain over every event: seq without gaps from 1, each hash recomputed.
+ * Appends one problem per broken link to problems; sets *n to the events seen. */
+int core__verify_chain(core_store_t *s, json_t *problems, int64_t *n);
+
+#endif

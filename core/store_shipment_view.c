@@ -1,0 +1,147 @@
+/* store_shipment_view.c: reading shipments: one in full (what a slip prints and a
+ * scanner's manifest needs), or a list.  Writes nothing.
+ */
+#include <string.h>
+
+#include "store_int.h"
+
+/* [{"lot","expiry","donor","donor_name","qty"[,"serials"]}] of one line's picks. */
+static int
+s_line_lots(core_store_t *s, int64_t line_id, json_t *lots)
+{
+    sqlite3_stmt *st = core__query(s, ST_LINE_PICK_DETAIL, "I", line_id);
+    json_t *last = NULL;
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        const char *lot = (const char *)sqlite3_column_text(st, 0);
+        long qty = (long)sqlite3_column_int64(st, 5);
+        if (!last || strcmp(json_string_value(json_object_get(last, "lot")), lot) != 0) {
+            last = json_pack("{s:o s:o s:o s:o sI}", "lot", core__jstr(st, 0), "expiry",
+                             core__jstr(st, 1), "donor", core__jstr(st, 2), "donor_name",
+                             core__jstr(st, 3), "qty", (json_int_t)0);
+            json_array_append_new(lots, last);
+        }
+        json_object_set_new(last, "qty",
+                            json_integer(json_integer_value(json_object_get(last, "qty")) + qty));
+        if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+            continue;
+        json_t *serials = json_object_get(last, "serials");
+        if (!serials) {
+            serials = json_array();
+            json_object_set_new(last, "serials", serials);
+        }
+        json_array_append_new(serials, core__jstr(st, 4));
+    }
+    return rc;
+}
+
+static int
+s_lines(core_store_t *s, int64_t shipment_id, json_t *lines)
+{
+    sqlite3_stmt *st = core__query(s, ST_SHIP_LINES, "I", shipment_id);
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        json_t *lots = json_array();
+        json_array_append_new(
+            lines, json_pack("{s:i s:o s:o s:o s:o s:o s:I s:i s:i s:o}", "line",
+                             sqlite3_column_int(st, 1), "item", core__jstr(st, 2), "item_name_es",
+                             core__jstr(st, 3), "item_name_en", core__jstr(st, 4), "unit",
+                             core__jstr(st, 5), "tracking", core__jstr(st, 6), "qty",
+                             (json_int_t)sqlite3_column_int64(st, 7), "packages",
+                             sqlite3_column_int(st, 8), "first_package", sqlite3_column_int(st, 9),
+                             "lots", lots));
+        /* LINE_PICK_DETAIL is another statement: SHIP_LINES stays where it is. */
+        if ((rc = s_line_lots(s, sqlite3_column_int64(st, 0), lots)) < 0) {
+            core__reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+static int
+s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
+{
+    sqlite3_stmt *st = core__query(s, ST_PKG_LIST, "I", shipment_id);
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        bool delivered = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        json_t *p = json_pack("{s:i s:i s:I s:b}", "number", sqlite3_column_int(st, 0), "line",
+                              sqlite3_column_int(st, 1), "qty",
+                              (json_int_t)sqlite3_column_int64(st, 2), "delivered", delivered);
+        if (delivered)
+            json_object_update_new(
+                p, json_pack("{s:o s:o s:o s:o s:I}", "scan_id", core__jstr(st, 3), "received_at",
+                             core__jstr(st, 4), "team", core__jstr(st, 5), "device",
+                             core__jstr(st, 6), "qty_received",
+                             (json_int_t)sqlite3_column_int64(st, 7)));
+        json_array_append_new(packages, p);
+    }
+    return rc;
+}
+
+int
+core_shipment_get(core_store_t *s, const char *code, json_t **result)
+{
+    core__clear_error(s);
+    struct core__shipment sh;
+    int rc = core__shipment(s, code, &sh);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_SHIP_BY_CODE, "t", code);
+    if ((rc = core__step(s, st)) != 1)
+        return rc < 0 ? rc : core__fail(s, AYNI_ENOTFOUND, NULL, "shipment '%s' vanished", code);
+    json_t *lines = json_array(), *packages = json_array();
+    json_t *o = json_pack(
+        "{ss s:o s:o s:o s:o s:o s:o s:i s:o s:o s:o s:o s:o s:o}", "code", code, "state",
+        core__jstr(st, 4), "from", core__place_json(s, sh.from), "to",
+        core__place_json(s, sh.to), "transit", core__place_json(s, sh.transit), "team",
+        core__jstr(st, 5), "vehicle", core__jstr(st, 6), "package_count",
+        sqlite3_column_int(st, 7), "created_at", core__jstr(st, 8), "dispatched_at",
+        core__jstr(st, 9), "closed_at", core__jstr(st, 10), "cancel_reason", core__jstr(st, 11),
+        "lines", lines, "packages", packages);
+    core__reset(st);
+    if ((rc = s_lines(s, sh.id, lines)) < 0 || (rc = s_packages(s, sh.id, packages)) < 0) {
+        json_decref(o);
+        return rc;
+    }
+    *result = o;
+    return 0;
+}
+
+int
+core_shipment_list(core_store_t *s, const char *state, json_t **result)
+{
+    static const char *const states[] = {"draft", "dispatched", "partial", "delivered",
+                                         "cancelled"};
+    core__clear_error(s);
+    bool known = state == NULL;
+    for (size_t i = 0; state && i < sizeof states / sizeof states[0]; i++)
+        known |= !strcmp(state, states[i]);
+    if (!known)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "state"),
+                          "state '%s' is unknown: use draft, dispatched, partial, delivered or "
+                          "cancelled", state);
+    json_t *list = json_array();
+    sqlite3_stmt *st = core__query(s, ST_SHIP_LIST, "t", state);
+    int rc;
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(
+            list,
+            json_pack("{s:o s:o s:o s:{s:o s:o s:o s:o} s:o s:o s:i s:o s:o s:o s:i s:I s:i}",
+                      "code", core__jstr(st, 0), "state", core__jstr(st, 1), "from",
+                      core__jstr(st, 2), "to", "code", core__jstr(st, 3), "name",
+                      core__jstr(st, 4), "region", core__jstr(st, 5), "district",
+                      core__jstr(st, 6), "team", core__jstr(st, 7), "vehicle", core__jstr(st, 8),
+                      "package_count", sqlite3_column_int(st, 9), "created_at",
+                      core__jstr(st, 10), "dispatched_at", core__jstr(st, 11), "closed_at",
+                      core__jstr(st, 12), "lines", sqlite3_column_int(st, 13), "qty",
+                      (json_int_t)sqlite3_column_int64(st, 14), "packages_delivered",
+                      sqlite3_column_int(st, 15)));
+    if (rc < 0) {
+        json_decref(list);
+        return rc;
+    }
+    *result = list;
+    return 0;
+}
