@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "spelling.h"
 #include "store_int.h"
 
 #define S_CODE_MAX 40
@@ -131,33 +132,6 @@ core__check_date(core_store_t *s, const char *field, const char *date)
 
 /* ---- suggestions ---- */
 
-static size_t
-s_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return (size_t)-1;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            int same = toupper((unsigned char)a[i - 1]) == toupper((unsigned char)b[j - 1]);
-            size_t best = diag + !same;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 char *
 core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *code)
 {
@@ -169,15 +143,14 @@ core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *
     char *found = NULL;
     while (core__step(s, st) == 1) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
-        size_t d = s_distance(code, c);
+        size_t d = ayni_edit_distance(code, c);
         if (d < best) {
             best = d;
             free(found);
             found = xstrdup(c);
         }
     }
-    size_t limit = strlen(code) / 3 + 1;
-    if (best > (limit < 3 ? limit : 3)) {
+    if (!ayni_near_enough(code, best)) {
         free(found);
         return NULL;
     }
