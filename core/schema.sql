@@ -171,6 +171,9 @@ CREATE TABLE movements (
 CREATE INDEX movements_by_lot ON movements (lot_id);
 CREATE INDEX movements_by_shipment ON movements (shipment_id);
 CREATE INDEX movements_by_time ON movements (at);
+CREATE INDEX movements_from ON movements (from_id, item_id);
+CREATE INDEX movements_to ON movements (to_id, item_id);
+CREATE INDEX movements_by_delivery ON movements (delivery_id);
 
 CREATE TRIGGER movements_append_only_u BEFORE UPDATE ON movements
 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;

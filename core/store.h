@@ -165,6 +165,15 @@ struct core_delivery {
 };
 int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
 
+/* ---- reports (dates YYYY-MM-DD, both days included, UTC) ---- */
+/* What a donor's stock did in the period: deliveries by community, shortfalls with
+ * reasons, totals by item and region, stock still held, and the event chain's head. */
+int core_report_donor(core_store_t *store, const char *donor, const char *from, const char *to,
+                      json_t **result);
+/* Per item and lot at a warehouse: opening, in, out, losses by reason, closing. */
+int core_report_stock(core_store_t *store, const char *at, const char *from, const char *to,
+                      json_t **result);
+
 /* ---- events, idempotency, verification ---- */
 /* Events with seq > after, oldest first, at most limit (1..10000). */
 int core_events_since(core_store_t *store, int64_t after, int limit, json_t **result);

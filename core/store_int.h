@@ -165,7 +165,54 @@
                   " AND (?1 IS NULL OR loc.code = ?1) AND (?2 IS NULL OR i.code = ?2)"           \
                   " GROUP BY loc.id, i.id HAVING COALESCE(SUM(b.qty), 0) < i.low_threshold"      \
                   " ORDER BY loc.code, i.code")                                                  \
-    CORE_VERIFY_STATEMENTS(X)
+    CORE_VERIFY_STATEMENTS(X)                                                                     \
+    CORE_REPORT_STATEMENTS(X)
+
+/* The reports of store_report.c.  ?1 the donor or place id, ?2 and ?3 the period's bounds
+ * as ISO times [from, to). */
+#define CORE_REPORT_STATEMENTS(X)                                                                 \
+    X(R_DONOR_DELIVERIES, "SELECT d.received_at, loc.code, loc.name, loc.region, loc.district,"   \
+                          " s.code, i.code, i.name_es, i.unit, SUM(m.qty), d.team, d.device,"    \
+                          " d.scanned_at IS NOT NULL FROM movements m"                           \
+                          " JOIN lots l ON l.id = m.lot_id JOIN deliveries d"                    \
+                          " ON d.id = m.delivery_id JOIN shipments s ON s.id = m.shipment_id"    \
+                          " JOIN locations loc ON loc.id = m.to_id JOIN items i"                 \
+                          " ON i.id = m.item_id WHERE l.donor_id = ?1 AND m.kind = 'deliver'"         \
+                          " AND m.at >= ?2 AND m.at < ?3 GROUP BY d.id, i.id"                     \
+                          " ORDER BY loc.region, loc.name, d.received_at, s.code, i.code")       \
+    X(R_DONOR_SHORT, "SELECT d.received_at, sl.code, sl.name, sl.region, s.code, i.code,"         \
+                     " i.name_es, i.unit, SUM(m.qty), m.reason, d.team FROM movements m"         \
+                     " JOIN lots l ON l.id = m.lot_id JOIN deliveries d ON d.id = m.delivery_id" \
+                     " JOIN shipments s ON s.id = m.shipment_id JOIN locations sl"               \
+                     " ON sl.id = s.to_id JOIN items i ON i.id = m.item_id"                      \
+                     " WHERE l.donor_id = ?1 AND m.kind = 'shortfall' AND m.at >= ?2"            \
+                     " AND m.at < ?3 GROUP BY d.id, i.id, m.reason"                              \
+                     " ORDER BY d.received_at, s.code")                                          \
+    X(R_DONOR_HELD, "SELECT loc.code, loc.name, loc.kind, i.code, i.name_es, i.unit, l.code,"     \
+                    " l.expiry, b.qty FROM balances b JOIN lots l ON l.id = b.lot_id"            \
+                    " JOIN locations loc ON loc.id = b.location_id JOIN items i"                 \
+                    " ON i.id = b.item_id WHERE l.donor_id = ?1 AND b.qty > 0"                   \
+                    " AND loc.kind IN ('warehouse', 'transit')"                                  \
+                    " ORDER BY i.code, l.expiry IS NULL, l.expiry, loc.code")                    \
+    X(R_STOCK, "WITH f AS (SELECT item_id, lot_id, at, qty AS q, 'in' AS dir FROM movements"      \
+               " WHERE to_id = ?1 UNION ALL SELECT m.item_id, m.lot_id, m.at, m.qty,"            \
+               " CASE WHEN t.kind = 'loss' THEN 'loss' ELSE 'out' END FROM movements m"          \
+               " JOIN locations t ON t.id = m.to_id WHERE m.from_id = ?1)"                       \
+               " SELECT i.code, i.name_es, i.unit, l.code, l.expiry, d.code,"                    \
+               " SUM(CASE WHEN at < ?2 THEN (CASE dir WHEN 'in' THEN q ELSE -q END) ELSE 0 END)," \
+               " SUM(CASE WHEN at >= ?2 AND at < ?3 AND dir = 'in' THEN q ELSE 0 END),"          \
+               " SUM(CASE WHEN at >= ?2 AND at < ?3 AND dir = 'out' THEN q ELSE 0 END),"         \
+               " SUM(CASE WHEN at >= ?2 AND at < ?3 AND dir = 'loss' THEN q ELSE 0 END),"        \
+               " SUM(CASE WHEN at < ?3 THEN (CASE dir WHEN 'in' THEN q ELSE -q END) ELSE 0 END)" \
+               " FROM f JOIN items i ON i.id = f.item_id JOIN lots l ON l.id = f.lot_id"         \
+               " JOIN donors d ON d.id = l.donor_id GROUP BY f.item_id, f.lot_id"                \
+               " HAVING SUM(CASE WHEN at < ?3 THEN 1 ELSE 0 END) > 0"                            \
+               " ORDER BY i.code, l.expiry IS NULL, l.expiry, l.code")                           \
+    X(R_STOCK_LOSSES, "SELECT i.code, l.code, m.reason, SUM(m.qty) FROM movements m"              \
+                      " JOIN locations t ON t.id = m.to_id JOIN items i ON i.id = m.item_id"     \
+                      " JOIN lots l ON l.id = m.lot_id WHERE m.from_id = ?1 AND t.kind = 'loss'" \
+                      " AND m.at >= ?2 AND m.at < ?3 GROUP BY m.item_id, m.lot_id, m.reason"     \
+                      " ORDER BY i.code, l.code, m.reason")
 
 /* The ledger checks of store_verify.c: each row is one problem. */
 #define CORE_VERIFY_STATEMENTS(X)                                                                 \

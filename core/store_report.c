@@ -1,0 +1,189 @@
+/* store_report.c: the figures behind donor and stock reports.  Reads only; the
+ * printer turns these into PDF pages.  Periods are whole days, UTC, both included.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* [from 00:00, the day after to 00:00) as ISO times. */
+static int
+s_period(core_store_t *s, const char *from, const char *to, char lo[21], char hi[21])
+{
+    int rc;
+    if ((rc = core__check_date(s, "from", from)) || (rc = core__check_date(s, "to", to)))
+        return rc;
+    if (strcmp(from, to) > 0)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "to"),
+                          "the period ends (%s) before it starts (%s)", to, from);
+    struct tm tm = {0};
+    sscanf(to, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_mday += 1;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    snprintf(lo, 21, "%sT00:00:00Z", from);
+    strftime(hi, 21, "%Y-%m-%dT00:00:00Z", &tm);
+    return 0;
+}
+
+/* Add qty to the entry of list whose key is name, creating it. */
+static void
+s_tally(json_t *list, const char *key, const char *name, json_int_t qty, const char *extra_key,
+        const char *extra)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        const char *v = json_string_value(json_object_get(e, key));
+        if (v && name && !strcmp(v, name)) {
+            json_object_set_new(e, "qty", json_integer(json_integer_value(json_object_get(e, "qty")) + qty));
+            return;
+        }
+    }
+    e = json_pack("{s:s?, sI}", key, name, "qty", qty);
+    if (extra_key)
+        json_object_set_new(e, extra_key, extra ? json_string(extra) : json_null());
+    json_array_append_new(list, e);
+}
+
+
+static int
+s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r)
+{
+    json_t *rows = json_array(), *by_item = json_array(), *by_region = json_array();
+    json_t *communities = json_object(), *shipments = json_object(); /* sets, by key */
+    json_int_t total = 0, scanned = 0;
+    sqlite3_stmt *st = core__query(s, ST_R_DONOR_DELIVERIES, "Itt", donor, lo, hi);
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        json_int_t qty = sqlite3_column_int64(st, 9);
+        const char *region = (const char *)sqlite3_column_text(st, 3);
+        json_array_append_new(
+            rows, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o s:b}", "date",
+                            core__jstr(st, 0), "community", core__jstr(st, 1), "community_name",
+                            core__jstr(st, 2), "region", core__jstr(st, 3), "district",
+                            core__jstr(st, 4), "shipment", core__jstr(st, 5), "item",
+                            core__jstr(st, 6), "item_name", core__jstr(st, 7), "unit",
+                            core__jstr(st, 8), "qty", qty, "team", core__jstr(st, 10), "device",
+                            core__jstr(st, 11), "scanned", sqlite3_column_int(st, 12)));
+        s_tally(by_item, "item", (const char *)sqlite3_column_text(st, 6), qty, "item_name",
+                (const char *)sqlite3_column_text(st, 7));
+        s_tally(by_region, "region", region ? region : "(sin región)", qty, NULL, NULL);
+        json_object_set_new(communities, (const char *)sqlite3_column_text(st, 1), json_true());
+        json_object_set_new(shipments, (const char *)sqlite3_column_text(st, 5), json_true());
+        total += qty;
+        scanned += sqlite3_column_int(st, 12) ? qty : 0;
+    }
+    json_object_set_new(r, "deliveries", rows);
+    json_object_set_new(r, "totals",
+                        json_pack("{sI so so sI sI sf}", "qty", total, "by_item", by_item,
+                                  "by_region", by_region, "communities",
+                                  (json_int_t)json_object_size(communities), "shipments",
+                                  (json_int_t)json_object_size(shipments), "scanned_share",
+                                  total ? (double)scanned / (double)total : 0.0));
+    json_decref(communities);
+    json_decref(shipments);
+    return rc;
+}
+
+static int
+s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r)
+{
+    json_t *shortfalls = json_array(), *held = json_array();
+    json_object_set_new(r, "discrepancies", shortfalls);
+    json_object_set_new(r, "held", held);
+    sqlite3_stmt *st = core__query(s, ST_R_DONOR_SHORT, "Itt", donor, lo, hi);
+    int rc;
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(
+            shortfalls, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o}", "date",
+                                  core__jstr(st, 0), "community", core__jstr(st, 1),
+                                  "community_name", core__jstr(st, 2), "region", core__jstr(st, 3),
+                                  "shipment", core__jstr(st, 4), "item", core__jstr(st, 5),
+                                  "item_name", core__jstr(st, 6), "unit", core__jstr(st, 7), "qty",
+                                  (json_int_t)sqlite3_column_int64(st, 8), "reason",
+                                  core__jstr(st, 9), "team", core__jstr(st, 10)));
+    if (rc < 0)
+        return rc;
+    st = core__query(s, ST_R_DONOR_HELD, "I", donor);
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(
+            held, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:I}", "location",
+                            core__jstr(st, 0), "location_name", core__jstr(st, 1), "location_kind",
+                            core__jstr(st, 2), "item", core__jstr(st, 3), "item_name",
+                            core__jstr(st, 4), "unit", core__jstr(st, 5), "lot", core__jstr(st, 6),
+                            "expiry", core__jstr(st, 7), "qty",
+                            (json_int_t)sqlite3_column_int64(st, 8)));
+    return rc;
+}
+
+int
+core_report_donor(core_store_t *s, const char *donor, const char *from, const char *to,
+                  json_t **result)
+{
+    core__clear_error(s);
+    char lo[21], hi[21], head[65];
+    int64_t donor_id, seq;
+    int rc;
+    if ((rc = core__donor(s, "donor", donor, &donor_id)) ||
+        (rc = s_period(s, from, to, lo, hi)) || (rc = core_events_head(s, &seq, head)))
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_DONOR_BY_CODE, "t", donor);
+    if ((rc = core__step(s, st)) != 1)
+        return rc < 0 ? rc : AYNI_ENOTFOUND;
+    json_t *r = json_pack("{s{ss s:o} ss ss s{sI ss}}", "donor", "code", donor, "name",
+                          core__jstr(st, 1), "from", from, "to", to, "chain", "seq",
+                          (json_int_t)seq, "hash", head);
+    core__reset(st);
+    if ((rc = s_donor_deliveries(s, donor_id, lo, hi, r)) ||
+        (rc = s_donor_rest(s, donor_id, lo, hi, r))) {
+        json_decref(r);
+        return rc;
+    }
+    *result = r;
+    return 0;
+}
+
+int
+core_report_stock(core_store_t *s, const char *at, const char *from, const char *to,
+                  json_t **result)
+{
+    core__clear_error(s);
+    char lo[21], hi[21];
+    struct core__place place;
+    int rc;
+    if ((rc = core__place(s, "at", at, "warehouse", &place)) ||
+        (rc = s_period(s, from, to, lo, hi)))
+        return rc;
+    json_t *rows = json_array(), *losses = json_array();
+    sqlite3_stmt *st = core__query(s, ST_R_STOCK, "Itt", place.id, lo, hi);
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(
+            rows, json_pack("{s:o s:o s:o s:o s:o s:o s:I s:I s:I s:I s:I}", "item",
+                            core__jstr(st, 0), "item_name", core__jstr(st, 1), "unit",
+                            core__jstr(st, 2), "lot", core__jstr(st, 3), "expiry",
+                            core__jstr(st, 4), "donor", core__jstr(st, 5), "opening",
+                            (json_int_t)sqlite3_column_int64(st, 6), "in",
+                            (json_int_t)sqlite3_column_int64(st, 7), "out",
+                            (json_int_t)sqlite3_column_int64(st, 8), "losses",
+                            (json_int_t)sqlite3_column_int64(st, 9), "closing",
+                            (json_int_t)sqlite3_column_int64(st, 10)));
+    if (rc == 0) {
+        st = core__query(s, ST_R_STOCK_LOSSES, "Itt", place.id, lo, hi);
+        while ((rc = core__step(s, st)) == 1)
+            json_array_append_new(losses, json_pack("{s:o s:o s:o s:I}", "item",
+                                                    core__jstr(st, 0), "lot", core__jstr(st, 1),
+                                                    "reason", core__jstr(st, 2), "qty",
+                                                    (json_int_t)sqlite3_column_int64(st, 3)));
+    }
+    json_t *r = json_pack("{s:o ss ss so so}", "location", core__place_json(s, place.id), "from",
+                          from, "to", to, "rows", rows, "losses", losses);
+    if (rc < 0) {
+        json_decref(r);
+        return rc;
+    }
+    *result = r;
+    return 0;
+}
