@@ -1,0 +1,61 @@
+/* api.h: aynid's request API: one request frame in, one reply object out.
+ *
+ * Looks the op up in one table, checks every argument against the op's spec before
+ * any handler runs, runs mutating ops in one transaction with their idempotency key,
+ * and turns every failure into an error reply with a fixed code.  No sockets here:
+ * aynid.c owns them.
+ */
+#ifndef AYNI_API_H
+#define AYNI_API_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+#include "store.h"
+
+struct api {
+    core_store_t *store;
+    unsigned char pk[32];  /* the signing key pair for QR tokens */
+    unsigned char sk[64];
+    const char *db_path;
+    time_t started;
+    struct proto_error err; /* the failure of the request in hand */
+};
+
+/* What happened, for the log line. */
+struct api_outcome {
+    char op[48];
+    int code; /* 0 or AYNI_E... */
+};
+
+/* Handle one request frame from actor (a device name); returns the reply (new reference). */
+json_t *api_handle(struct api *a, const void *data, size_t len, const char *actor,
+                   struct api_outcome *out);
+
+/* The op names, NULL-terminated (for docs and tests). */
+const char *const *api_op_names(void);
+
+/* ---- for the handlers in api_ops.c ---- */
+struct api_arg {
+    const char *name;
+    char type; /* 's' string, 'i' integer, 'b' boolean, 'a' array, 'o' object */
+    bool required;
+};
+
+struct api_op {
+    const char *name;
+    bool mutating;
+    int (*fn)(struct api *a, json_t *args, json_t **result);
+    const struct api_arg *args; /* ends with {NULL} */
+};
+
+extern const struct api_op api_ops[];
+
+/* Fail the request in hand with code and a message (details stolen); returns code. */
+int api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,448 @@
+/* api_ops.c: the table of ops and their handlers: JSON arguments in, store calls, JSON
+ * results out.  Arguments arrive type-checked by api.c; handlers keep no state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "error.h"
+#include "mem.h"
+#include "signkey.h"
+#include "token.h"
+
+#define S_MAX_LIST 10000
+
+/* ---- argument helpers (types are already checked) ---- */
+
+static const char *
+s_str(json_t *args, const char *key)
+{
+    return json_string_value(json_object_get(args, key));
+}
+
+static long
+s_int(json_t *args, const char *key, long dflt)
+{
+    json_t *v = json_object_get(args, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
+}
+
+/* args[key] as an array of strings in *out (borrowed from args; free the array only). */
+static int
+s_strings(struct api *a, json_t *args, const char *key, const char ***out, size_t *n)
+{
+    json_t *arr = json_object_get(args, key), *v;
+    size_t i;
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(arr))
+        return 0;
+    if (json_array_size(arr) > S_MAX_LIST)
+        return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
+                        "'%s' holds more than %d entries", key, S_MAX_LIST);
+    *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
+    json_array_foreach(arr, i, v) {
+        if (!json_is_string(v)) {
+            free(*out);
+            *out = NULL;
+            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
+                            "'%s' must be an array of strings", key);
+        }
+        (*out)[(*n)++] = json_string_value(v);
+    }
+    return 0;
+}
+
+/* A take: item, lot, qty, serials. */
+static int
+s_take(struct api *a, json_t *args, struct core_take *t)
+{
+    memset(t, 0, sizeof *t);
+    t->item = s_str(args, "item");
+    t->lot = s_str(args, "lot");
+    t->qty = s_int(args, "qty", 0);
+    return s_strings(a, args, "serials", (const char ***)&t->serials, &t->nserials);
+}
+
+/* ---- catalog ---- */
+
+static int
+s_item_add(struct api *a, json_t *args, json_t **r)
+{
+    json_t *p = json_object_get(args, "perishable");
+    struct core_item it = {s_str(args, "code"), s_str(args, "name_es"), s_str(args, "name_en"),
+                           s_str(args, "unit"), s_str(args, "tracking"), json_is_true(p),
+                           s_int(args, "low", 0)};
+    return core_item_add(a->store, &it, r);
+}
+
+static int
+s_item_list(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_item_list(a->store, r);
+}
+
+static int
+s_location_add(struct api *a, json_t *args, json_t **r)
+{
+    struct core_location l = {s_str(args, "code"), s_str(args, "kind"), s_str(args, "name"),
+                              s_str(args, "region"), s_str(args, "district")};
+    return core_location_add(a->store, &l, r);
+}
+
+static int
+s_location_list(struct api *a, json_t *args, json_t **r)
+{
+    return core_location_list(a->store, s_str(args, "kind"), r);
+}
+
+static int
+s_donor_add(struct api *a, json_t *args, json_t **r)
+{
+    struct core_donor d = {s_str(args, "code"), s_str(args, "name")};
+    return core_donor_add(a->store, &d, r);
+}
+
+static int
+s_donor_list(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_donor_list(a->store, r);
+}
+
+/* ---- stock ---- */
+
+static int
+s_receive(struct api *a, json_t *args, json_t **r)
+{
+    struct core_take t;
+    int rc = s_take(a, args, &t);
+    if (rc)
+        return rc;
+    struct core_receive rcv = {s_str(args, "at"), s_str(args, "donor"), t.item, t.lot,
+                               s_str(args, "expiry"), t.qty, t.serials, t.nserials,
+                               s_str(args, "note")};
+    rc = core_stock_receive(a->store, &rcv, r);
+    free((void *)t.serials);
+    return rc;
+}
+
+static int
+s_transfer(struct api *a, json_t *args, json_t **r)
+{
+    struct core_take t;
+    int rc = s_take(a, args, &t);
+    if (rc == 0)
+        rc = core_stock_transfer(a->store, s_str(args, "from"), s_str(args, "to"), &t,
+                                 s_str(args, "note"), r);
+    free((void *)t.serials);
+    return rc;
+}
+
+static int
+s_adjust(struct api *a, json_t *args, json_t **r)
+{
+    struct core_take t;
+    int rc = s_take(a, args, &t);
+    if (rc == 0)
+        rc = core_stock_adjust(a->store, s_str(args, "at"), &t, s_str(args, "reason"),
+                               s_str(args, "note"), r);
+    free((void *)t.serials);
+    return rc;
+}
+
+static int
+s_levels(struct api *a, json_t *args, json_t **r)
+{
+    long days = s_int(args, "expiring", -1);
+    if (json_object_get(args, "expiring") && (days < 0 || days > 3650))
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "expiring"),
+                        "expiring must be a number of days from 0 to 3650");
+    struct core_stock_query q = {s_str(args, "at"), s_str(args, "item"), s_str(args, "lot"),
+                                 (int)days, json_is_true(json_object_get(args, "low"))};
+    return core_stock_levels(a->store, &q, r);
+}
+
+/* ---- shipments ---- */
+
+static int
+s_ship_create(struct api *a, json_t *args, json_t **r)
+{
+    struct core_shipment_new n = {s_str(args, "from"), s_str(args, "to"), s_str(args, "team"),
+                                  s_str(args, "vehicle")};
+    return core_shipment_create(a->store, &n, r);
+}
+
+static int
+s_ship_add_line(struct api *a, json_t *args, json_t **r)
+{
+    struct core_take t;
+    long packages = s_int(args, "packages", 1);
+    int rc = s_take(a, args, &t);
+    if (rc == 0 && (packages < 1 || packages > 9999))
+        rc = api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "packages"),
+                      "packages must be from 1 to 9999");
+    if (rc == 0)
+        rc = core_shipment_add_line(a->store, s_str(args, "shipment"), &t, (int)packages, r);
+    free((void *)t.serials);
+    return rc;
+}
+
+/* Sign a token for package (0: the slip) of shipment s; a new JSON string. */
+static json_t *
+s_token(struct api *a, json_t *s, unsigned package, unsigned count)
+{
+    struct core_token t = {.version = CORE_TOKEN_VERSION, .package = package, .count = count};
+    snprintf(t.shipment, sizeof t.shipment, "%s", json_string_value(json_object_get(s, "code")));
+    snprintf(t.dest, sizeof t.dest, "%s",
+             json_string_value(json_object_get(json_object_get(s, "to"), "code")));
+    char *text = NULL;
+    if (core_token_issue(&t, a->sk, &text) != 0)
+        return json_null();
+    json_t *v = json_string(text);
+    free(text);
+    return v;
+}
+
+/* Tokens for the slip and every package of a shipment that has left the warehouse. */
+static void
+s_add_tokens(struct api *a, json_t *s)
+{
+    const char *state = json_string_value(json_object_get(s, "state"));
+    if (!strcmp(state, "draft") || !strcmp(state, "cancelled"))
+        return;
+    json_t *packages = json_object_get(s, "packages"), *p;
+    unsigned count = (unsigned)json_array_size(packages);
+    size_t i;
+    json_object_set_new(s, "token", s_token(a, s, 0, count));
+    json_array_foreach(packages, i, p)
+        json_object_set_new(p, "token", s_token(a, s, (unsigned)i + 1, count));
+}
+
+static int
+s_ship_dispatch(struct api *a, json_t *args, json_t **r)
+{
+    int rc = core_shipment_dispatch(a->store, s_str(args, "shipment"), r);
+    if (rc == 0)
+        s_add_tokens(a, *r);
+    return rc;
+}
+
+static int
+s_ship_cancel(struct api *a, json_t *args, json_t **r)
+{
+    return core_shipment_cancel(a->store, s_str(args, "shipment"), s_str(args, "reason"), r);
+}
+
+static int
+s_ship_get(struct api *a, json_t *args, json_t **r)
+{
+    int rc = core_shipment_get(a->store, s_str(args, "shipment"), r);
+    if (rc == 0)
+        s_add_tokens(a, *r);
+    return rc;
+}
+
+static int
+s_ship_list(struct api *a, json_t *args, json_t **r)
+{
+    return core_shipment_list(a->store, s_str(args, "state"), r);
+}
+
+/* ---- deliveries ---- */
+
+static int
+s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, size_t *n)
+{
+    json_t *arr = json_object_get(args, "lines"), *l;
+    size_t i;
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(arr))
+        return 0;
+    if (json_array_size(arr) > S_MAX_LIST)
+        return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "lines"), "too many lines");
+    *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
+    json_array_foreach(arr, i, l) {
+        json_t *line = json_object_get(l, "line"), *got = json_object_get(l, "received");
+        json_t *reason = json_object_get(l, "reason");
+        if (!json_is_integer(line) || !json_is_integer(got) ||
+            (reason && !json_is_null(reason) && !json_is_string(reason))) {
+            free(*out);
+            *out = NULL;
+            return api_fail(a, AYNI_EBADREQ, json_pack("{sssi}", "field", "lines", "index", (int)i),
+                            "lines[%zu] must be {\"line\": N, \"received\": N, \"reason\": "
+                            "\"damaged|missing|expired|refused\"}", i);
+        }
+        (*out)[(*n)++] = (struct core_delivery_line){(int)json_integer_value(line),
+                                                     (long)json_integer_value(got),
+                                                     json_string_value(reason)};
+    }
+    return 0;
+}
+
+/* The token must be genuine and agree with the shipment it names. */
+static int
+s_check_token(struct api *a, const char *text, struct core_token *t)
+{
+    enum core_token_verdict v = core_token_verify(text, strlen(text), a->pk, t);
+    if (v != CORE_TOKEN_GENUINE)
+        return api_fail(a, AYNI_ETOKEN, json_pack("{ss}", "field", "token"), "%s",
+                        core_token_verdict_message(v));
+    json_t *s = NULL;
+    int rc = core_shipment_get(a->store, t->shipment, &s);
+    if (rc)
+        return rc;
+    const char *dest = json_string_value(json_object_get(json_object_get(s, "to"), "code"));
+    long count = (long)json_array_size(json_object_get(s, "packages"));
+    if (strcmp(dest, t->dest) || (count && count != (long)t->count))
+        rc = api_fail(a, AYNI_ETOKEN, json_pack("{ss}", "field", "token"),
+                      "the code says %s with %u packages, but shipment '%s' goes to %s with %ld",
+                      t->dest, t->count, t->shipment, dest, count);
+    json_decref(s);
+    return rc;
+}
+
+static int
+s_confirm(struct api *a, json_t *args, json_t **r)
+{
+    struct core_token t;
+    struct core_delivery_line *lines;
+    size_t n;
+    int rc = s_check_token(a, s_str(args, "token"), &t);
+    if (rc || (rc = s_delivery_lines(a, args, &lines, &n)))
+        return rc;
+    struct core_delivery d = {s_str(args, "scan_id"), t.shipment, (int)t.package,
+                              s_str(args, "device"), s_str(args, "team"),
+                              s_str(args, "device_time"), lines, n};
+    rc = core_delivery_confirm(a->store, &d, r);
+    free(lines);
+    return rc;
+}
+
+/* ---- reports, events, ledger, keys ---- */
+
+static int
+s_report_donor(struct api *a, json_t *args, json_t **r)
+{
+    return core_report_donor(a->store, s_str(args, "donor"), s_str(args, "from"),
+                             s_str(args, "to"), r);
+}
+
+static int
+s_report_stock(struct api *a, json_t *args, json_t **r)
+{
+    return core_report_stock(a->store, s_str(args, "at"), s_str(args, "from"), s_str(args, "to"),
+                             r);
+}
+
+static int
+s_events_since(struct api *a, json_t *args, json_t **r)
+{
+    long since = s_int(args, "since", 0), limit = s_int(args, "limit", 1000);
+    json_t *events;
+    int64_t head;
+    char hash[65];
+    int rc = core_events_since(a->store, since, (int)(limit > 100000 ? 100000 : limit), &events);
+    if (rc || (rc = core_events_head(a->store, &head, hash)))
+        return rc;
+    *r = json_pack("{so sI}", "events", events, "head", (json_int_t)head);
+    return 0;
+}
+
+static int
+s_verify(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_ledger_verify(a->store, r);
+}
+
+static json_t *
+s_public_key(struct api *a)
+{
+    char hex[65], id[2 * CORE_TOKEN_KEYID_LEN + 1];
+    unsigned char kid[CORE_TOKEN_KEYID_LEN];
+    core_signkey_public_hex(a->pk, hex);
+    core_token_key_id(a->pk, kid);
+    sodium_bin2hex(id, sizeof id, kid, sizeof kid);
+    return json_pack("{ss ss ss}", "algorithm", "ed25519", "public_key", hex, "key_id", id);
+}
+
+static int
+s_keys_public(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    *r = s_public_key(a);
+    return 0;
+}
+
+static int
+s_server_info(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    int64_t head;
+    char hash[65];
+    int rc = core_events_head(a->store, &head, hash);
+    if (rc)
+        return rc;
+    *r = json_pack("{ss ss si si ss sI s{sI ss} so}", "name", "aynid", "version", AYNI_VERSION,
+                   "protocol", PROTO_VERSION, "schema", core_store_schema_version(), "db",
+                   a->db_path, "uptime_s", (json_int_t)(time(NULL) - a->started), "events",
+                   "head", (json_int_t)head, "hash", hash, "signing_key", s_public_key(a));
+    return 0;
+}
+
+/* ---- the table ---- */
+
+#define ARGS(...) ((const struct api_arg[]){__VA_ARGS__, {NULL, 0, false}})
+#define NOARGS ((const struct api_arg[]){{NULL, 0, false}})
+#define TAKE {"item", 's', true}, {"lot", 's', false}, {"qty", 'i', false}, {"serials", 'a', false}
+
+const struct api_op api_ops[] = {
+    {"item.add", true, s_item_add,
+     ARGS({"code", 's', true}, {"name_es", 's', true}, {"name_en", 's', true},
+          {"tracking", 's', true}, {"perishable", 'b', false}, {"unit", 's', false},
+          {"low", 'i', false})},
+    {"item.list", false, s_item_list, NOARGS},
+    {"location.add", true, s_location_add,
+     ARGS({"code", 's', true}, {"kind", 's', true}, {"name", 's', true}, {"region", 's', false},
+          {"district", 's', false})},
+    {"location.list", false, s_location_list, ARGS({"kind", 's', false})},
+    {"donor.add", true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
+    {"donor.list", false, s_donor_list, NOARGS},
+    {"stock.receive", true, s_receive,
+     ARGS({"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false},
+          {"note", 's', false})},
+    {"stock.transfer", true, s_transfer,
+     ARGS({"from", 's', true}, {"to", 's', true}, TAKE, {"note", 's', false})},
+    {"stock.adjust", true, s_adjust,
+     ARGS({"at", 's', true}, TAKE, {"reason", 's', true}, {"note", 's', false})},
+    {"stock.levels", false, s_levels,
+     ARGS({"at", 's', false}, {"item", 's', false}, {"lot", 's', false},
+          {"expiring", 'i', false}, {"low", 'b', false})},
+    {"shipment.create", true, s_ship_create,
+     ARGS({"from", 's', true}, {"to", 's', true}, {"team", 's', false}, {"vehicle", 's', false})},
+    {"shipment.add_line", true, s_ship_add_line,
+     ARGS({"shipment", 's', true}, TAKE, {"packages", 'i', false})},
+    {"shipment.dispatch", true, s_ship_dispatch, ARGS({"shipment", 's', true})},
+    {"shipment.cancel", true, s_ship_cancel,
+     ARGS({"shipment", 's', true}, {"reason", 's', true})},
+    {"shipment.get", false, s_ship_get, ARGS({"shipment", 's', true})},
+    {"shipment.list", false, s_ship_list, ARGS({"state", 's', false})},
+    {"delivery.confirm", true, s_confirm,
+     ARGS({"token", 's', true}, {"scan_id", 's', true}, {"device_time", 's', false},
+          {"team", 's', false}, {"device", 's', false}, {"lines", 'a', false})},
+    {"report.donor", false, s_report_donor,
+     ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
+    {"report.stock", false, s_report_stock,
+     ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
+    {"events.since", false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
+    {"ledger.verify", false, s_verify, NOARGS},
+    {"keys.public", false, s_keys_public, NOARGS},
+    {"server.info", false, s_server_info, NOARGS},
+    {NULL, false, NULL, NULL},
+};

@@ -1,0 +1,347 @@
+/* aynid.c: the core service: the one process that writes the ledger.
+ *
+ * One thread, one zmq_poll loop over the request socket (ROUTER).  After every request
+ * and on every poll time-out it publishes, on the event socket (PUB), the events that
+ * were committed and not yet published, oldest first.  SIGINT and SIGTERM finish the
+ * request in hand, publish what is committed, close cleanly and exit 0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "api.h"
+#include "error.h"
+#include "mem.h"
+#include "signkey.h"
+#include "store.h"
+
+#define S_POLL_MS 200
+#define S_PUBLISH_BATCH 1000
+#define S_MAX_ENVELOPE 8
+
+enum s_level { S_ERROR, S_WARN, S_INFO, S_DEBUG };
+
+struct s_options {
+    const char *db, *api, *events, *keys;
+    enum s_level level;
+};
+
+static volatile sig_atomic_t s_stop;
+static enum s_level s_log_level = S_INFO;
+
+static void
+s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+s_log(enum s_level level, const char *fmt, ...)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    if (level > s_log_level)
+        return;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s aynid %s: ", when, names[level]);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
+            "             [--log-level error|warn|info|debug]\n"
+            "\n"
+            "The Ayni core service: the stock ledger (SQLite), its request API and its\n"
+            "event stream (ZeroMQ).\n"
+            "\n"
+            "  --db PATH          the ledger database (env AYNI_DB; default ./ayni.db)\n"
+            "  --api ENDPOINT     request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+            "  --events ENDPOINT  event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
+            "  --keys DIR         the QR signing key folder (env AYNI_KEYS; default ./keys)\n"
+            "  --log-level LEVEL  error, warn, info (one line per request) or debug\n"
+            "  --help, --version\n"
+            "\n"
+            "Endpoints may be tcp://HOST:PORT or ipc:///path.  When it listens, aynid prints\n"
+            "'aynid ready api=ENDPOINT events=ENDPOINT' on standard error.\n");
+}
+
+static const char *
+s_env(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : dflt;
+}
+
+/* 0 to run, 1 to exit 0 (help, version), 2 for wrong usage. */
+static int
+s_parse(int argc, char **argv, struct s_options *o)
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},     {"api", required_argument, NULL, 'a'},
+        {"events", required_argument, NULL, 'e'}, {"keys", required_argument, NULL, 'k'},
+        {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    };
+    static const char *const levels[] = {"error", "warn", "info", "debug"};
+    o->db = s_env("AYNI_DB", "./ayni.db");
+    o->api = s_env("AYNI_API", "tcp://127.0.0.1:5570");
+    o->events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571");
+    o->keys = s_env("AYNI_KEYS", "./keys");
+    o->level = S_INFO;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'a': o->api = optarg; break;
+        case 'e': o->events = optarg; break;
+        case 'k': o->keys = optarg; break;
+        case 'l': {
+            int i = 0;
+            while (i < 4 && strcmp(levels[i], optarg))
+                i++;
+            if (i == 4) {
+                fprintf(stderr, "aynid: unknown log level '%s': use error, warn, info or debug\n",
+                        optarg);
+                return 2;
+            }
+            o->level = (enum s_level)i;
+            break;
+        }
+        case 'h': s_usage(stdout); return 1;
+        case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
+        default:
+            fprintf(stderr, "aynid: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            s_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "aynid: unexpected argument '%s'\n", argv[optind]);
+        s_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- sockets ---- */
+
+static void *
+s_bind(void *ctx, int type, const char *endpoint, const char *what)
+{
+    void *sock = zmq_socket(ctx, type);
+    int linger = 1000, hwm = 100000;
+    int64_t max = PROTO_MAX_FRAME;
+    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    if (type == ZMQ_ROUTER)
+        zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    if (zmq_bind(sock, endpoint) == 0)
+        return sock;
+    int e = errno;
+    s_log(S_ERROR, "cannot listen for %s on '%s': %s%s", what, endpoint, zmq_strerror(e),
+          e == EADDRINUSE ? " (is another aynid running? stop it, or choose another endpoint)"
+                          : " (write endpoints as tcp://HOST:PORT or ipc:///path)");
+    zmq_close(sock);
+    return NULL;
+}
+
+/* ---- the event stream ---- */
+
+struct s_publisher {
+    void *sock;
+    int64_t published; /* the last seq sent */
+};
+
+/* Send every committed event after p->published, in order. */
+static void
+s_publish(struct api *a, struct s_publisher *p)
+{
+    for (;;) {
+        json_t *events = NULL;
+        if (core_events_since(a->store, p->published, S_PUBLISH_BATCH, &events) != 0) {
+            s_log(S_ERROR, "cannot read the outbox: %s", core_store_errmsg(a->store));
+            return;
+        }
+        size_t i, n = json_array_size(events);
+        json_t *e;
+        json_array_foreach(events, i, e) {
+            const char *type = json_string_value(json_object_get(e, "type"));
+            char *body = proto_dump(e);
+            zmq_send(p->sock, type, strlen(type), ZMQ_SNDMORE);
+            zmq_send(p->sock, body, strlen(body), 0);
+            free(body);
+            p->published = (int64_t)json_integer_value(json_object_get(e, "seq"));
+        }
+        json_decref(events);
+        if (n < S_PUBLISH_BATCH)
+            return;
+    }
+}
+
+/* ---- requests ---- */
+
+static double
+s_ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Read one whole message: the envelope frames, then the body (the last frame).  A
+ * message of more than S_MAX_ENVELOPE frames is no request of ours: it is dropped. */
+static int
+s_recv(void *sock, zmq_msg_t *frames, int *n)
+{
+    int more = 1, total = 0;
+    *n = 0;
+    while (more) {
+        zmq_msg_t f;
+        zmq_msg_init(&f);
+        if (zmq_msg_recv(&f, sock, 0) < 0) {
+            zmq_msg_close(&f);
+            break;
+        }
+        more = zmq_msg_more(&f);
+        total++;
+        if (*n < S_MAX_ENVELOPE) {
+            zmq_msg_init(&frames[*n]);
+            zmq_msg_move(&frames[(*n)++], &f);
+        }
+        zmq_msg_close(&f);
+    }
+    return more || total > S_MAX_ENVELOPE ? -1 : 0;
+}
+
+static void
+s_serve_one(struct api *a, void *router)
+{
+    zmq_msg_t frames[S_MAX_ENVELOPE];
+    int n;
+    if (s_recv(router, frames, &n) != 0 || n < 2) {
+        for (int i = 0; i < n; i++)
+            zmq_msg_close(&frames[i]);
+        return;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct api_outcome out;
+    zmq_msg_t *body = &frames[n - 1];
+    json_t *reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), "local", &out);
+    char *text = proto_dump(reply);
+    json_decref(reply);
+    for (int i = 0; i < n - 1; i++) /* the envelope back, then the reply */
+        zmq_msg_send(&frames[i], router, ZMQ_SNDMORE);
+    zmq_send(router, text, strlen(text), 0);
+    free(text);
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&frames[i]);
+    s_log(out.code ? S_WARN : S_INFO, "op=%s result=%s ms=%.2f", out.op,
+          out.code ? ayni_err_code(out.code) : "ok", s_ms_since(&t0));
+}
+
+static void
+s_loop(struct api *a, void *router, struct s_publisher *pub)
+{
+    while (!s_stop) {
+        zmq_pollitem_t item = {router, 0, ZMQ_POLLIN, 0};
+        int rc = zmq_poll(&item, 1, S_POLL_MS);
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            s_log(S_ERROR, "poll failed: %s", zmq_strerror(errno));
+            break;
+        }
+        /* Serve what is waiting, but look at the stop flag between requests. */
+        for (int i = 0; rc > 0 && i < 64 && !s_stop; i++) {
+            s_serve_one(a, router);
+            int events = 0;
+            size_t len = sizeof events;
+            zmq_getsockopt(router, ZMQ_EVENTS, &events, &len);
+            if (!(events & ZMQ_POLLIN))
+                break;
+        }
+        s_publish(a, pub);
+    }
+}
+
+/* ---- start and stop ---- */
+
+static int
+s_open_store(struct api *a, const struct s_options *o)
+{
+    char err[512];
+    int rc = core_store_open(&a->store, o->db, err, sizeof err);
+    if (rc) {
+        s_log(S_ERROR, "%s", err);
+        return rc;
+    }
+    if ((rc = core_signkey_load(o->keys, a->pk, a->sk, err, sizeof err))) {
+        s_log(S_ERROR, "%s", err);
+        core_store_destroy(&a->store);
+    }
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct s_options o;
+    int rc = s_parse(argc, argv, &o);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    s_log_level = o.level;
+    struct api a = {.db_path = o.db, .started = time(NULL)};
+    if (s_open_store(&a, &o))
+        return 1;
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    void *ctx = zmq_ctx_new();
+    void *router = s_bind(ctx, ZMQ_ROUTER, o.api, "requests");
+    struct s_publisher pub = {s_bind(ctx, ZMQ_PUB, o.events, "events"), 0};
+    char head[65];
+    rc = 1;
+    if (!router || !pub.sock || core_events_head(a.store, &pub.published, head) != 0)
+        goto out;
+    fprintf(stderr, "aynid ready api=%s events=%s\n", o.api, o.events);
+    s_log(S_INFO, "ledger '%s' (schema %d), %lld events", o.db, core_store_schema_version(),
+          (long long)pub.published);
+    s_loop(&a, router, &pub);
+    s_publish(&a, &pub);
+    s_log(S_INFO, "stopping: every committed event is published (seq %lld)",
+          (long long)pub.published);
+    rc = 0;
+out:
+    if (router)
+        zmq_close(router);
+    if (pub.sock)
+        zmq_close(pub.sock);
+    zmq_ctx_term(ctx);
+    core_store_destroy(&a.store);
+    proto_error_clear(&a.err);
+    sodium_memzero(a.sk, sizeof a.sk);
+    return rc;
+}
