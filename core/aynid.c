@@ -6,13 +6,18 @@
  * request in hand, publish what is committed, close cleanly and exit 0.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <zmq.h>
@@ -143,11 +148,53 @@ s_parse(int argc, char **argv, struct s_options *o)
     return 0;
 }
 
-/* ---- sockets ---- */
+/* ---- sockets and locks ---- */
+
+/* ZeroMQ replaces an ipc:// socket file that is in use; refuse instead, so that a second
+ * aynid never steals the first one's clients. */
+static bool
+s_ipc_in_use(const char *endpoint)
+{
+    if (strncmp(endpoint, "ipc://", 6) != 0)
+        return false;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(endpoint + 6) >= sizeof sa.sun_path)
+        return false;
+    strcpy(sa.sun_path, endpoint + 6);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    bool used = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0)
+        close(fd);
+    return used;
+}
+
+/* One aynid per ledger: an exclusive flock on the database file, held until exit.  (It
+ * does not meddle with SQLite's own POSIX locks; the descriptor stays open.) */
+static int
+s_lock_db(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        s_log(S_ERROR, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        s_log(S_ERROR, "database '%s' is in use by another aynid: stop it first, or give this "
+              "one its own --db", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 static void *
 s_bind(void *ctx, int type, const char *endpoint, const char *what)
 {
+    if (s_ipc_in_use(endpoint)) {
+        s_log(S_ERROR, "cannot listen for %s on '%s': another process is listening there (is "
+              "another aynid running? stop it, or choose another endpoint)", what, endpoint);
+        return NULL;
+    }
     void *sock = zmq_socket(ctx, type);
     int linger = 1000, hwm = 100000;
     int64_t max = PROTO_MAX_FRAME;
@@ -312,8 +359,13 @@ main(int argc, char **argv)
         return rc == 1 ? 0 : 2;
     s_log_level = o.level;
     struct api a = {.db_path = o.db, .started = time(NULL)};
-    if (s_open_store(&a, &o))
+    int lock = s_lock_db(o.db);
+    if (lock < 0)
         return 1;
+    if (s_open_store(&a, &o)) {
+        close(lock);
+        return 1;
+    }
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -343,5 +395,6 @@ out:
     core_store_destroy(&a.store);
     proto_error_clear(&a.err);
     sodium_memzero(a.sk, sizeof a.sk);
+    close(lock);
     return rc;
 }
