@@ -54,12 +54,21 @@ s_nearest(const char *word, const char *const *names)
     return best && ayni_near_enough(word, bestd) ? best : NULL;
 }
 
-static const struct api_op *
-s_find(struct api *a, const char *name)
+const struct api_op *
+api_op_find(const char *name)
 {
     for (const struct api_op *op = api_ops; op->name; op++)
         if (!strcmp(op->name, name))
             return op;
+    return NULL;
+}
+
+static const struct api_op *
+s_find(struct api *a, const char *name)
+{
+    const struct api_op *op = api_op_find(name);
+    if (op)
+        return op;
     const char *hint = s_nearest(name, api_op_names());
     json_t *d = json_pack("{ss}", "op", name);
     if (hint) {
@@ -97,9 +106,8 @@ s_type_name(char type)
     }
 }
 
-/* Every argument present is known and of its type; every required one is there. */
-static int
-s_check_args(struct api *a, const struct api_op *op, json_t *args)
+int
+api_check_args(struct api *a, const struct api_op *op, json_t *args)
 {
     const char *key;
     json_t *v;
@@ -190,7 +198,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor,
     if (rc == 0) {
         snprintf(out->op, sizeof out->op, "%s", req.op);
         op = s_find(a, req.op);
-        rc = op ? s_check_args(a, op, req.args) : AYNI_EUNKNOWNOP;
+        rc = op ? api_check_args(a, op, req.args) : AYNI_EUNKNOWNOP;
     }
     if (rc == 0 && op->mutating)
         rc = s_run_mutating(a, op, req.args, req.idem, &result);

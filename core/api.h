@@ -54,6 +54,12 @@ struct api_op {
 
 extern const struct api_op api_ops[];
 
+/* The op of that name, or NULL. */
+const struct api_op *api_op_find(const char *name);
+/* Every argument present is known and of its type, every required one is there; else
+ * fails the request in hand with bad_request naming the field. */
+int api_check_args(struct api *a, const struct api_op *op, json_t *args);
+
 /* Fail the request in hand with code and a message (details stolen); returns code. */
 int api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -131,6 +131,43 @@ s_receive(struct api *a, json_t *args, json_t **r)
     return rc;
 }
 
+/* Every row like stock.receive's args, all in the request's one transaction: one row
+ * failing fails them all, and the error names the row (0-based) it came from. */
+static int
+s_receive_batch(struct api *a, json_t *args, json_t **r)
+{
+    json_t *rows = json_object_get(args, "rows"), *row, *results = json_array();
+    size_t i;
+    if (json_array_size(rows) == 0 || json_array_size(rows) > S_MAX_LIST) {
+        json_decref(results);
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "rows"),
+                        "rows must hold 1 to %d receipts", S_MAX_LIST);
+    }
+    json_array_foreach(rows, i, row) {
+        json_t *one = NULL;
+        int rc = !json_is_object(row)
+                     ? api_fail(a, AYNI_EBADREQ, NULL, "row %zu is not an object", i)
+                     : api_check_args(a, api_op_find("stock.receive"), row);
+        if (rc == 0)
+            rc = s_receive(a, row, &one);
+        if (rc) {
+            json_t *d = core_store_errdetails(a->store);
+            if (a->err.code == 0)
+                api_fail(a, rc, d ? json_deep_copy(d) : json_object(), "row %zu: %s", i,
+                         core_store_errmsg(a->store));
+            if (!a->err.details)
+                a->err.details = json_object();
+            json_object_set_new(a->err.details, "row", json_integer((json_int_t)i));
+            json_decref(results);
+            return rc;
+        }
+        json_array_append_new(results, one);
+    }
+    *r = json_pack("{sI so}", "received", (json_int_t)json_array_size(results), "receipts",
+                   results);
+    return 0;
+}
+
 static int
 s_transfer(struct api *a, json_t *args, json_t **r)
 {
@@ -417,6 +454,7 @@ const struct api_op api_ops[] = {
     {"stock.receive", true, s_receive,
      ARGS({"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false},
           {"note", 's', false})},
+    {"stock.receive_batch", true, s_receive_batch, ARGS({"rows", 'a', true})},
     {"stock.transfer", true, s_transfer,
      ARGS({"from", 's', true}, {"to", 's', true}, TAKE, {"note", 's', false})},
     {"stock.adjust", true, s_adjust,

@@ -160,7 +160,7 @@
               " ORDER BY loc.code, i.code, l.expiry IS NULL, l.expiry, l.code")                  \
     X(LEVELS_LOW, "SELECT loc.code, loc.name, i.code, i.name_es, i.unit, i.low_threshold,"        \
                   " COALESCE(SUM(b.qty), 0) FROM locations loc CROSS JOIN items i"               \
-                  " LEFT JOIN balances b ON b.location_id = loc.id AND b.item_id = i.id"         \
+                  " JOIN balances b ON b.location_id = loc.id AND b.item_id = i.id"              \
                   " WHERE loc.kind = 'warehouse' AND i.low_threshold > 0"                        \
                   " AND (?1 IS NULL OR loc.code = ?1) AND (?2 IS NULL OR i.code = ?2)"           \
                   " GROUP BY loc.id, i.id HAVING COALESCE(SUM(b.qty), 0) < i.low_threshold"      \
@@ -181,7 +181,10 @@
                           " AND m.at >= ?2 AND m.at < ?3 GROUP BY d.id, i.id"                     \
                           " ORDER BY loc.region, loc.name, d.received_at, s.code, i.code")       \
     X(R_DONOR_SHORT, "SELECT d.received_at, sl.code, sl.name, sl.region, s.code, i.code,"         \
-                     " i.name_es, i.unit, SUM(m.qty), m.reason, d.team FROM movements m"         \
+                     " i.name_es, i.unit, SUM(m.qty), m.reason, d.team,"                         \
+                     " (SELECT SUM(m2.qty) FROM movements m2 WHERE m2.delivery_id = m.delivery_id" \
+                     "  AND m2.item_id = m.item_id AND m2.kind IN ('deliver', 'shortfall'))"     \
+                     " FROM movements m"                                                         \
                      " JOIN lots l ON l.id = m.lot_id JOIN deliveries d ON d.id = m.delivery_id" \
                      " JOIN shipments s ON s.id = m.shipment_id JOIN locations sl"               \
                      " ON sl.id = s.to_id JOIN items i ON i.id = m.item_id"                      \

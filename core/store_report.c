@@ -98,13 +98,16 @@ s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, jso
     int rc;
     while ((rc = core__step(s, st)) == 1)
         json_array_append_new(
-            shortfalls, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o}", "date",
-                                  core__jstr(st, 0), "community", core__jstr(st, 1),
-                                  "community_name", core__jstr(st, 2), "region", core__jstr(st, 3),
-                                  "shipment", core__jstr(st, 4), "item", core__jstr(st, 5),
-                                  "item_name", core__jstr(st, 6), "unit", core__jstr(st, 7), "qty",
-                                  (json_int_t)sqlite3_column_int64(st, 8), "reason",
-                                  core__jstr(st, 9), "team", core__jstr(st, 10)));
+            shortfalls,
+            json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o s:I s:I}", "date",
+                      core__jstr(st, 0), "community", core__jstr(st, 1), "community_name",
+                      core__jstr(st, 2), "region", core__jstr(st, 3), "shipment",
+                      core__jstr(st, 4), "item", core__jstr(st, 5), "item_name",
+                      core__jstr(st, 6), "unit", core__jstr(st, 7), "qty",
+                      (json_int_t)sqlite3_column_int64(st, 8), "reason", core__jstr(st, 9),
+                      "team", core__jstr(st, 10), "sent", (json_int_t)sqlite3_column_int64(st, 11),
+                      "received",
+                      (json_int_t)(sqlite3_column_int64(st, 11) - sqlite3_column_int64(st, 8))));
     if (rc < 0)
         return rc;
     st = core__query(s, ST_R_DONOR_HELD, "I", donor);
