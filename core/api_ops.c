@@ -153,8 +153,11 @@ s_receive_batch(struct api *a, json_t *args, json_t **r)
         if (rc) {
             json_t *d = core_store_errdetails(a->store);
             if (a->err.code == 0)
-                api_fail(a, rc, d ? json_deep_copy(d) : json_object(), "row %zu: %s", i,
-                         core_store_errmsg(a->store));
+                api_fail(a, rc, d ? json_deep_copy(d) : NULL, "%s", core_store_errmsg(a->store));
+            char *msg = xasprintf("rows[%zu]: %s", i, a->err.message);
+            snprintf(a->err.message, sizeof a->err.message, "%.*s",
+                     (int)sizeof a->err.message - 1, msg);
+            free(msg);
             if (!a->err.details)
                 a->err.details = json_object();
             json_object_set_new(a->err.details, "row", json_integer((json_int_t)i));

@@ -6,7 +6,7 @@
 
 #include "store_int.h"
 
-#define S_NAME_MAX 200
+#define S_NAME_MAX 160 /* the printer fits 160 bytes on every document */
 
 static int
 s_insert(core_store_t *s, enum core_stmt id, const char *what, const char *code, int rc)
