@@ -1,0 +1,101 @@
+/* wh.h: ayni-warehouse, the warehouse staff's command-line tool (shared declarations).
+ *
+ * Every command goes through aynid's API (core/proto.h); none touches a database.  Most
+ * commands are rows of one table (wh_commands.c): options map to op arguments and a
+ * printer shows the result.  Exit codes: 0 done, 1 refused by the core, 2 wrong usage,
+ * 3 the core cannot be reached.
+ */
+#ifndef AYNI_WH_H
+#define AYNI_WH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+
+enum wh_exit { WH_OK = 0, WH_REFUSED = 1, WH_USAGE = 2, WH_UNREACHABLE = 3 };
+
+struct wh {
+    const char *api;     /* request endpoint */
+    const char *events;  /* event endpoint */
+    int timeout_ms;
+    bool json;           /* machine-readable output */
+    proto_client_t *client;
+    struct proto_error err;
+};
+
+/* Option types: 's' text, 'u' code (upper-cased), 'i' whole number, 'f' flag (no value),
+ * 'l' comma-separated list, 'd' date YYYY-MM-DD. */
+struct wh_opt {
+    const char *flag; /* "--name-es" */
+    const char *arg;  /* the op argument it fills, "name_es"; NULL: used by the runner */
+    char type;
+    bool required;
+    const char *help;
+};
+
+struct wh_cmd;
+typedef int (*wh_run_fn)(struct wh *w, const struct wh_cmd *c, json_t *args);
+typedef void (*wh_print_fn)(struct wh *w, json_t *args, json_t *result);
+
+struct wh_cmd {
+    const char *path;       /* "shipment add" */
+    const char *usage;      /* the command line after the program name */
+    const char *summary;    /* one line of help */
+    const char *op;         /* the API op, for commands run by wh_run_op */
+    const char *positional; /* the argument the one positional fills, or NULL */
+    const struct wh_opt *opts;
+    wh_run_fn run;          /* NULL: wh_run_op */
+    wh_print_fn print;      /* the human output of wh_run_op */
+};
+
+extern const struct wh_cmd wh_commands[];
+
+/* Call op with args (stolen); 0 and *result, or an exit code with the error printed. */
+int wh_call(struct wh *w, const char *op, json_t *args, json_t **result);
+/* The default runner: call c->op with args, print the result (JSON or human). */
+int wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args);
+/* Print an error the git way: "ayni-warehouse: <message>". */
+void wh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print v as indented JSON on stdout. */
+void wh_print_json(json_t *v);
+/* A string field of o, or "" (never NULL). */
+const char *wh_s(json_t *o, const char *key);
+long long wh_i(json_t *o, const char *key);
+
+/* ---- tables (wh_table.c): columns aligned by characters, not bytes ---- */
+struct wh_table;
+struct wh_table *wh_table_new(int ncols, const char *const *headers, const char *align);
+/* One row of ncols strings (copied); NULL prints as "". */
+void wh_table_row(struct wh_table *t, const char *const *cells);
+void wh_table_print(struct wh_table *t, FILE *out);
+void wh_table_free(struct wh_table *t);
+/* Display width of UTF-8 text (one column per character). */
+size_t wh_width(const char *s);
+
+/* ---- human printers (wh_print.c) ---- */
+void wh_print_items(struct wh *w, json_t *args, json_t *r);
+void wh_print_locations(struct wh *w, json_t *args, json_t *r);
+void wh_print_donors(struct wh *w, json_t *args, json_t *r);
+void wh_print_added(struct wh *w, json_t *args, json_t *r);
+void wh_print_receipt(struct wh *w, json_t *args, json_t *r);
+void wh_print_moved(struct wh *w, json_t *args, json_t *r);
+void wh_print_stock(struct wh *w, json_t *args, json_t *r);
+void wh_print_shipment_new(struct wh *w, json_t *args, json_t *r);
+void wh_print_line(struct wh *w, json_t *args, json_t *r);
+void wh_print_shipment(struct wh *w, json_t *args, json_t *r);
+void wh_print_shipments(struct wh *w, json_t *args, json_t *r);
+void wh_print_cancelled(struct wh *w, json_t *args, json_t *r);
+
+/* ---- runners of their own ---- */
+int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_events(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args);
+
+#endif

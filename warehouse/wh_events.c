@@ -1,0 +1,184 @@
+/* wh_events.c: `events` (past events, and live with --follow until Ctrl-C) and
+ * `ledger verify`.  Live events come from aynid's PUB socket; anything missed while
+ * connecting, or in a gap, is fetched with events.since, so no event shows twice or
+ * goes missing. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "mem.h"
+#include "wh.h"
+
+static volatile sig_atomic_t s_interrupted;
+
+static void
+s_on_sigint(int sig)
+{
+    (void)sig;
+    s_interrupted = 1;
+}
+
+/* One readable line: seq, time, type, and the facts that matter for that type. */
+static void
+s_show(struct wh *w, json_t *e)
+{
+    if (w->json) {
+        char *text = json_dumps(e, JSON_COMPACT);
+        puts(text);
+        free(text);
+        fflush(stdout);
+        return;
+    }
+    const char *type = wh_s(e, "type");
+    char what[256] = "";
+    if (!strncmp(type, "stock.", 6))
+        snprintf(what, sizeof what, "%s %s %lld %s%s%s", wh_s(e, "item"),
+                 *wh_s(e, "location") ? wh_s(e, "location") : wh_s(e, "from"), wh_i(e, "qty"),
+                 wh_s(e, "unit"), *wh_s(e, "reason") ? " · " : "", wh_s(e, "reason"));
+    else if (!strcmp(type, "delivery.discrepancy"))
+        snprintf(what, sizeof what, "%s paquete %lld línea %lld: faltan %lld %s (%s)",
+                 wh_s(e, "shipment"), wh_i(e, "package"), wh_i(e, "line"), wh_i(e, "short"),
+                 wh_s(e, "item"), wh_s(e, "reason"));
+    else if (!strcmp(type, "delivery.confirmed"))
+        snprintf(what, sizeof what, "%s paquete %lld: %lld de %lld · %s", wh_s(e, "shipment"),
+                 wh_i(e, "package"), wh_i(e, "qty_received"), wh_i(e, "qty_expected"),
+                 wh_s(e, "team"));
+    else if (!strncmp(type, "shipment.", 9))
+        snprintf(what, sizeof what, "%s", wh_s(e, "shipment"));
+    printf("%6lld  %s  %-22s %s\n", wh_i(e, "seq"), wh_s(e, "at"), type, what);
+    fflush(stdout);
+}
+
+static bool
+s_wanted(json_t *e, const char *topic)
+{
+    return !topic || !strncmp(wh_s(e, "type"), topic, strlen(topic));
+}
+
+/* Show the events after *last (and no more than the head); advance *last. */
+static int
+s_catch_up(struct wh *w, long long *last, const char *topic)
+{
+    for (;;) {
+        json_t *r = NULL;
+        int rc = wh_call(w, "events.since", json_pack("{sIsi}", "since", (json_int_t)*last,
+                                                      "limit", 1000), &r);
+        if (rc)
+            return rc;
+        json_t *events = json_object_get(r, "events"), *e;
+        size_t i, n = json_array_size(events);
+        json_array_foreach(events, i, e) {
+            if (s_wanted(e, topic))
+                s_show(w, e);
+            *last = wh_i(e, "seq");
+        }
+        json_decref(r);
+        if (n < 1000)
+            return WH_OK;
+    }
+}
+
+static int
+s_follow(struct wh *w, long long last, const char *topic)
+{
+    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
+    int linger = 0, rc = WH_OK;
+    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic ? topic : "", topic ? strlen(topic) : 0);
+    if (zmq_connect(sub, w->events) != 0) {
+        wh_error("cannot use event endpoint '%s': %s", w->events, zmq_strerror(errno));
+        rc = WH_USAGE;
+        goto out;
+    }
+    struct sigaction sa = {.sa_handler = s_on_sigint};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* Subscribed first, then caught up: nothing falls between the two. */
+    if ((rc = s_catch_up(w, &last, topic)))
+        goto out;
+    while (!s_interrupted) {
+        zmq_pollitem_t item = {sub, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&item, 1, 1000) <= 0)
+            continue;
+        char type[128];
+        char *body = xmalloc(1 << 20);
+        int n = zmq_recv(sub, type, sizeof type, 0);
+        int m = n >= 0 ? zmq_recv(sub, body, (1 << 20) - 1, 0) : -1;
+        json_t *e = m >= 0 ? json_loadb(body, (size_t)(m < (1 << 20) ? m : (1 << 20) - 1), 0, NULL)
+                           : NULL;
+        free(body);
+        long long seq = e ? wh_i(e, "seq") : 0;
+        if (seq > last + 1) /* a gap: fetch what is missing, in order */
+            rc = s_catch_up(w, &last, topic);
+        else if (seq == last + 1) {
+            s_show(w, e);
+            last = seq;
+        }
+        json_decref(e);
+        if (rc)
+            break;
+    }
+out:
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+    return rc;
+}
+
+int
+wh_run_events(struct wh *w, const struct wh_cmd *c, json_t *args)
+{
+    (void)c;
+    const char *topic = json_string_value(json_object_get(args, "topic"));
+    json_t *since = json_object_get(args, "since");
+    long long last = since ? (long long)json_integer_value(since) : -1;
+    bool follow = json_is_true(json_object_get(args, "follow"));
+    int rc = WH_OK;
+    if (last < 0) { /* the last 20 */
+        json_t *info = NULL;
+        if ((rc = wh_call(w, "server.info", NULL, &info)))
+            goto out;
+        last = wh_i(json_object_get(info, "events"), "head") - 20;
+        last = last < 0 ? 0 : last;
+        json_decref(info);
+    }
+    rc = follow ? s_follow(w, last, topic) : s_catch_up(w, &last, topic);
+out:
+    json_decref(args);
+    return rc;
+}
+
+int
+wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args)
+{
+    (void)c;
+    json_decref(args);
+    json_t *r = NULL;
+    int rc = wh_call(w, "ledger.verify", NULL, &r);
+    if (rc)
+        return rc;
+    bool ok = json_is_true(json_object_get(r, "ok"));
+    json_t *checked = json_object_get(r, "checked"), *head = json_object_get(r, "head");
+    if (w->json) {
+        wh_print_json(r);
+    } else {
+        printf("%s: %lld movimientos, %lld saldos, %lld unidades con serie, %lld entregas, %lld "
+               "eventos\ncadena de eventos: seq %lld, hash %s\n",
+               ok ? "libro correcto / ledger OK" : "PROBLEMAS / PROBLEMS",
+               wh_i(checked, "movements"), wh_i(checked, "balances"), wh_i(checked, "units"),
+               wh_i(checked, "deliveries"), wh_i(checked, "events"), wh_i(head, "seq"),
+               wh_s(head, "hash"));
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(r, "problems"), i, p) {
+            char *text = json_dumps(p, JSON_COMPACT);
+            printf("  - %s: %s\n", wh_s(p, "message"), text);
+            free(text);
+        }
+    }
+    json_decref(r);
+    return ok ? WH_OK : WH_REFUSED;
+}

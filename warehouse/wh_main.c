@@ -1,0 +1,352 @@
+/* wh_main.c: ayni-warehouse's entry: global options, finding the command, parsing its
+ * options against its table row, help on every level, and the exit code.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+#include "spelling.h"
+#include "wh.h"
+
+#define S_PROG "ayni-warehouse"
+
+void
+wh_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, S_PROG ": ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* ---- help ---- */
+
+static void
+s_help_all(FILE *out, const char *group)
+{
+    fprintf(out, "usage: " S_PROG " [--api ENDPOINT] [--json] COMMAND ...\n\n");
+    fprintf(out, "The warehouse staff's tool for Ayni: receive donations, pack and dispatch\n"
+                 "shipments, print slips, answer donors.  Commands%s%s:\n\n",
+            group ? " of " : "", group ? group : "");
+    for (const struct wh_cmd *c = wh_commands; c->path; c++) {
+        size_t n = group ? strlen(group) : 0;
+        if (group && (strncmp(c->path, group, n) || (c->path[n] && c->path[n] != ' ')))
+            continue;
+        fprintf(out, "  %-20s %s\n", c->path, c->summary);
+    }
+    fprintf(out, "\nGlobal options:\n"
+                 "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+                 "  --events ENDPOINT aynid's event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
+                 "  --json            machine-readable output\n"
+                 "  --timeout SECONDS how long to wait for aynid (default 10)\n"
+                 "  --help, --version\n"
+                 "\n'" S_PROG " COMMAND --help' tells more about a command.\n"
+                 "Exit codes: 0 done, 1 refused by the core, 2 wrong usage, 3 core unreachable.\n");
+}
+
+static void
+s_help_cmd(FILE *out, const struct wh_cmd *c)
+{
+    fprintf(out, "usage: " S_PROG " %s\n\n%s.\n", c->usage, c->summary);
+    if (c->opts[0].flag)
+        fprintf(out, "\n");
+    for (const struct wh_opt *o = c->opts; o->flag; o++) {
+        char left[40];
+        snprintf(left, sizeof left, "%s%s", o->flag, o->type == 'f' ? "" : " VALUE");
+        fprintf(out, "  %-18s %s%s\n", left, o->help, o->required ? " (required)" : "");
+    }
+    if (!strcmp(c->path, "import receipts"))
+        fprintf(out,
+                "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"
+                "the columns at, donor, item, lot, expiry, qty, serials (any order; at, donor,\n"
+                "item required).  A lot row gives lot, qty and, for food and medical kits,\n"
+                "expiry (YYYY-MM-DD); a serial row gives serials separated by spaces or ';'.\n"
+                "Every row is checked and the file is recorded whole or not at all: an error\n"
+                "names the line and the column.\n");
+}
+
+static void
+s_usage_error(const struct wh_cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+s_usage_error(const struct wh_cmd *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, S_PROG ": ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: " S_PROG " %s\n", c->usage);
+}
+
+/* ---- finding the command ---- */
+
+/* The command whose path is the longest run of words at argv[*i]; advances *i. */
+static const struct wh_cmd *
+s_find(int argc, char **argv, int *i)
+{
+    const struct wh_cmd *best = NULL;
+    int used = 0;
+    for (const struct wh_cmd *c = wh_commands; c->path; c++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s", c->path);
+        int k = *i, ok = 1;
+        for (char *word = strtok(path, " "); word; word = strtok(NULL, " "), k++)
+            ok &= k < argc && !strcmp(argv[k], word);
+        if (ok && k - *i > used) {
+            best = c;
+            used = k - *i;
+        }
+    }
+    *i += used;
+    return best;
+}
+
+static int
+s_unknown_command(int argc, char **argv, int i, bool help)
+{
+    const char *word = argv[i];
+    const char *hint = NULL;
+    size_t bestd = (size_t)-1;
+    bool group = false;
+    for (const struct wh_cmd *c = wh_commands; c->path; c++) {
+        size_t n = strcspn(c->path, " ");
+        group |= !strncmp(c->path, word, n) && strlen(word) == n;
+        char first[32];
+        snprintf(first, sizeof first, "%.*s", (int)n, c->path);
+        size_t d = ayni_edit_distance(word, first);
+        if (d < bestd) {
+            bestd = d;
+            hint = c->path;
+        }
+    }
+    if (group) {
+        if (!help && i + 1 < argc)
+            wh_error("'%s %s' is not a command", word, argv[i + 1]);
+        else if (!help)
+            wh_error("'%s' needs a command after it", word);
+        s_help_all(help ? stdout : stderr, word);
+        return help ? WH_OK : WH_USAGE;
+    }
+    if (hint && ayni_near_enough(word, bestd))
+        wh_error("unknown command '%s': did you mean '%.*s'? (see '" S_PROG " --help')", word,
+                 (int)strcspn(hint, " "), hint);
+    else
+        wh_error("unknown command '%s': see '" S_PROG " --help'", word);
+    return WH_USAGE;
+}
+
+/* ---- options ---- */
+
+static const struct wh_opt *
+s_opt(const struct wh_cmd *c, const char *flag)
+{
+    for (const struct wh_opt *o = c->opts; o->flag; o++)
+        if (!strcmp(o->flag, flag))
+            return o;
+    return NULL;
+}
+
+static bool
+s_valid_date(const char *v)
+{
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return false;
+    for (int k = 0; k < 10; k++)
+        if (k != 4 && k != 7 && !isdigit((unsigned char)v[k]))
+            return false;
+    return true;
+}
+
+/* The value of one option as JSON, or NULL after printing why it is wrong. */
+static json_t *
+s_value(const struct wh_cmd *c, const struct wh_opt *o, const char *v)
+{
+    switch (o->type) {
+    case 'i': {
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        if (!*v || *end) {
+            s_usage_error(c, "%s must be a whole number, not '%s'", o->flag, v);
+            return NULL;
+        }
+        return json_integer(n);
+    }
+    case 'u': {
+        char *up = xstrdup(v);
+        for (char *p = up; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        json_t *j = json_string(up);
+        free(up);
+        return j;
+    }
+    case 'd':
+        if (!s_valid_date(v)) {
+            s_usage_error(c, "%s must be a date written YYYY-MM-DD, not '%s'", o->flag, v);
+            return NULL;
+        }
+        return json_string(v);
+    case 'l': {
+        json_t *list = json_array();
+        char *copy = xstrdup(v), *save = NULL;
+        for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+            json_array_append_new(list, json_string(t));
+        free(copy);
+        return list;
+    }
+    default:
+        return json_stringn(v, strlen(v)); /* NULL if not UTF-8 */
+    }
+}
+
+static int
+s_unknown_option(const struct wh_cmd *c, const char *flag)
+{
+    const char *hint = NULL;
+    size_t bestd = (size_t)-1;
+    for (const struct wh_opt *o = c->opts; o->flag; o++) {
+        size_t d = ayni_edit_distance(flag, o->flag);
+        if (d < bestd) {
+            bestd = d;
+            hint = o->flag;
+        }
+    }
+    if (hint && ayni_near_enough(flag, bestd))
+        s_usage_error(c, "unknown option '%s' for '%s': did you mean '%s'?", flag, c->path, hint);
+    else
+        s_usage_error(c, "unknown option '%s' for '%s'", flag, c->path);
+    return WH_USAGE;
+}
+
+/* Parse argv[i..] into args by the command's options; WH_OK or WH_USAGE. */
+static int
+s_parse(const struct wh_cmd *c, int argc, char **argv, int i, json_t *args)
+{
+    int positionals = 0;
+    for (; i < argc; i++) {
+        char *a = argv[i], *eq = NULL;
+        if (a[0] != '-' || !a[1]) {
+            if (!c->positional || positionals++)
+                return s_usage_error(c, "unexpected argument '%s'", a), WH_USAGE;
+            /* Codes are upper-case: accept them typed in lower case. */
+            json_t *v = s_value(c, &(struct wh_opt){c->positional, c->positional,
+                                                    strcmp(c->positional, "file") ? 'u' : 's',
+                                                    true, NULL},
+                                a);
+            if (!v)
+                return s_usage_error(c, "'%s' is not valid UTF-8 text", a), WH_USAGE;
+            json_object_set_new(args, c->positional, v);
+            continue;
+        }
+        char flag[64];
+        snprintf(flag, sizeof flag, "%s", a);
+        if ((eq = strchr(flag, '=')))
+            *eq = '\0';
+        const struct wh_opt *o = s_opt(c, flag);
+        if (!o)
+            return s_unknown_option(c, flag);
+        if (o->type == 'f') {
+            json_object_set_new(args, o->arg, json_true());
+            continue;
+        }
+        const char *v = eq ? a + (eq - flag) + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v)
+            return s_usage_error(c, "%s needs a value", o->flag), WH_USAGE;
+        json_t *j = s_value(c, o, v);
+        if (!j)
+            return o->type == 's' ? (s_usage_error(c, "%s is not valid UTF-8 text", o->flag),
+                                     WH_USAGE)
+                                  : WH_USAGE;
+        json_object_set_new(args, o->arg, j);
+    }
+    if (c->positional && !positionals)
+        return s_usage_error(c, "missing %s", c->positional), WH_USAGE;
+    for (const struct wh_opt *o = c->opts; o->flag; o++)
+        if (o->required && !json_object_get(args, o->arg))
+            return s_usage_error(c, "missing %s", o->flag), WH_USAGE;
+    return WH_OK;
+}
+
+/* ---- global options ---- */
+
+/* Take the global options out of argv (they may stand anywhere); WH_OK, or an exit code. */
+static int
+s_globals(struct wh *w, int *argc, char **argv, bool *help, bool *version)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        const char **target = !strcmp(a, "--api") ? &w->api : !strcmp(a, "--events") ? &w->events : NULL;
+        if (target || !strcmp(a, "--timeout")) {
+            if (i + 1 >= *argc) {
+                wh_error("%s needs a value", a);
+                return WH_USAGE;
+            }
+            if (target)
+                *target = argv[++i];
+            else if ((w->timeout_ms = atoi(argv[++i]) * 1000) <= 0) {
+                wh_error("--timeout must be a number of seconds, not '%s'", argv[i]);
+                return WH_USAGE;
+            }
+        } else if (!strcmp(a, "--json")) {
+            w->json = true;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            *help = true;
+        } else if (!strcmp(a, "--version")) {
+            *version = true;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    *argc = out;
+    return WH_OK;
+}
+
+static const char *
+s_env(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : dflt;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct wh w = {.api = s_env("AYNI_API", "tcp://127.0.0.1:5570"),
+                   .events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571"),
+                   .timeout_ms = 10000};
+    bool help = false, version = false;
+    int rc = s_globals(&w, &argc, argv, &help, &version);
+    if (rc)
+        return rc;
+    if (version) {
+        printf(S_PROG " %s\n", AYNI_VERSION);
+        return WH_OK;
+    }
+    if (argc < 2) {
+        s_help_all(help ? stdout : stderr, NULL);
+        return help ? WH_OK : WH_USAGE;
+    }
+    int i = 1;
+    const struct wh_cmd *c = s_find(argc, argv, &i);
+    if (!c)
+        return s_unknown_command(argc, argv, 1, help);
+    if (help) {
+        s_help_cmd(stdout, c);
+        return WH_OK;
+    }
+    json_t *args = json_object();
+    if ((rc = s_parse(c, argc, argv, i, args)) == WH_OK)
+        rc = c->run ? c->run(&w, c, args) : wh_run_op(&w, c, args);
+    else
+        json_decref(args);
+    proto_client_destroy(&w.client);
+    proto_error_clear(&w.err);
+    return rc;
+}

@@ -1,0 +1,318 @@
+/* wh_print.c: what staff read: the human form of each command's result, in Spanish.
+ * Dates are ISO; quantities carry the item's unit; tables line up.  (--json prints the
+ * core's result as it is instead.) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "wh.h"
+
+static char *
+s_qty(json_t *o, const char *key)
+{
+    const char *unit = wh_s(o, "unit");
+    return xasprintf("%lld%s%s", wh_i(o, key), *unit ? " " : "", unit);
+}
+
+/* "lote A (20), lote B (5)" or the serial numbers. */
+static char *
+s_lots(json_t *lots)
+{
+    size_t i, len = 0;
+    json_t *l;
+    char *out = xstrdup("");
+    json_array_foreach(lots, i, l) {
+        json_t *serials = json_object_get(l, "serials");
+        char *part;
+        if (serials) {
+            char *list = xstrdup("");
+            size_t k;
+            json_t *sn;
+            json_array_foreach(serials, k, sn) {
+                char *next = xasprintf("%s%s%s", list, k ? " " : "", json_string_value(sn));
+                free(list);
+                list = next;
+            }
+            part = xasprintf("series %s", list);
+            free(list);
+        } else if (json_is_string(json_object_get(l, "expiry"))) {
+            part = xasprintf("lote %s (%lld, vence %s)", wh_s(l, "lot"), wh_i(l, "qty"),
+                             wh_s(l, "expiry"));
+        } else {
+            part = xasprintf("lote %s (%lld)", wh_s(l, "lot"), wh_i(l, "qty"));
+        }
+        char *next = xasprintf("%s%s%s", out, len ? ", " : "", part);
+        len += strlen(part);
+        free(part);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+void
+wh_print_added(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    const char *name = wh_s(r, "name");
+    printf("añadido: %s · %s\n", wh_s(r, "code"), *name ? name : wh_s(r, "name_es"));
+}
+
+void
+wh_print_items(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    static const char *const h[] = {"CÓDIGO", "NOMBRE", "NAME", "UNIDAD", "SEGUIMIENTO",
+                                    "PERECIBLE", "UMBRAL"};
+    struct wh_table *t = wh_table_new(7, h, "llllllr");
+    size_t i;
+    json_t *it;
+    json_array_foreach(r, i, it) {
+        char low[24];
+        snprintf(low, sizeof low, "%lld", wh_i(it, "low"));
+        const char *row[] = {wh_s(it, "code"), wh_s(it, "name_es"), wh_s(it, "name_en"),
+                             wh_s(it, "unit"), !strcmp(wh_s(it, "tracking"), "serial") ? "serie" : "lote",
+                             json_is_true(json_object_get(it, "perishable")) ? "sí" : "no", low};
+        wh_table_row(t, row);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_locations(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    static const char *const h[] = {"CÓDIGO", "TIPO", "NOMBRE", "REGIÓN", "DISTRITO"};
+    struct wh_table *t = wh_table_new(5, h, NULL);
+    size_t i;
+    json_t *l;
+    json_array_foreach(r, i, l) {
+        const char *row[] = {wh_s(l, "code"), wh_s(l, "kind"), wh_s(l, "name"),
+                             wh_s(l, "region"), wh_s(l, "district")};
+        wh_table_row(t, row);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_donors(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    static const char *const h[] = {"CÓDIGO", "NOMBRE"};
+    struct wh_table *t = wh_table_new(2, h, NULL);
+    size_t i;
+    json_t *d;
+    json_array_foreach(r, i, d) {
+        const char *row[] = {wh_s(d, "code"), wh_s(d, "name")};
+        wh_table_row(t, row);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_receipt(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    char *qty = s_qty(r, "qty");
+    printf("recibido %s: %s de %s, lote %s%s%s, donante %s, en %s\n", wh_s(r, "receipt"), qty,
+           wh_s(r, "item"), wh_s(r, "lot"), json_is_string(json_object_get(r, "expiry")) ? ", vence " : "",
+           wh_s(r, "expiry"), wh_s(r, "donor"), wh_s(r, "location"));
+    free(qty);
+}
+
+void
+wh_print_moved(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    char *lots = s_lots(json_object_get(r, "lots"));
+    char *qty = s_qty(r, "qty");
+    if (json_object_get(r, "reason"))
+        printf("ajuste en %s: %s de %s (%s): %s\n", wh_s(r, "location"), qty, wh_s(r, "item"),
+               wh_s(r, "reason"), lots);
+    else
+        printf("transferido: %s de %s de %s a %s: %s\n", qty, wh_s(r, "item"), wh_s(r, "from"),
+               wh_s(r, "to"), lots);
+    free(qty);
+    free(lots);
+}
+
+static void
+s_print_low(json_t *r)
+{
+    static const char *const h[] = {"LUGAR", "ARTÍCULO", "NOMBRE", "CANTIDAD", "UMBRAL"};
+    struct wh_table *t = wh_table_new(5, h, "lllrr");
+    size_t i;
+    json_t *row;
+    json_array_foreach(r, i, row) {
+        char *qty = s_qty(row, "qty"), low[24];
+        snprintf(low, sizeof low, "%lld", wh_i(row, "threshold"));
+        const char *cells[] = {wh_s(row, "location"), wh_s(row, "item"), wh_s(row, "item_name"),
+                               qty, low};
+        wh_table_row(t, cells);
+        free(qty);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_stock(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    if (json_is_true(json_object_get(args, "low")))
+    {
+        s_print_low(r);
+        return;
+    }
+    if (json_array_size(r) == 0) {
+        printf("sin stock que mostrar\n");
+        return;
+    }
+    static const char *const h[] = {"LUGAR", "ARTÍCULO", "LOTE", "VENCE", "DONANTE", "CANTIDAD"};
+    struct wh_table *t = wh_table_new(6, h, "lllllr");
+    size_t i;
+    json_t *row;
+    json_array_foreach(r, i, row) {
+        char *qty = s_qty(row, "qty");
+        char *expiry = xasprintf("%s%s", wh_s(row, "expiry"),
+                                 json_is_true(json_object_get(row, "expired")) ? " (vencido)" : "");
+        const char *cells[] = {wh_s(row, "location"), wh_s(row, "item"), wh_s(row, "lot"), expiry,
+                               wh_s(row, "donor"), qty};
+        wh_table_row(t, cells);
+        free(qty);
+        free(expiry);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_shipment_new(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    json_t *to = json_object_get(r, "to");
+    printf("envío creado (borrador) desde %s hacia %s, %s\n", wh_s(r, "from"), wh_s(to, "name"),
+           wh_s(to, "region"));
+    printf("%s\n", wh_s(r, "code"));
+}
+
+void
+wh_print_line(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    char *lots = s_lots(json_object_get(r, "lots"));
+    char *qty = s_qty(r, "qty");
+    printf("%s línea %lld: %s de %s en %lld paquete%s: %s\n", wh_s(r, "shipment"),
+           wh_i(r, "line"), qty, wh_s(r, "item"), wh_i(r, "packages"),
+           wh_i(r, "packages") == 1 ? "" : "s", lots);
+    free(qty);
+    free(lots);
+}
+
+static void
+s_print_packages(json_t *packages)
+{
+    static const char *const h[] = {"PAQUETE", "LÍNEA", "CANTIDAD", "ENTREGADO", "EQUIPO"};
+    struct wh_table *t = wh_table_new(5, h, "rrrll");
+    size_t i;
+    json_t *p;
+    json_array_foreach(packages, i, p) {
+        char num[16], line[16], qty[24];
+        snprintf(num, sizeof num, "%lld", wh_i(p, "number"));
+        snprintf(line, sizeof line, "%lld", wh_i(p, "line"));
+        snprintf(qty, sizeof qty, "%lld", wh_i(p, "qty"));
+        bool done = json_is_true(json_object_get(p, "delivered"));
+        const char *cells[] = {num, line, qty, done ? wh_s(p, "received_at") : "pendiente",
+                               done ? wh_s(p, "team") : ""};
+        wh_table_row(t, cells);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_shipment(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    json_t *from = json_object_get(r, "from"), *to = json_object_get(r, "to");
+    printf("Envío %s · %s\n", wh_s(r, "code"), wh_s(r, "state"));
+    printf("  desde  %s (%s)\n", wh_s(from, "name"), wh_s(from, "code"));
+    printf("  hacia  %s (%s), %s, %s\n", wh_s(to, "name"), wh_s(to, "code"), wh_s(to, "district"),
+           wh_s(to, "region"));
+    printf("  equipo %s · vehículo %s\n", wh_s(r, "team"), wh_s(r, "vehicle"));
+    printf("  creado %s%s%s\n", wh_s(r, "created_at"),
+           *wh_s(r, "dispatched_at") ? " · despachado " : "", wh_s(r, "dispatched_at"));
+    if (*wh_s(r, "cancel_reason"))
+        printf("  cancelado: %s\n", wh_s(r, "cancel_reason"));
+    static const char *const h[] = {"LÍNEA", "ARTÍCULO", "CANTIDAD", "PAQUETES", "LOTES / SERIES"};
+    struct wh_table *t = wh_table_new(5, h, "rlrrl");
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(r, "lines"), i, l) {
+        char line[16], packages[16];
+        snprintf(line, sizeof line, "%lld", wh_i(l, "line"));
+        snprintf(packages, sizeof packages, "%lld", wh_i(l, "packages"));
+        char *qty = s_qty(l, "qty"), *lots = s_lots(json_object_get(l, "lots"));
+        const char *cells[] = {line, wh_s(l, "item"), qty, packages, lots};
+        wh_table_row(t, cells);
+        free(qty);
+        free(lots);
+    }
+    printf("\n");
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+    if (json_array_size(json_object_get(r, "packages"))) {
+        printf("\n");
+        s_print_packages(json_object_get(r, "packages"));
+    }
+}
+
+void
+wh_print_shipments(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    if (json_array_size(r) == 0) {
+        printf("no hay envíos\n");
+        return;
+    }
+    static const char *const h[] = {"CÓDIGO", "ESTADO", "DESDE", "HACIA", "REGIÓN", "EQUIPO",
+                                    "PAQUETES", "ENTREGADOS"};
+    struct wh_table *t = wh_table_new(8, h, "llllllrr");
+    size_t i;
+    json_t *s;
+    json_array_foreach(r, i, s) {
+        char packages[16], done[16];
+        snprintf(packages, sizeof packages, "%lld", wh_i(s, "package_count"));
+        snprintf(done, sizeof done, "%lld", wh_i(s, "packages_delivered"));
+        json_t *to = json_object_get(s, "to");
+        const char *cells[] = {wh_s(s, "code"), wh_s(s, "state"), wh_s(s, "from"),
+                               wh_s(to, "name"), wh_s(to, "region"), wh_s(s, "team"), packages,
+                               done};
+        wh_table_row(t, cells);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_cancelled(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    printf("envío %s cancelado (%s); %lld vuelven al almacén\n", wh_s(r, "shipment"),
+           wh_s(r, "reason"), wh_i(r, "returned"));
+}

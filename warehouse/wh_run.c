@@ -1,0 +1,81 @@
+/* wh_run.c: calling aynid and turning its answers into output and exit codes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "wh.h"
+
+void
+wh_print_json(json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    if (text) {
+        puts(text);
+        free(text);
+    }
+}
+
+const char *
+wh_s(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+long long
+wh_i(json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* The error the core gave, on stderr (or as JSON on stdout with --json). */
+static int
+s_report(struct wh *w)
+{
+    int code = w->err.code;
+    if (w->json) {
+        json_t *e = json_pack("{sb s{ss ss}}", "ok", 0, "error", "code", ayni_err_code(code),
+                              "message", w->err.message);
+        if (w->err.details)
+            json_object_set(json_object_get(e, "error"), "details", w->err.details);
+        wh_print_json(e);
+        json_decref(e);
+    }
+    wh_error("%s", w->err.message);
+    if (code == AYNI_EUNAVAILABLE || code == AYNI_ETIMEOUT)
+        return WH_UNREACHABLE;
+    if (code == AYNI_EINVAL && strstr(w->err.message, "endpoint"))
+        return WH_USAGE;
+    return WH_REFUSED;
+}
+
+int
+wh_call(struct wh *w, const char *op, json_t *args, json_t **result)
+{
+    if (!w->client && !(w->client = proto_client_new(w->api, w->timeout_ms, &w->err))) {
+        json_decref(args);
+        return s_report(w);
+    }
+    if (proto_client_call(w->client, op, args, NULL, result, &w->err) != 0)
+        return s_report(w);
+    return WH_OK;
+}
+
+int
+wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args)
+{
+    json_t *result = NULL;
+    json_t *keep = json_incref(args);
+    int rc = wh_call(w, c->op, args, &result);
+    if (rc == WH_OK) {
+        if (w->json)
+            wh_print_json(result);
+        else if (c->print)
+            c->print(w, keep, result);
+        json_decref(result);
+    }
+    json_decref(keep);
+    return rc;
+}
