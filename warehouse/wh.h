@@ -89,6 +89,12 @@ void wh_print_shipment(struct wh *w, json_t *args, json_t *r);
 void wh_print_shipments(struct wh *w, json_t *args, json_t *r);
 void wh_print_cancelled(struct wh *w, json_t *args, json_t *r);
 
+/* Read a receipts CSV held in data[0..len) (name: for messages) into *rows (the
+ * stock.receive_batch rows) and *lines (each row's line in the file).  0, or -1 with a
+ * message naming the line and column in err. */
+int wh_csv_receipts(const char *data, size_t len, const char *name, json_t **rows,
+                    json_t **lines, char *err, size_t errlen);
+
 /* ---- runners of their own ---- */
 int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_events(struct wh *w, const struct wh_cmd *c, json_t *args);
