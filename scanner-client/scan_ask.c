@@ -1,0 +1,198 @@
+/* scan_ask.c: the questions ayni-scan asks a delivery team on a terminal.
+ *
+ * "¿Llegó todo?", then for each line how many arrived and why any are missing.  The
+ * answers come from r->answers (the terminal); prompts go to r->out.  Every question
+ * accepts end of input (Ctrl-D) as "cancel this scan"; nothing is recorded then.  This
+ * file must not touch the queue or the network.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "scan.h"
+
+int
+scan_read_line(FILE *in, char *buf, size_t size, size_t *len)
+{
+    size_t n = 0;
+    bool too_long = false;
+    int c;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (n + 1 < size)
+            buf[n++] = (char)c;
+        else
+            too_long = true;
+    }
+    buf[n] = '\0';
+    *len = n;
+    if (c == EOF && n == 0 && !too_long)
+        return -1;
+    return too_long ? 1 : 0;
+}
+
+/* Strip surrounding white space (and a CR) in place; the new start. */
+static char *
+s_trim(char *s, size_t *len)
+{
+    size_t n = *len;
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    s[n] = '\0';
+    while (*s && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    *len = n;
+    return s;
+}
+
+/* Ask and read one answer; NULL at end of input.  An answer that is a scanned code
+ * (the team scanned the next package before answering) is set aside with a note. */
+static char *
+s_ask(struct scan_run *r, const char *question, char *buf, size_t size)
+{
+    for (;;) {
+        fprintf(r->out, "  %s ", question);
+        fflush(r->out);
+        size_t len;
+        int rc = scan_read_line(r->answers, buf, size, &len);
+        if (rc < 0) {
+            fputc('\n', r->out);
+            clearerr(r->answers); /* Ctrl-D cancels this scan, not the session */
+            return NULL;
+        }
+        char *a = s_trim(buf, &len);
+        if (rc == 0 && !(len > 40 && !strncasecmp(a, CORE_TOKEN_PREFIX, 4)))
+            return a;
+        fprintf(r->out, "  (eso parece un código escaneado: primero responda la pregunta; "
+                        "luego vuelva a escanear ese código)\n");
+    }
+}
+
+int
+scan_ask_yes_no(struct scan_run *r, const char *question, int dflt)
+{
+    char buf[128];
+    for (;;) {
+        char *a = s_ask(r, question, buf, sizeof buf);
+        if (!a)
+            return -1;
+        int yes = scan_yes_no(a, dflt);
+        if (yes >= 0)
+            return yes;
+        fprintf(r->out, "  responda «s» (sí) o «n» (no)\n");
+    }
+}
+
+/* How many of expected arrived: 0 and *got, or -1 at end of input. */
+static int
+s_ask_count(struct scan_run *r, const char *what, long expected, long *got)
+{
+    char q[512], buf[64];
+    snprintf(q, sizeof q, "%s: ¿cuántos llegaron, de %ld?", what, expected);
+    for (;;) {
+        char *a = s_ask(r, q, buf, sizeof buf), *end;
+        if (!a)
+            return -1;
+        errno = 0;
+        long n = strtol(a, &end, 10);
+        if (*a && !*end && errno == 0 && n >= 0 && n <= expected) {
+            *got = n;
+            return 0;
+        }
+        fprintf(r->out, "  escriba un número de 0 a %ld\n", expected);
+    }
+}
+
+static const char *
+s_ask_reason(struct scan_run *r, long missing)
+{
+    char q[256], buf[64];
+    snprintf(q, sizeof q, "¿Por qué %s %ld? 1) dañados  2) faltantes (no llegaron)  "
+                          "3) vencidos  4) rechazados por la comunidad:",
+             missing == 1 ? "falta" : "faltan", missing);
+    for (;;) {
+        char *a = s_ask(r, q, buf, sizeof buf);
+        if (!a)
+            return NULL;
+        const char *reason = scan_reason_parse(a);
+        if (reason)
+            return reason;
+        fprintf(r->out, "  elija 1, 2, 3 o 4\n");
+    }
+}
+
+/* Expected quantity per line: of one package, or of the packages still outstanding. */
+static long
+s_expected(json_t *m, int line, int package, json_t *outstanding)
+{
+    json_t *p;
+    size_t i;
+    long qty = 0;
+    json_array_foreach(json_object_get(m, "packages"), i, p) {
+        int number = (int)json_integer_value(json_object_get(p, "number"));
+        if (json_integer_value(json_object_get(p, "line")) != line)
+            continue;
+        bool wanted = package ? number == package : false;
+        for (size_t k = 0; !package && k < json_array_size(outstanding); k++)
+            wanted |= json_integer_value(json_array_get(outstanding, k)) == number;
+        qty += wanted ? (long)json_integer_value(json_object_get(p, "qty")) : 0;
+    }
+    return qty;
+}
+
+/* Ask one line; 0 with a shortfall appended to lines if any, -1 at end of input. */
+static int
+s_ask_line(struct scan_run *r, json_t *line, long expected, json_t *lines)
+{
+    int number = (int)json_integer_value(json_object_get(line, "line"));
+    const char *name = json_string_value(json_object_get(line, "item_name_es"));
+    char what[256];
+    long got;
+    snprintf(what, sizeof what, "%s (línea %d)", name ? name : "?", number);
+    if (s_ask_count(r, what, expected, &got) < 0)
+        return -1;
+    if (got == expected)
+        return 0;
+    const char *reason = s_ask_reason(r, expected - got);
+    if (!reason)
+        return -1;
+    json_array_append_new(lines, json_pack("{si sI ss}", "line", number, "received",
+                                           (json_int_t)got, "reason", reason));
+    return 0;
+}
+
+int
+scan_ask_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t *outstanding,
+               json_t **lines)
+{
+    *lines = NULL;
+    if (!r->answers || r->all_received)
+        return 0;
+    int all = scan_ask_yes_no(r, t->package ? "¿Llegó todo el paquete? [S/n]"
+                                            : "¿Llegó todo el envío? [S/n]", 1);
+    if (all != 0)
+        return all < 0;
+    if (!m) {
+        fprintf(r->out, "  sin los datos de este envío no se pueden contar las líneas: "
+                        "no se registró; actualice con 'ayni-scan init' y vuelva a escanear\n");
+        return 1;
+    }
+    json_t *out = json_array(), *line;
+    size_t i;
+    json_array_foreach(json_object_get(m, "lines"), i, line) {
+        long expected = s_expected(m, (int)json_integer_value(json_object_get(line, "line")),
+                                   (int)t->package, outstanding);
+        if (expected > 0 && s_ask_line(r, line, expected, out) < 0) {
+            json_decref(out);
+            return 1;
+        }
+    }
+    if (json_array_size(out) == 0)
+        json_decref(out);
+    else
+        *lines = out;
+    return 0;
+}

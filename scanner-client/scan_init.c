@@ -1,0 +1,183 @@
+/* scan_init.c: `ayni-scan init`: prepare a device while it has signal.
+ *
+ * Fetches the core's public key (to verify codes offline) and the manifests of every
+ * shipment on the road (dispatched or partly delivered: destination and contents per
+ * package, to show what a code names offline), and stores them with the endpoint, the
+ * team and the device name in the queue, in one transaction.  Run again, it refreshes
+ * all of that and keeps the scans.  It changes nothing if the core cannot be reached.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "mem.h"
+#include "scan.h"
+
+/* Call op; 0 and *result, or an exit code with the error printed. */
+static int
+s_call(struct scan_run *r, const char *op, json_t *args, json_t **result)
+{
+    proto_client_t *c = scan_run_client(r);
+    if (!c) {
+        json_decref(args);
+        return SCAN_USAGE;
+    }
+    struct proto_error err = {0};
+    int rc = proto_client_call(c, op, args, NULL, result, &err);
+    if (rc == AYNI_EUNAVAILABLE)
+        scan_error("sin conexión con el núcleo: %s", err.message);
+    else if (rc)
+        scan_error("el núcleo rechazó '%s': %s", op, err.message);
+    proto_error_clear(&err);
+    return rc == 0 ? SCAN_OK : rc == AYNI_EUNAVAILABLE ? SCAN_UNREACHABLE : SCAN_REFUSED;
+}
+
+/* The core's public key, checked against the key id it announces. */
+static int
+s_public_key(struct scan_run *r, json_t *settings)
+{
+    json_t *key = NULL;
+    int rc = s_call(r, "keys.public", NULL, &key);
+    if (rc)
+        return rc;
+    const char *hex = json_string_value(json_object_get(key, "public_key"));
+    const char *id = json_string_value(json_object_get(key, "key_id"));
+    unsigned char kid[CORE_TOKEN_KEYID_LEN];
+    char mine[2 * CORE_TOKEN_KEYID_LEN + 1];
+    size_t n = 0;
+    if (hex && strlen(hex) == 64)
+        sodium_hex2bin(r->pk, sizeof r->pk, hex, 64, NULL, &n, NULL);
+    if (n == sizeof r->pk) {
+        core_token_key_id(r->pk, kid);
+        sodium_bin2hex(mine, sizeof mine, kid, sizeof kid);
+    }
+    if (n != sizeof r->pk || !id || strcmp(id, mine)) {
+        scan_error("the core's public key is malformed or does not match its key id: check "
+                   "that %s is an aynid of this version", r->api);
+        json_decref(key);
+        return SCAN_REFUSED;
+    }
+    json_object_set_new(settings, "public_key", json_string(hex));
+    json_object_set_new(settings, "key_id", json_string(id));
+    json_decref(key);
+    return SCAN_OK;
+}
+
+/* Append the full manifest of every shipment in state to out (tokens removed). */
+static int
+s_shipments(struct scan_run *r, const char *state, json_t *out)
+{
+    json_t *list = NULL, *s;
+    size_t i;
+    int rc = s_call(r, "shipment.list", json_pack("{ss}", "state", state), &list);
+    json_array_foreach(list, i, s) {
+        json_t *full = NULL, *p;
+        size_t k;
+        if (rc || (rc = s_call(r, "shipment.get", json_pack("{sO}", "shipment",
+                                                            json_object_get(s, "code")),
+                               &full)))
+            break;
+        json_object_del(full, "token");
+        json_array_foreach(json_object_get(full, "packages"), k, p)
+            json_object_del(p, "token");
+        json_array_append_new(out, full);
+    }
+    json_decref(list);
+    return rc;
+}
+
+static void
+s_default_device(char *out, size_t size)
+{
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        snprintf(host, sizeof host, "ayni-scan");
+    snprintf(out, size, "%s", host);
+}
+
+/* Settle team and device: flag, else what the queue holds, else (device) the host name. */
+static int
+s_identity(struct scan_run *r, const struct scan_init_opts *o, json_t *settings)
+{
+    char *team = scan_queue_get(r->q, "team"), *device = scan_queue_get(r->q, "device");
+    if (o->team)
+        snprintf(r->team, sizeof r->team, "%s", o->team);
+    else if (team)
+        snprintf(r->team, sizeof r->team, "%s", team);
+    if (o->device)
+        snprintf(r->device, sizeof r->device, "%s", o->device);
+    else if (device)
+        snprintf(r->device, sizeof r->device, "%s", device);
+    else
+        s_default_device(r->device, sizeof r->device);
+    free(team);
+    free(device);
+    if (!r->team[0]) {
+        scan_error("falta --team: diga qué equipo usa este dispositivo, p. ej. --team "
+                   "\"Equipo Huánuco\" / --team is missing");
+        return SCAN_USAGE;
+    }
+    json_object_set_new(settings, "team", json_string(r->team));
+    json_object_set_new(settings, "device", json_string(r->device));
+    json_object_set_new(settings, "api", json_string(r->api));
+    return SCAN_OK;
+}
+
+static void
+s_warn_key_change(struct scan_run *r, json_t *settings)
+{
+    char *old = scan_queue_get(r->q, "public_key");
+    const char *now = json_string_value(json_object_get(settings, "public_key"));
+    if (old && strcmp(old, now))
+        fprintf(r->out, "¡Atención! la clave de firma del núcleo cambió: los códigos impresos "
+                        "con la clave anterior se rechazarán / the core's signing key changed\n");
+    free(old);
+}
+
+static void
+s_report(struct scan_run *r, json_t *settings, json_t *shipments)
+{
+    json_t *counts = scan_queue_counts(r->q);
+    size_t mine = 0, i;
+    json_t *s;
+    json_array_foreach(shipments, i, s) {
+        const char *team = json_string_value(json_object_get(s, "team"));
+        mine += team && !strcasecmp(team, r->team);
+    }
+    fprintf(r->out, "listo / ready: equipo «%s», dispositivo «%s», núcleo %s\n", r->team,
+            r->device, r->api);
+    fprintf(r->out, "  clave del núcleo %s; envíos en camino guardados: %zu (%zu de este equipo)\n",
+            json_string_value(json_object_get(settings, "key_id")), json_array_size(shipments),
+            mine);
+    fprintf(r->out, "  cola: %lld en cola, %lld enviados, %lld rechazados (%s)\n",
+            (long long)json_integer_value(json_object_get(counts, "queued")),
+            (long long)json_integer_value(json_object_get(counts, "sent")),
+            (long long)json_integer_value(json_object_get(counts, "refused")),
+            scan_queue_path(r->q));
+    json_decref(counts);
+}
+
+int
+scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
+{
+    json_t *settings = json_object(), *shipments = json_array();
+    int rc = s_identity(r, o, settings);
+    if (rc == 0 && (rc = s_public_key(r, settings)) == 0 &&
+        (rc = s_shipments(r, "dispatched", shipments)) == 0)
+        rc = s_shipments(r, "partial", shipments);
+    if (rc == 0) {
+        s_warn_key_change(r, settings);
+        if (scan_queue_init_commit(r->q, settings, shipments) != 0) {
+            scan_error("no se pudo guardar: %s", scan_queue_errmsg(r->q));
+            rc = SCAN_REFUSED;
+        }
+    }
+    if (rc == 0)
+        s_report(r, settings, shipments);
+    json_decref(settings);
+    json_decref(shipments);
+    return rc;
+}

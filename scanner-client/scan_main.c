@@ -1,0 +1,439 @@
+/* scan_main.c: ayni-scan's command line: options, the queue's place, and dispatch.
+ *
+ *   ayni-scan init --api ENDPOINT --team TEXT [--device NAME] [--queue PATH]
+ *   ayni-scan [scan] [--all-received] [--ask] [--team TEXT] [--queue PATH]
+ *   ayni-scan image FILE... [--all-received] [--team TEXT] [--queue PATH]
+ *   ayni-scan sync [--api ENDPOINT] [--wait SECONDS] [--queue PATH]
+ *   ayni-scan status [--json] [--queue PATH]
+ *
+ * Checks every option against its command before anything runs (exit 2 on misuse);
+ * the commands themselves live in scan_init.c, scan_scan.c, scan_image.c,
+ * scan_sync.c and scan_status.c.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "mem.h"
+#include "scan.h"
+#include "spelling.h"
+
+enum s_opt {
+    O_API = 1 << 0, O_TEAM = 1 << 1, O_DEVICE = 1 << 2, O_QUEUE = 1 << 3, O_ALL = 1 << 4,
+    O_ASK = 1 << 5, O_JSON = 1 << 6, O_TIMEOUT = 1 << 7, O_WAIT = 1 << 8
+};
+
+struct s_args {
+    const char *api, *team, *device, *queue;
+    bool all_received, ask, json;
+    int timeout_s, wait_s;
+    unsigned given; /* enum s_opt bits */
+};
+
+static const struct s_cmd {
+    const char *name;
+    unsigned opts;
+    int timeout_ms; /* per request to the core, unless --timeout */
+} s_cmds[] = {
+    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT, 10000},
+    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
+    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
+    {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT, 5000},
+    {"status", O_QUEUE | O_JSON, 0},
+};
+
+static const struct option s_long[] = {
+    {"api", required_argument, NULL, 'a'},     {"team", required_argument, NULL, 't'},
+    {"device", required_argument, NULL, 'd'},  {"queue", required_argument, NULL, 'q'},
+    {"all-received", no_argument, NULL, 'A'},  {"ask", no_argument, NULL, 'k'},
+    {"json", no_argument, NULL, 'j'},          {"timeout", required_argument, NULL, 'T'},
+    {"wait", required_argument, NULL, 'w'},    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+};
+
+void
+scan_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("ayni-scan: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void
+scan_run_note(struct scan_run *r, int exit_code)
+{
+    if (exit_code > r->exit)
+        r->exit = exit_code;
+}
+
+proto_client_t *
+scan_run_client(struct scan_run *r)
+{
+    if (r->client)
+        return r->client;
+    struct proto_error err = {0};
+    r->client = proto_client_new(r->api, r->timeout_ms, &err);
+    if (!r->client)
+        scan_error("%s", err.message);
+    proto_error_clear(&err);
+    return r->client;
+}
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "uso / usage:\n"
+            "  ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
+            "  ayni-scan [scan] [--all-received] [--ask] [--team EQUIPO] [--queue RUTA]\n"
+            "  ayni-scan image FOTO... [--all-received] [--team EQUIPO] [--queue RUTA]\n"
+            "  ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n"
+            "  ayni-scan status [--json] [--queue RUTA]\n"
+            "\n"
+            "Confirma entregas escaneando los códigos QR de guías y paquetes, sin señal:\n"
+            "verifica cada código sin conexión, guarda la confirmación y la envía al núcleo\n"
+            "(aynid) cuando hay señal.  Confirms deliveries by scanning QR codes, offline.\n"
+            "\n"
+            "  init      guarda la clave del núcleo y los envíos en camino (con señal)\n"
+            "  scan      lee un código por línea de la entrada (lector o zbarcam --raw)\n"
+            "  image     lee los códigos QR de fotos PNG o JPEG\n"
+            "  sync      envía lo que está en cola\n"
+            "  status    muestra lo que está en cola, enviado y rechazado\n"
+            "\n"
+            "  --api ENDPOINT     el núcleo, tcp://HOST:PUERTO o ipc:///ruta (o AYNI_API)\n"
+            "  --team EQUIPO      el equipo de entrega de este dispositivo\n"
+            "  --device NOMBRE    el nombre de este dispositivo (por defecto: el del equipo)\n"
+            "  --queue RUTA       la cola (o AYNI_SCAN_QUEUE; por defecto\n"
+            "                     $XDG_DATA_HOME/ayni/scan.db)\n"
+            "  --all-received     registrar todo como recibido, sin preguntar\n"
+            "  --ask              preguntar en la terminal aunque los códigos lleguen por\n"
+            "                     una tubería (zbarcam --raw | ayni-scan --ask)\n"
+            "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"
+            "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"
+            "  --json             status: en JSON\n"
+            "\n"
+            "Salida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
+            "núcleo.\n"
+            "Guía: docs/scanner.md\n");
+}
+
+/* A whole number of seconds in 0..max, or -1. */
+static int
+s_seconds(const char *text, int max)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    return *text && !*end && n >= 0 && n <= max ? (int)n : -1;
+}
+
+static int
+s_parse_opt(int c, struct s_args *a)
+{
+    switch (c) {
+    case 'a': a->api = optarg; a->given |= O_API; return 0;
+    case 't': a->team = optarg; a->given |= O_TEAM; return 0;
+    case 'd': a->device = optarg; a->given |= O_DEVICE; return 0;
+    case 'q': a->queue = optarg; a->given |= O_QUEUE; return 0;
+    case 'A': a->all_received = true; a->given |= O_ALL; return 0;
+    case 'k': a->ask = true; a->given |= O_ASK; return 0;
+    case 'j': a->json = true; a->given |= O_JSON; return 0;
+    case 'T':
+        a->given |= O_TIMEOUT;
+        if ((a->timeout_s = s_seconds(optarg, 600)) > 0)
+            return 0;
+        scan_error("--timeout '%s' is not valid: give seconds from 1 to 600", optarg);
+        return -1;
+    case 'w':
+        a->given |= O_WAIT;
+        if ((a->wait_s = s_seconds(optarg, 86400)) >= 0)
+            return 0;
+        scan_error("--wait '%s' is not valid: give seconds from 0 to 86400", optarg);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+static const struct s_cmd *
+s_find_cmd(const char *name)
+{
+    for (size_t i = 0; i < sizeof s_cmds / sizeof s_cmds[0]; i++)
+        if (!strcmp(name, s_cmds[i].name))
+            return &s_cmds[i];
+    return NULL;
+}
+
+static void
+s_unknown_cmd(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < sizeof s_cmds / sizeof s_cmds[0]; i++) {
+        size_t d = ayni_edit_distance(name, s_cmds[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = s_cmds[i].name;
+        }
+    }
+    if (ayni_near_enough(name, best_d))
+        scan_error("unknown command '%s': did you mean '%s'? (see ayni-scan --help)", name, best);
+    else
+        scan_error("unknown command '%s': use init, scan, image, sync or status "
+                   "(see ayni-scan --help)", name);
+}
+
+/* Every option given must belong to the command. */
+static int
+s_check_opts(const struct s_cmd *cmd, const struct s_args *a)
+{
+    static const char *const names[] = {"--api", "--team", "--device", "--queue",
+                                        "--all-received", "--ask", "--json", "--timeout",
+                                        "--wait"};
+    for (int i = 0; i < 9; i++) {
+        if ((a->given & (1u << i)) && !(cmd->opts & (1u << i))) {
+            scan_error("%s does not apply to '%s' (see ayni-scan --help)", names[i], cmd->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A team or device name: 1..100 bytes, no control characters. */
+static int
+s_check_name(const char *flag, const char *v)
+{
+    size_t n = v ? strlen(v) : 1;
+    bool ok = n >= 1 && n <= SCAN_TEXT_MAX;
+    for (const char *p = v; p && *p && ok; p++)
+        ok = !iscntrl((unsigned char)*p);
+    if (!ok)
+        scan_error("%s '%s' is not valid: give 1 to %d characters, no line breaks", flag, v,
+                   SCAN_TEXT_MAX);
+    return ok ? 0 : -1;
+}
+
+/* --queue, else AYNI_SCAN_QUEUE, else $XDG_DATA_HOME/ayni/scan.db (absolute only),
+ * else ~/.local/share/ayni/scan.db; a new string, or NULL with the error printed. */
+static char *
+s_queue_path(const char *flag)
+{
+    const char *env = getenv("AYNI_SCAN_QUEUE"), *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (flag && *flag)
+        return xstrdup(flag);
+    if (env && *env)
+        return xstrdup(env);
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/ayni/scan.db", xdg);
+    if (home && home[0] == '/')
+        return xasprintf("%s/.local/share/ayni/scan.db", home);
+    scan_error("no place for the scan queue: set HOME, XDG_DATA_HOME or AYNI_SCAN_QUEUE, or "
+               "give --queue PATH");
+    return NULL;
+}
+
+/* The options and arguments fit the command: 0, or -1 with the error printed. */
+static int
+s_check_args(const struct s_cmd *cmd, const struct s_args *a, int nargs, char **args)
+{
+    if (s_check_opts(cmd, a) || (a->team && s_check_name("--team", a->team)) ||
+        (a->device && s_check_name("--device", a->device)))
+        return -1;
+    bool takes_files = !strcmp(cmd->name, "image");
+    if (takes_files && nargs == 0) {
+        scan_error("image needs at least one photo: ayni-scan image FOTO.png");
+        return -1;
+    }
+    if (!takes_files && nargs > 0) {
+        scan_error("'%s' takes no arguments: '%s' is not an option (see ayni-scan --help)",
+                   cmd->name, args[0]);
+        return -1;
+    }
+    return 0;
+}
+
+/* An option getopt refused: unknown (with the nearest one), or missing its value. */
+static void
+s_bad_option(int c, const char *arg)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    if (c == ':') {
+        scan_error("option '%s' needs a value (see ayni-scan --help)", name);
+        return;
+    }
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (const struct option *o = s_long; o->name; o++) {
+        size_t d = ayni_edit_distance(name + strspn(name, "-"), o->name);
+        if (d < best_d) {
+            best_d = d;
+            best = o->name;
+        }
+    }
+    if (best && ayni_near_enough(name + strspn(name, "-"), best_d))
+        scan_error("unknown option '%s': did you mean '--%s'?", name, best);
+    else
+        scan_error("unknown option '%s' (see ayni-scan --help)", name);
+}
+
+static int
+s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *first)
+{
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", s_long, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            s_bad_option(c, argv[optind - 1]);
+            return -1;
+        }
+        if (c == 'h' || c == 'V') {
+            if (c == 'h')
+                s_usage(stdout);
+            else
+                printf("ayni-scan %s\n", AYNI_VERSION);
+            exit(SCAN_OK);
+        }
+        if (s_parse_opt(c, a) != 0)
+            return -1;
+    }
+    *first = optind;
+    *cmd = s_find_cmd(optind < argc ? argv[optind] : "scan");
+    if (!*cmd) {
+        s_unknown_cmd(argv[optind]);
+        return -1;
+    }
+    *first += optind < argc;
+    return s_check_args(*cmd, a, argc - *first, argv + *first);
+}
+
+/* --api, else AYNI_API, else the endpoint stored by init; NULL if none. */
+static char *
+s_api(const struct s_args *a, scan_queue_t *q)
+{
+    const char *env = getenv("AYNI_API");
+    if (a->api && *a->api)
+        return xstrdup(a->api);
+    if (env && *env)
+        return xstrdup(env);
+    return scan_queue_get(q, "api");
+}
+
+static int
+s_not_ready(void)
+{
+    scan_error("este dispositivo no está preparado: con señal, ejecute 'ayni-scan init --api "
+               "ENDPOINT --team EQUIPO' / not initialised: run ayni-scan init");
+    return SCAN_USAGE;
+}
+
+/* Where answers come from: the terminal when stdin and stdout are both terminals;
+ * with --ask, /dev/tty even when the codes come through a pipe. */
+static int
+s_answers(struct scan_run *r, const struct s_args *a, bool *opened)
+{
+    *opened = false;
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        r->answers = stdin;
+        return 0;
+    }
+    if (!a->ask)
+        return 0;
+    r->answers = fopen("/dev/tty", "r");
+    if (!r->answers) {
+        scan_error("--ask needs a terminal to read answers from, and /dev/tty cannot be "
+                   "opened: run it in a terminal, or use --all-received");
+        return SCAN_USAGE;
+    }
+    *opened = true;
+    return 0;
+}
+
+/* For scan and image: the public key, the team and the device from the queue. */
+static int
+s_ready_to_scan(struct scan_run *r, const struct s_args *a)
+{
+    char *pk = scan_queue_get(r->q, "public_key"), *team = scan_queue_get(r->q, "team");
+    char *device = scan_queue_get(r->q, "device");
+    size_t n = 0;
+    if (pk && strlen(pk) == 64)
+        sodium_hex2bin(r->pk, sizeof r->pk, pk, 64, NULL, &n, NULL);
+    snprintf(r->team, sizeof r->team, "%s", a->team ? a->team : team ? team : "");
+    snprintf(r->device, sizeof r->device, "%s", device ? device : "ayni-scan");
+    free(pk);
+    free(team);
+    free(device);
+    return n == sizeof r->pk && r->team[0] && r->api ? 0 : s_not_ready();
+}
+
+static int
+s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a, char **files,
+      int nfiles)
+{
+    if (!strcmp(cmd->name, "status"))
+        return scan_cmd_status(r, a->json);
+    if (!strcmp(cmd->name, "init")) {
+        if (!r->api) {
+            scan_error("falta --api ENDPOINT (o AYNI_API): diga dónde está el núcleo, p. ej. "
+                       "--api tcp://192.168.1.10:5570 / --api is missing");
+            return SCAN_USAGE;
+        }
+        struct scan_init_opts o = {r->api, a->team, a->device};
+        return scan_cmd_init(r, &o);
+    }
+    if (!strcmp(cmd->name, "sync"))
+        return r->api ? scan_cmd_sync(r, a->wait_s) : s_not_ready();
+    bool opened;
+    int rc = s_ready_to_scan(r, a);
+    if (rc == 0 && (rc = s_answers(r, a, &opened)) == 0) {
+        rc = !strcmp(cmd->name, "image") ? scan_cmd_image(r, files, nfiles)
+                                         : scan_cmd_scan(r, stdin);
+        if (opened)
+            fclose(r->answers);
+    }
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct s_args a = {0};
+    const struct s_cmd *cmd;
+    int first;
+    char err[600];
+    if (sodium_init() < 0) {
+        scan_error("cannot initialise libsodium");
+        return SCAN_REFUSED;
+    }
+    if (s_parse(argc, argv, &a, &cmd, &first) != 0)
+        return SCAN_USAGE;
+    char *path = s_queue_path(a.queue);
+    if (!path)
+        return SCAN_USAGE;
+    struct scan_run r = {.out = stdout, .all_received = a.all_received};
+    r.timeout_ms = a.timeout_s ? a.timeout_s * 1000 : cmd->timeout_ms;
+    r.q = scan_queue_open(path, err, sizeof err);
+    free(path);
+    if (!r.q) {
+        scan_error("%s", err);
+        return SCAN_REFUSED;
+    }
+    char *api = s_api(&a, r.q);
+    r.api = api;
+    int rc = s_run(&r, cmd, &a, argv + first, argc - first);
+    proto_client_destroy(&r.client);
+    scan_queue_close(&r.q);
+    free(api);
+    fflush(stdout);
+    return rc;
+}

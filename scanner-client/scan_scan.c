@@ -1,0 +1,275 @@
+/* scan_scan.c: one scanned code, from the text read to the confirmation queued.
+ *
+ * Verify the signature offline (a code that is not genuine is refused on the spot and
+ * never queued); show what it names; report a package already scanned on this device
+ * or already confirmed according to the manifest; flag a package for another team's
+ * route; ask what arrived (on a terminal); queue the confirmation with a fresh scan id
+ * and the device time; then try to send the queue at once.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "mem.h"
+#include "scan.h"
+
+#define S_ZBAR_PREFIX "QR-Code:" /* what zbarimg and zbarcam print without --raw */
+
+static int
+s_refuse(struct scan_run *r, enum core_token_verdict v, const struct core_token *t)
+{
+    fprintf(r->out, "✗ RECHAZADO: %s\n", core_token_verdict_message(v));
+    if ((v == CORE_TOKEN_ALTERED || v == CORE_TOKEN_FORGED) && t->package)
+        fprintf(r->out, "  (el código dice: envío %s, paquete %u de %u, destino %s; no es de "
+                        "fiar)\n", t->shipment, t->package, t->count, t->dest);
+    else if (v == CORE_TOKEN_ALTERED || v == CORE_TOKEN_FORGED)
+        fprintf(r->out, "  (el código dice: envío %s completo, destino %s; no es de fiar)\n",
+                t->shipment, t->dest);
+    fprintf(r->out, "  no se guardó / not saved\n");
+    return SCAN_REFUSED;
+}
+
+/* A genuine code whose shipment the manifest describes otherwise: the core would
+ * refuse it too, so say so now. */
+static bool
+s_agrees(struct scan_run *r, const struct core_token *t, json_t *m)
+{
+    const char *dest = json_string_value(json_object_get(json_object_get(m, "to"), "code"));
+    size_t count = json_array_size(json_object_get(m, "packages"));
+    if (dest && !strcmp(dest, t->dest) && count == t->count)
+        return true;
+    fprintf(r->out, "✗ RECHAZADO: el código dice envío %s a %s con %u paquetes, pero los datos "
+                    "guardados dicen %s con %zu: no entregue; consulte a la coordinación\n",
+            t->shipment, t->dest, t->count, dest ? dest : "?", count);
+    return false;
+}
+
+/* "ya escaneado en este equipo el …" for the scan row that covers this code. */
+static void
+s_print_mine(struct scan_run *r, const struct core_token *t, json_t *row)
+{
+    char when[64];
+    const char *state = json_string_value(json_object_get(row, "state"));
+    bool slip = t->package && json_integer_value(json_object_get(row, "package")) == 0;
+    scan_when(json_string_value(json_object_get(row, "device_time")), when, sizeof when);
+    fprintf(r->out, "  ya escaneado en este equipo el %s%s (equipo «%s»); se cuenta una sola vez\n",
+            when, slip ? " con el código de la guía, que cubre todo el envío" : "",
+            json_string_value(json_object_get(row, "team")));
+    fprintf(r->out, "  %s\n", !strcmp(state, "sent") ? "ya confirmado en el núcleo"
+                                                   : "en cola: se enviará al sincronizar");
+}
+
+/* True (after saying so) if this code adds nothing: scanned already on this device, or
+ * confirmed already according to the manifest. */
+static bool
+s_already(struct scan_run *r, const struct core_token *t, json_t *m, json_t *outstanding)
+{
+    json_t *mine = scan_queue_covering(r->q, t->shipment, (int)t->package);
+    if (mine && (t->package || json_integer_value(json_object_get(mine, "package")) == 0)) {
+        s_print_mine(r, t, mine);
+        json_decref(mine);
+        return true;
+    }
+    json_decref(mine);
+    json_t *p = t->package && m ? scan_manifest_package(m, (int)t->package) : NULL;
+    if (json_is_true(json_object_get(p, "delivered"))) {
+        char when[64];
+        const char *team = json_string_value(json_object_get(p, "team"));
+        scan_when(json_string_value(json_object_get(p, "received_at")), when, sizeof when);
+        fprintf(r->out, "  ya confirmado el %s por «%s»; se cuenta una sola vez\n", when,
+                team ? team : json_string_value(json_object_get(p, "device")));
+        return true;
+    }
+    if (!t->package && json_array_size(outstanding) == 0) {
+        fprintf(r->out, "  todos los paquetes de este envío ya están confirmados o escaneados; "
+                        "no se registra de nuevo\n");
+        return true;
+    }
+    return false;
+}
+
+/* 0: this device's route; 1: another team's route, to be recorded anyway (flagged);
+ * -1: the person chose not to record it. */
+static int
+s_check_team(struct scan_run *r, const struct core_token *t, json_t *m)
+{
+    const char *team = json_string_value(json_object_get(m, "team"));
+    if (!team || !*team || !strcasecmp(team, r->team))
+        return 0;
+    char dest[256];
+    scan_destination(m, t, dest, sizeof dest);
+    fprintf(r->out, "  ¡Atención! este %s es para %s (ruta del equipo «%s»); este equipo es "
+                    "«%s» / warning: for another team's route\n",
+            t->package ? "paquete" : "envío", dest, team, r->team);
+    if (!r->answers) {
+        fprintf(r->out, "  se registra igual; avise a su coordinación\n");
+        return 1;
+    }
+    return scan_ask_yes_no(r, "¿Registrar la entrega de todos modos? [s/N]", 0) == 1 ? 1 : -1;
+}
+
+static void
+s_print_saved(struct scan_run *r, const char *scan_id, json_t *lines)
+{
+    json_t *l;
+    size_t i;
+    if (!lines) {
+        fprintf(r->out, "  guardado (escaneo %.8s): todo recibido\n", scan_id);
+        return;
+    }
+    fprintf(r->out, "  guardado (escaneo %.8s):", scan_id);
+    json_array_foreach(lines, i, l) {
+        fprintf(r->out, "%s línea %lld: %lld recibidos; motivo: %s (%s)", i ? ";" : "",
+                (long long)json_integer_value(json_object_get(l, "line")),
+                (long long)json_integer_value(json_object_get(l, "received")),
+                scan_reason_es(json_string_value(json_object_get(l, "reason"))),
+                json_string_value(json_object_get(l, "reason")));
+    }
+    fputc('\n', r->out);
+}
+
+/* Queue the confirmation: 0, or SCAN_REFUSED if it could not be saved. */
+static int
+s_record(struct scan_run *r, const struct core_token *t, const char *token, json_t *lines,
+         const char *flags)
+{
+    unsigned char raw[SCAN_ID_LEN / 2];
+    char scan_id[SCAN_ID_LEN + 1], now[26];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(scan_id, sizeof scan_id, raw, sizeof raw);
+    scan_now_local(now);
+    char *text = lines ? json_dumps(lines, JSON_COMPACT) : NULL;
+    struct scan_new n = {scan_id, token, t->shipment, t->dest, r->team, r->device, now,
+                         (int)t->package, (int)t->count, text, flags};
+    json_t *existing = NULL;
+    int rc = scan_queue_add(r->q, &n, &existing);
+    free(text);
+    if (rc == AYNI_EEXISTS) {
+        s_print_mine(r, t, existing);
+        json_decref(existing);
+        return 1;
+    }
+    if (rc) {
+        fprintf(r->out, "✗ NO SE GUARDÓ: %s\n", scan_queue_errmsg(r->q));
+        return SCAN_REFUSED;
+    }
+    s_print_saved(r, scan_id, lines);
+    return 0;
+}
+
+/* Send what is queued now, unless the core was out of reach a moment ago. */
+static int
+s_send_now(struct scan_run *r)
+{
+    int sent = 0, refused = 0, rc = SCAN_UNREACHABLE;
+    if (scan_queue_contact_due(r->q))
+        rc = scan_sync_pass(r, &sent, &refused);
+    if (rc == SCAN_UNREACHABLE) {
+        fprintf(r->out, "  sin conexión con el núcleo: guardado; se enviará al sincronizar "
+                        "(saved; will be sent on sync)\n");
+        return SCAN_OK;
+    }
+    return rc;
+}
+
+static int
+s_confirm(struct scan_run *r, const struct core_token *t, const char *token, json_t *m,
+          json_t *outstanding)
+{
+    if (s_already(r, t, m, outstanding))
+        return SCAN_OK;
+    const char *flags = m ? NULL : "unknown_shipment";
+    int team = m ? s_check_team(r, t, m) : 0;
+    if (team < 0) {
+        fprintf(r->out, "  no se registró\n");
+        return SCAN_OK;
+    }
+    flags = team ? "other_team" : flags;
+    json_t *lines = NULL;
+    if (scan_ask_lines(r, t, m, outstanding, &lines) != 0) {
+        fprintf(r->out, "  cancelado: no se registró este escaneo\n");
+        return SCAN_OK;
+    }
+    int rc = s_record(r, t, token, lines, flags);
+    json_decref(lines);
+    if (rc)
+        return rc == 1 ? SCAN_OK : rc;
+    return s_send_now(r);
+}
+
+int
+scan_handle(struct scan_run *r, const char *text, size_t len)
+{
+    struct core_token t;
+    enum core_token_verdict v = core_token_verify(text, len, r->pk, &t);
+    if (v != CORE_TOKEN_GENUINE) {
+        scan_run_note(r, s_refuse(r, v, &t));
+        return SCAN_REFUSED;
+    }
+    char *token = xstrndup(text, len);
+    for (char *p = token; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    json_t *m = scan_queue_manifest(r->q, t.shipment);
+    json_t *outstanding = t.package ? NULL : scan_outstanding(r->q, &t, m);
+    int rc = SCAN_REFUSED;
+    if (!m || s_agrees(r, &t, m)) {
+        scan_describe(r, &t, m, outstanding);
+        rc = s_confirm(r, &t, token, m, outstanding);
+    }
+    json_decref(outstanding);
+    json_decref(m);
+    free(token);
+    scan_run_note(r, rc);
+    return rc;
+}
+
+/* Strip a CR, surrounding blanks and zbar's "QR-Code:" prefix in place. */
+static char *
+s_clean(char *s, size_t *len)
+{
+    size_t n = *len;
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    s[n] = '\0';
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    if (!strncmp(s, S_ZBAR_PREFIX, strlen(S_ZBAR_PREFIX))) {
+        s += strlen(S_ZBAR_PREFIX);
+        n -= strlen(S_ZBAR_PREFIX);
+    }
+    *len = n;
+    return s;
+}
+
+int
+scan_cmd_scan(struct scan_run *r, FILE *in)
+{
+    char buf[SCAN_LINE_MAX + 2];
+    size_t len;
+    int rc;
+    if (r->answers == in)
+        fprintf(r->out, "Escanee los códigos, uno por uno; Ctrl-D para terminar / scan codes; "
+                        "Ctrl-D to finish\n");
+    while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0) {
+        char *text = s_clean(buf, &len);
+        if (rc == 0 && len == 0)
+            continue;
+        if (r->scanned++ > 0 || r->answers)
+            fputc('\n', r->out);
+        if (rc == 1 || len > SCAN_LINE_MAX) {
+            fprintf(r->out, "✗ RECHAZADO: línea ilegible (más de %d caracteres): no es un código "
+                            "Ayni; vuelva a escanear / unreadable line\n", SCAN_LINE_MAX);
+            scan_run_note(r, SCAN_REFUSED);
+            continue;
+        }
+        scan_handle(r, text, len);
+        fflush(r->out);
+    }
+    return r->exit;
+}

@@ -1,0 +1,255 @@
+/* scan_sync.c: sending the queued confirmations to aynid.
+ *
+ * In the order they were scanned (a whole-shipment scan must not overtake a package
+ * scan made before it).  Each send is safe to repeat because the core is idempotent on
+ * the scan id: a scan is marked sent only after the core's acknowledgement is
+ * committed in the queue, so if the client dies between the two, the next sync sends
+ * the same scan id again and the core answers "repeat".  A refusal by the core
+ * (cancelled, already delivered, …) is kept as refused with its reason and never sent
+ * again; anything else (no answer, the core busy) keeps the scan queued and stops the
+ * pass, to try again later, backing off.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "mem.h"
+#include "scan.h"
+
+#define S_WAIT_FIRST_S 1
+#define S_WAIT_MAX_S 60
+
+enum s_outcome { S_SENT, S_REFUSED, S_LATER, S_UNREACHABLE, S_LOCAL };
+
+/* Fault injection for the crash tests (tests/e2e/test_scan_kill.c), as SQLite's tests
+ * do: AYNI_SCAN_FAULT=POINT:N kills this process (SIGKILL, no clean-up) the Nth time it
+ * reaches POINT: "attempt" (counted, not yet sent) or "answer" (the core's answer is in,
+ * not yet recorded: the worst moment).  Unset in normal use. */
+static void
+s_fault(const char *point)
+{
+    static int reached;
+    const char *spec = getenv("AYNI_SCAN_FAULT");
+    size_t n = strlen(point);
+    if (!spec || strncmp(spec, point, n) != 0 || spec[n] != ':')
+        return;
+    if (++reached == atoi(spec + n + 1))
+        raise(SIGKILL);
+}
+
+/* The core's judgement on this delivery: kept as refused, not tried again. */
+static bool
+s_is_refusal(int code)
+{
+    return code == AYNI_EDELIVERED || code == AYNI_ESTATE || code == AYNI_ETOKEN ||
+           code == AYNI_ENOTFOUND || code == AYNI_ECONFLICT || code == AYNI_EINVAL;
+}
+
+static char *
+s_delivered_text(json_t *details)
+{
+    const char *at = json_string_value(json_object_get(details, "delivered_at"));
+    const char *team = json_string_value(json_object_get(details, "team"));
+    const char *device = json_string_value(json_object_get(details, "device"));
+    if (!at)
+        return xstrdup("todos los paquetes de este envío ya estaban confirmados; no se cuenta "
+                       "dos veces");
+    char when[64];
+    scan_when(at, when, sizeof when);
+    if (team && device)
+        return xasprintf("ya confirmado el %s por «%s» (dispositivo «%s»); se cuenta una sola vez",
+                         when, team, device);
+    return xasprintf("ya confirmado el %s por «%s»; se cuenta una sola vez", when,
+                     team ? team : device ? device : "otro equipo");
+}
+
+char *
+scan_refusal_text(int code, const char *message, json_t *details)
+{
+    const char *state = json_string_value(json_object_get(details, "state"));
+    switch (code) {
+    case AYNI_EDELIVERED:
+        return s_delivered_text(details);
+    case AYNI_ESTATE:
+        if (state && !strcmp(state, "cancelled"))
+            return xstrdup("el envío fue cancelado: no lo entregue; devuelva los bienes al "
+                           "almacén");
+        return xasprintf("el envío no se puede confirmar en su estado (%s): %s",
+                         state ? state : "?", message);
+    case AYNI_ETOKEN:
+        return xasprintf("el núcleo no acepta este código: %s", message);
+    case AYNI_ENOTFOUND:
+        return xasprintf("el núcleo no conoce este envío: %s", message);
+    case AYNI_ECONFLICT:
+        return xasprintf("contradice lo ya registrado: %s", message);
+    case AYNI_EINVAL:
+        return xasprintf("datos no válidos: %s", message);
+    default:
+        return xstrdup(message);
+    }
+}
+
+/* "ENV-2026-000001 paquete 3" or "ENV-2026-000001 (guía completa)" */
+static void
+s_label(json_t *s, char *out, size_t size)
+{
+    long package = (long)json_integer_value(json_object_get(s, "package"));
+    const char *shipment = json_string_value(json_object_get(s, "shipment"));
+    if (package)
+        snprintf(out, size, "%s paquete %ld", shipment, package);
+    else
+        snprintf(out, size, "%s (guía completa)", shipment);
+}
+
+static void
+s_print_sent(struct scan_run *r, const char *label, json_t *result)
+{
+    const char *state = json_string_value(json_object_get(result, "shipment_state"));
+    fprintf(r->out, "✓ %s: confirmado en el núcleo · %lld de %lld recibidos · %s%s\n", label,
+            (long long)json_integer_value(json_object_get(result, "qty_received")),
+            (long long)json_integer_value(json_object_get(result, "qty_expected")),
+            state && !strcmp(state, "delivered") ? "envío entregado completo"
+                                                 : "entrega parcial del envío",
+            json_is_true(json_object_get(result, "repeat")) ? " (ya estaba registrado)" : "");
+}
+
+static json_t *
+s_args(json_t *s)
+{
+    json_t *args = json_pack("{s:O s:O s:O s:O s:O}", "token", json_object_get(s, "token"),
+                             "scan_id", json_object_get(s, "scan_id"), "device_time",
+                             json_object_get(s, "device_time"), "team",
+                             json_object_get(s, "team"), "device", json_object_get(s, "device"));
+    const char *lines = json_string_value(json_object_get(s, "lines"));
+    json_t *l = lines ? json_loads(lines, 0, NULL) : NULL;
+    if (l)
+        json_object_set_new(args, "lines", l);
+    return args;
+}
+
+static enum s_outcome
+s_refused(struct scan_run *r, const char *scan_id, const char *label, struct proto_error *err)
+{
+    char *why = scan_refusal_text(err->code, err->message, err->details);
+    json_t *e = json_pack("{ss ss s:O}", "code", ayni_err_code(err->code), "message",
+                          err->message, "details", err->details ? err->details : json_null());
+    int rc = scan_queue_mark_refused(r->q, scan_id, ayni_err_code(err->code), why, e);
+    json_decref(e);
+    if (rc == 0)
+        fprintf(r->out, "✗ %s: el núcleo lo rechazó: %s\n", label, why);
+    free(why);
+    return rc == 0 || rc == AYNI_ESTATE ? S_REFUSED : S_LOCAL;
+}
+
+static enum s_outcome
+s_not_now(struct scan_run *r, const char *scan_id, const char *label, struct proto_error *err)
+{
+    char *why = err->code == AYNI_EUNAVAILABLE
+                    ? xasprintf("sin respuesta del núcleo / no answer: %s", err->message)
+                    : xstrdup(err->message);
+    int rc = scan_queue_retry_later(r->q, scan_id, ayni_err_code(err->code), why);
+    free(why);
+    if (err->code == AYNI_EUNAVAILABLE) {
+        scan_queue_contact_failed(r->q);
+        return rc == 0 ? S_UNREACHABLE : S_LOCAL;
+    }
+    fprintf(r->out, "… %s: no se pudo enviar ahora: %s; se reintentará\n", label, err->message);
+    return rc == 0 ? S_LATER : S_LOCAL;
+}
+
+/* Send one queued scan and settle it. */
+static enum s_outcome
+s_send(struct scan_run *r, proto_client_t *c, json_t *s)
+{
+    const char *scan_id = json_string_value(json_object_get(s, "scan_id"));
+    char label[128];
+    s_label(s, label, sizeof label);
+    if (scan_queue_attempt(r->q, scan_id) != 0)
+        return S_LOCAL;
+    s_fault("attempt");
+    json_t *result = NULL;
+    struct proto_error err = {0};
+    int rc = proto_client_call(c, "delivery.confirm", s_args(s), NULL, &result, &err);
+    if (rc != AYNI_EUNAVAILABLE)
+        s_fault("answer");
+    enum s_outcome out;
+    if (rc == 0) {
+        rc = scan_queue_mark_sent(r->q, scan_id, result);
+        if (rc == 0)
+            s_print_sent(r, label, result);
+        out = rc == 0 || rc == AYNI_ESTATE ? S_SENT : S_LOCAL;
+    } else {
+        out = s_is_refusal(rc) ? s_refused(r, scan_id, label, &err)
+                               : s_not_now(r, scan_id, label, &err);
+    }
+    json_decref(result);
+    proto_error_clear(&err);
+    return out;
+}
+
+int
+scan_sync_pass(struct scan_run *r, int *sent, int *refused)
+{
+    proto_client_t *c = scan_run_client(r);
+    if (!c)
+        return SCAN_USAGE;
+    int64_t after = 0;
+    int rc = SCAN_OK;
+    json_t *s;
+    while (rc == SCAN_OK && (s = scan_queue_next(r->q, after)) != NULL) {
+        after = json_integer_value(json_object_get(s, "id"));
+        enum s_outcome out = s_send(r, c, s);
+        json_decref(s);
+        *sent += out == S_SENT;
+        *refused += out == S_REFUSED;
+        if (out == S_UNREACHABLE)
+            rc = SCAN_UNREACHABLE;
+        else if (out == S_LATER)
+            rc = SCAN_REFUSED;
+        else if (out == S_LOCAL) {
+            scan_error("%s", scan_queue_errmsg(r->q));
+            rc = SCAN_REFUSED;
+        }
+        fflush(r->out);
+    }
+    return rc == SCAN_OK && *refused ? SCAN_REFUSED : rc;
+}
+
+static void
+s_summary(struct scan_run *r, int sent, int refused)
+{
+    json_t *counts = scan_queue_counts(r->q);
+    long queued = (long)json_integer_value(json_object_get(counts, "queued"));
+    fprintf(r->out, "enviados %d, rechazados %d, en cola %ld / sent %d, refused %d, queued %ld\n",
+            sent, refused, queued, sent, refused, queued);
+    json_decref(counts);
+}
+
+int
+scan_cmd_sync(struct scan_run *r, int wait_s)
+{
+    json_t *counts = scan_queue_counts(r->q);
+    long queued = (long)json_integer_value(json_object_get(counts, "queued"));
+    json_decref(counts);
+    if (queued == 0) {
+        fprintf(r->out, "nada en cola: todo está enviado / nothing queued\n");
+        return SCAN_OK;
+    }
+    int sent = 0, refused = 0, rc;
+    time_t deadline = time(NULL) + wait_s;
+    long pause = S_WAIT_FIRST_S;
+    while ((rc = scan_sync_pass(r, &sent, &refused)) == SCAN_UNREACHABLE &&
+           time(NULL) + pause <= deadline) {
+        fprintf(r->out, "… sin respuesta del núcleo; nuevo intento en %ld s\n", pause);
+        fflush(r->out);
+        sleep((unsigned)pause);
+        pause = pause * 2 < S_WAIT_MAX_S ? pause * 2 : S_WAIT_MAX_S;
+    }
+    if (rc == SCAN_UNREACHABLE)
+        fprintf(r->out, "sin conexión con el núcleo en %s: lo que está en cola se enviará en el "
+                        "próximo 'ayni-scan sync' / the core cannot be reached\n", r->api);
+    s_summary(r, sent, refused);
+    return rc;
+}
