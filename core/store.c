@@ -226,6 +226,12 @@ core__tx_begin(core_store_t *s)
     core__clear_error(s);
     if (sqlite3_get_autocommit(s->db)) {
         assert(s->tx_depth == 0);
+        /* Without this, the actions after a lost group would each commit on their own. */
+        if (s->tx_own)
+            return core__fail(s, AYNI_ESTATE, NULL,
+                              "the transaction opened with begin was rolled back when an action "
+                              "failed (%s): roll it back, then begin again",
+                              ayni_err_code(s->tx_lost));
         return s_exec(s, "BEGIN IMMEDIATE", "start a transaction");
     }
     int rc = s_exec(s, "SAVEPOINT core_action", "start a savepoint");
@@ -239,6 +245,15 @@ core__tx_end(core_store_t *s, int rc)
 {
     if (s->tx_depth > 0) {
         s->tx_depth--;
+        if (rc != 0 && sqlite3_get_autocommit(s->db)) {
+            /* SQLite rolled back the whole transaction (it does on SQLITE_FULL, IOERR,
+             * NOMEM): the savepoint is gone, and every action since core_store_begin. */
+            size_t n = strlen(s->errmsg);
+            snprintf(s->errmsg + n, sizeof s->errmsg - n,
+                     "; everything since the transaction began was rolled back");
+            s->tx_lost = rc;
+            return rc;
+        }
         if (rc != 0)
             sqlite3_exec(s->db, "ROLLBACK TO core_action", NULL, NULL, NULL);
         int rrc = sqlite3_exec(s->db, "RELEASE core_action", NULL, NULL, NULL);
@@ -279,6 +294,7 @@ core_store_begin(core_store_t *s)
         return core__fail(s, AYNI_ESTATE, NULL, "a transaction is already open");
     int rc = s_exec(s, "BEGIN IMMEDIATE", "start a transaction");
     s->tx_own = rc == 0;
+    s->tx_lost = 0;
     return rc;
 }
 
@@ -287,6 +303,13 @@ core_store_commit(core_store_t *s)
 {
     assert(s->tx_own && s->tx_depth == 0);
     s->tx_own = false;
+    if (s->tx_lost) {
+        int lost = s->tx_lost;
+        s->tx_lost = 0;
+        return core__fail(s, lost, NULL,
+                          "nothing was committed: the transaction was rolled back when an action "
+                          "failed (%s); do its actions again", ayni_err_code(lost));
+    }
     return core__tx_end(s, 0);
 }
 
@@ -295,6 +318,7 @@ core_store_rollback(core_store_t *s)
 {
     s->tx_own = false;
     s->tx_depth = 0;
+    s->tx_lost = 0;
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

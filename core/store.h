@@ -55,7 +55,10 @@ int core_store_set_max_pages(core_store_t *store, long pages);
 
 /* Group several actions in one transaction (each action then runs in a savepoint, so a
  * failed action leaves the others).  commit returns AYNI_ESTORAGE/AYNI_EFULL if the
- * commit fails, and then everything since begin is gone. */
+ * commit fails, and then everything since begin is gone.  An action that fails on the
+ * storage itself (AYNI_EFULL, AYNI_ESTORAGE) may take the whole group with it: its message
+ * then says so, the group's later actions fail with AYNI_ESTATE, and commit returns that
+ * action's error; roll back and begin again. */
 int core_store_begin(core_store_t *store);
 int core_store_commit(core_store_t *store);
 void core_store_rollback(core_store_t *store);
@@ -164,6 +167,20 @@ struct core_delivery {
     size_t nlines;
 };
 int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
+
+/* ---- devices: the clients allowed in when aynid runs secure (DESIGN.md section 8) ---- */
+/* role: scanner, warehouse, reader or admin; public_key: the device's CURVE key, 64 hex. */
+int core_device_add(core_store_t *store, const char *name, const char *role,
+                    const char *public_key, json_t **result);
+int core_device_list(core_store_t *store, json_t **result);
+int core_device_disable(core_store_t *store, const char *name, json_t **result);
+/* The device with that key (hex), or with that name: AYNI_ENOTFOUND if none.  name and
+ * role are copied into buffers of 101 and 16 bytes. */
+int core_device_by_key(core_store_t *store, const char *public_key, char name[101],
+                       char role[16], bool *enabled);
+int core_device_by_name(core_store_t *store, const char *name, char role[16], bool *enabled);
+/* How many enabled admin devices there are. */
+int core_device_admins(core_store_t *store, int64_t *count);
 
 /* ---- reports (dates YYYY-MM-DD, both days included, UTC) ---- */
 /* What a donor's stock did in the period: deliveries by community, shortfalls with

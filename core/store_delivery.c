@@ -327,7 +327,9 @@ s_repeat(core_store_t *s, const struct core_delivery *d, json_t **result)
     json_t *first = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
     core__reset(st);
     if (!first)
-        return core__fail(s, AYNI_ECORRUPT, NULL, "stored delivery '%s' is not JSON", d->scan_id);
+        return core__fail(s, AYNI_ECORRUPT, NULL,
+                          "stored delivery '%s' is not JSON: restore the database from a backup",
+                          d->scan_id);
     const char *shipment = json_string_value(json_object_get(first, "shipment"));
     if (!shipment || strcmp(shipment, d->shipment) != 0 ||
         json_integer_value(json_object_get(first, "package")) != d->package) {

@@ -94,9 +94,11 @@ core_events_since(core_store_t *s, int64_t after, int limit, json_t **result)
     while ((rc = core__step(s, st)) == 1) {
         json_t *body = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
         if (!body) {
+            long long seq = (long long)sqlite3_column_int64(st, 0); /* before the reset */
             core__reset(st);
-            rc = core__fail(s, AYNI_ECORRUPT, NULL, "event %lld is not valid JSON",
-                            (long long)sqlite3_column_int64(st, 0));
+            rc = core__fail(s, AYNI_ECORRUPT, NULL,
+                            "event %lld is not valid JSON: restore the database from a backup",
+                            seq);
             break;
         }
         json_object_set_new(body, "hash", core__jstr(st, 2));
@@ -163,7 +165,9 @@ core_idem_get(core_store_t *s, const char *key, const char *op, json_t **result)
     json_t *r = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
     core__reset(st);
     if (!r)
-        return core__fail(s, AYNI_ECORRUPT, NULL, "stored result of key '%s' is not JSON", key);
+        return core__fail(s, AYNI_ECORRUPT, NULL,
+                          "stored result of key '%s' is not JSON: restore the database from a "
+                          "backup", key);
     *result = r;
     return 0;
 }

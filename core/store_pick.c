@@ -61,6 +61,14 @@ core__check_qty(core_store_t *s, const char *field, long qty)
                       "%s must be a whole number from 1 to %ld, not %ld", field, S_QTY_MAX, qty);
 }
 
+/* |qty|, except that a qty below -S_QTY_MAX stays as it is: labs(LONG_MIN) overflows, and
+ * such a qty is refused anyway (a request can carry any 64-bit integer). */
+static long
+s_magnitude(long qty)
+{
+    return qty < -S_QTY_MAX ? qty : labs(qty);
+}
+
 static int
 s_pick_serials(core_store_t *s, const struct core__place *at, const struct core__item *item,
                const struct core_take *take, bool reserve, struct core__picks *out)
@@ -72,7 +80,7 @@ s_pick_serials(core_store_t *s, const struct core__place *at, const struct core_
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "lot"),
                           "'%s' is tracked by serial number: give the serials, not a lot",
                           item->code);
-    if (take->qty && (size_t)labs(take->qty) != take->nserials)
+    if (take->qty && (size_t)s_magnitude(take->qty) != take->nserials)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "qty"),
                           "quantity %ld does not match the %zu serial numbers given", take->qty,
                           take->nserials);
@@ -164,7 +172,7 @@ s_pick_lots(core_store_t *s, const struct core__place *at, const struct core__it
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "serials"),
                           "'%s' is counted by lot: give a quantity, not serial numbers",
                           item->code);
-    if ((rc = core__check_qty(s, "qty", labs(take->qty))))
+    if ((rc = core__check_qty(s, "qty", s_magnitude(take->qty))))
         return rc;
     if (take->lot && (rc = s_known_lot(s, item, take->lot)))
         return rc;
