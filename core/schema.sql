@@ -121,6 +121,7 @@ CREATE TABLE picks (
 );
 CREATE INDEX picks_by_line ON picks (line_id);
 CREATE INDEX picks_by_lot ON picks (lot_id);
+CREATE INDEX picks_by_unit ON picks (unit_id) WHERE unit_id IS NOT NULL;
 
 -- Packages exist from dispatch on; package n of a shipment holds part of one line.
 CREATE TABLE packages (
@@ -174,6 +175,7 @@ CREATE INDEX movements_by_time ON movements (at);
 CREATE INDEX movements_from ON movements (from_id, item_id);
 CREATE INDEX movements_to ON movements (to_id, item_id);
 CREATE INDEX movements_by_delivery ON movements (delivery_id);
+CREATE INDEX movements_by_unit ON movements (unit_id) WHERE unit_id IS NOT NULL;
 
 CREATE TRIGGER movements_append_only_u BEFORE UPDATE ON movements
 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;

@@ -168,6 +168,9 @@ core_shipment_add_line(core_store_t *s, const char *code, const struct core_take
         return rc;
     if (strcmp(sh.state, "draft") != 0)
         return s_wrong_state(s, &sh, "lines are added only to a draft shipment");
+    if (take->qty < 0)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "qty"),
+                          "a shipment line holds a positive quantity, not %ld", take->qty);
     if (packages < 1 || packages > S_PACKAGES_MAX)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "packages"),
                           "packages must be from 1 to %d", S_PACKAGES_MAX);

@@ -242,6 +242,9 @@ core_stock_transfer(core_store_t *s, const char *from, const char *to,
         (rc = core__item(s, "item", take->item, &item)) ||
         (rc = core__check_text(s, "note", note, false, S_NOTE_MAX)))
         return rc;
+    if (take->qty < 0)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "qty"),
+                          "a transfer moves a positive quantity, not %ld", take->qty);
     if (pfrom.id == pto.id)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "to"),
                           "a transfer goes to another warehouse: 'from' and 'to' are both '%s'",

@@ -6,6 +6,7 @@
  * is closed; the event hash chain is intact.  Reads only.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_int.h"
 
@@ -65,6 +66,20 @@ s_transit(sqlite3_stmt *st)
                      "message", "stock is left in transit for a shipment that is not on its way");
 }
 
+/* SQLite's own check of the file's pages and indexes. */
+static int
+s_quick_check(core_store_t *s, json_t *problems)
+{
+    sqlite3_stmt *st = core__query(s, ST_V_QUICK_CHECK, "");
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        const char *msg = (const char *)sqlite3_column_text(st, 0);
+        if (msg && strcmp(msg, "ok") != 0)
+            json_array_append_new(problems, json_pack("{ss ss}", "check", "file", "message", msg));
+    }
+    return rc;
+}
+
 static int
 s_collect(core_store_t *s, enum core_stmt id, s_problem_fn fn, json_t *problems)
 {
@@ -106,9 +121,11 @@ core_ledger_verify(core_store_t *s, json_t **result)
     json_t *problems = json_array(), *checked = NULL;
     int64_t events, head_seq;
     char head[65];
-    /* One read transaction, so that every check sees the same ledger. */
-    int rc = sqlite3_get_autocommit(s->db) ? core__tx_begin(s) : 0;
-    bool own = rc == 0 && s->tx_depth == 0 && !s->tx_own;
+    /* One read transaction (deferred: verify never blocks writers), so that every check
+     * sees the same ledger. */
+    bool own = sqlite3_get_autocommit(s->db);
+    int rc = own ? sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) : SQLITE_OK;
+    rc = rc == SQLITE_OK ? s_quick_check(s, problems) : core__dberr(s, rc, "start reading");
     for (size_t i = 0; rc == 0 && i < sizeof checks / sizeof checks[0]; i++)
         rc = s_collect(s, checks[i].id, checks[i].fn, problems);
     if (rc == 0)
@@ -118,7 +135,7 @@ core_ledger_verify(core_store_t *s, json_t **result)
     if (rc == 0)
         rc = s_counts(s, &checked);
     if (own)
-        core__tx_end(s, AYNI_ESTATE); /* read only: roll back */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); /* read only */
     if (rc) {
         json_decref(problems);
         json_decref(checked);

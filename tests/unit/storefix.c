@@ -50,18 +50,24 @@ sf_setup(void **state)
         {"COM-SANTA-ROSA", "community", "Comunidad Santa Rosa", "Huánuco", "Amarilis"},
         {"COM-CAJAMARCA-82015", "community", "I.E. Nº 82015 Las Niñas", "Cajamarca", "Cajamarca"},
     };
-    for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++, r = NULL)
-        s_ok(s, core_location_add(s, &locs[i], &r), r);
+    for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++, r = NULL) {
+        int rc = core_location_add(s, &locs[i], &r); /* r is set before s_ok reads it */
+        s_ok(s, rc, r);
+    }
     struct core_donor donors[] = {{"CARE-PE", "CARE Perú"}, {"AECID", "AECID"}};
-    for (size_t i = 0; i < 2; i++, r = NULL)
-        s_ok(s, core_donor_add(s, &donors[i], &r), r);
+    for (size_t i = 0; i < 2; i++, r = NULL) {
+        int rc = core_donor_add(s, &donors[i], &r);
+        s_ok(s, rc, r);
+    }
     struct core_item items[] = {
         {"HYGIENE-KIT", "Kit de higiene", "Hygiene kit", "kit", "lot", false, 10},
         {"FOOD-KIT", "Kit de alimentos", "Food kit", "kit", "lot", true, 0},
         {"TABLET", "Tableta", "Tablet", "unidad", "serial", false, 0},
     };
-    for (size_t i = 0; i < 3; i++, r = NULL)
-        s_ok(s, core_item_add(s, &items[i], &r), r);
+    for (size_t i = 0; i < 3; i++, r = NULL) {
+        int rc = core_item_add(s, &items[i], &r);
+        s_ok(s, rc, r);
+    }
     return 0;
 }
 
@@ -84,7 +90,8 @@ sf_receive(core_store_t *s, const char *at, const char *donor, const char *item,
     json_t *r = NULL;
     struct core_receive rcv = {.at = at, .donor = donor, .item = item, .lot = lot,
                                .expiry = expiry, .qty = qty};
-    s_ok(s, core_stock_receive(s, &rcv, &r), r);
+    int rc = core_stock_receive(s, &rcv, &r);
+    s_ok(s, rc, r);
 }
 
 void
@@ -96,7 +103,8 @@ sf_receive_serials(core_store_t *s, const char *at, const char *item, const char
     json_t *r = NULL;
     struct core_receive rcv = {.at = at, .donor = "AECID", .item = item,
                                .serials = (const char *const *)serials, .nserials = (size_t)n};
-    s_ok(s, core_stock_receive(s, &rcv, &r), r);
+    int rc = core_stock_receive(s, &rcv, &r);
+    s_ok(s, rc, r);
     for (int i = 0; i < n; i++)
         free(serials[i]);
     free(serials);
