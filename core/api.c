@@ -184,8 +184,29 @@ s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const char 
     return 0;
 }
 
+unsigned
+api_role_bit(const char *role)
+{
+    static const char *const names[] = {"scanner", "reader", "warehouse", "admin"};
+    for (unsigned i = 0; role && i < 4; i++)
+        if (!strcmp(role, names[i]))
+            return 1u << i;
+    return 0;
+}
+
+static int
+s_check_role(struct api *a, const struct api_op *op, const char *actor, const char *role)
+{
+    if (!role || (op->roles & api_role_bit(role)))
+        return 0;
+    return api_fail(a, AYNI_EDENIED, json_pack("{ssssss}", "op", op->name, "device", actor,
+                                               "role", role),
+                    "device '%s' (role %s) may not use '%s': ask an administrator for a "
+                    "device with that right", actor, role, op->name);
+}
+
 json_t *
-api_handle(struct api *a, const void *data, size_t len, const char *actor,
+api_handle(struct api *a, const void *data, size_t len, const char *actor, const char *role,
            struct api_outcome *out)
 {
     struct proto_request req;
@@ -198,7 +219,9 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor,
     if (rc == 0) {
         snprintf(out->op, sizeof out->op, "%s", req.op);
         op = s_find(a, req.op);
-        rc = op ? api_check_args(a, op, req.args) : AYNI_EUNKNOWNOP;
+        rc = op ? s_check_role(a, op, actor, role) : AYNI_EUNKNOWNOP;
+        if (rc == 0)
+            rc = api_check_args(a, op, req.args);
     }
     if (rc == 0 && op->mutating)
         rc = s_run_mutating(a, op, req.args, req.idem, &result);

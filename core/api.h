@@ -20,6 +20,8 @@ struct api {
     core_store_t *store;
     unsigned char pk[32];  /* the signing key pair for QR tokens */
     unsigned char sk[64];
+    bool secure;           /* clients come in over CURVE as registered devices */
+    unsigned char curve_pk[32]; /* the core's CURVE public key, when secure */
     const char *db_path;
     time_t started;
     struct proto_error err; /* the failure of the request in hand */
@@ -31,9 +33,20 @@ struct api_outcome {
     int code; /* 0 or AYNI_E... */
 };
 
-/* Handle one request frame from actor (a device name); returns the reply (new reference). */
+/* Roles (DESIGN.md section 8), as bits: which roles may use an op. */
+enum api_role {
+    API_SCANNER = 1 << 0,
+    API_READER = 1 << 1,
+    API_WAREHOUSE = 1 << 2,
+    API_ADMIN = 1 << 3,
+};
+/* The bit of a role name, or 0. */
+unsigned api_role_bit(const char *role);
+
+/* Handle one request frame from actor (a device name) in role (NULL: admin, for an aynid
+ * run --insecure); returns the reply (new reference). */
 json_t *api_handle(struct api *a, const void *data, size_t len, const char *actor,
-                   struct api_outcome *out);
+                   const char *role, struct api_outcome *out);
 
 /* The op names, NULL-terminated (for docs and tests). */
 const char *const *api_op_names(void);
@@ -47,6 +60,7 @@ struct api_arg {
 
 struct api_op {
     const char *name;
+    unsigned roles; /* enum api_role bits */
     bool mutating;
     int (*fn)(struct api *a, json_t *args, json_t **result);
     const struct api_arg *args; /* ends with {NULL} */

@@ -1,6 +1,7 @@
 /* api_ops.c: the table of ops and their handlers: JSON arguments in, store calls, JSON
  * results out.  Arguments arrive type-checked by api.c; handlers keep no state.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,7 +311,9 @@ s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, s
     json_array_foreach(arr, i, l) {
         json_t *line = json_object_get(l, "line"), *got = json_object_get(l, "received");
         json_t *reason = json_object_get(l, "reason");
+        /* line is an int in the store: a bigger number must not wrap to a real line */
         if (!json_is_integer(line) || !json_is_integer(got) ||
+            json_integer_value(line) < INT_MIN || json_integer_value(line) > INT_MAX ||
             (reason && !json_is_null(reason) && !json_is_string(reason))) {
             free(*out);
             *out = NULL;
@@ -387,7 +390,9 @@ s_events_since(struct api *a, json_t *args, json_t **r)
     json_t *events;
     int64_t head;
     char hash[65];
-    int rc = core_events_since(a->store, since, (int)(limit > 100000 ? 100000 : limit), &events);
+    /* Clamped before the cast, so that no limit wraps into the store's range 1..10000. */
+    int rc = core_events_since(a->store, since,
+                               (int)(limit < 0 ? 0 : limit > 100000 ? 100000 : limit), &events);
     if (rc || (rc = core_events_head(a->store, &head, hash)))
         return rc;
     *r = json_pack("{so sI}", "events", events, "head", (json_int_t)head);
@@ -429,61 +434,100 @@ s_server_info(struct api *a, json_t *args, json_t **r)
     int rc = core_events_head(a->store, &head, hash);
     if (rc)
         return rc;
-    *r = json_pack("{ss ss si si ss sI s{sI ss} so}", "name", "aynid", "version", AYNI_VERSION,
-                   "protocol", PROTO_VERSION, "schema", core_store_schema_version(), "db",
-                   a->db_path, "uptime_s", (json_int_t)(time(NULL) - a->started), "events",
-                   "head", (json_int_t)head, "hash", hash, "signing_key", s_public_key(a));
+    char curve[65] = "";
+    if (a->secure)
+        sodium_bin2hex(curve, sizeof curve, a->curve_pk, 32);
+    *r = json_pack("{ss ss si si ss sI s{sI ss} so sb s:o}", "name", "aynid", "version",
+                   AYNI_VERSION, "protocol", PROTO_VERSION, "schema",
+                   core_store_schema_version(), "db", a->db_path, "uptime_s",
+                   (json_int_t)(time(NULL) - a->started), "events", "head", (json_int_t)head,
+                   "hash", hash, "signing_key", s_public_key(a), "secure", a->secure,
+                   "curve_key", a->secure ? json_string(curve) : json_null());
     return 0;
+}
+
+/* ---- devices ---- */
+
+static int
+s_device_add(struct api *a, json_t *args, json_t **r)
+{
+    return core_device_add(a->store, s_str(args, "name"), s_str(args, "role"),
+                           s_str(args, "public_key"), r);
+}
+
+static int
+s_device_list(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_device_list(a->store, r);
+}
+
+static int
+s_device_disable(struct api *a, json_t *args, json_t **r)
+{
+    return core_device_disable(a->store, s_str(args, "name"), r);
 }
 
 /* ---- the table ---- */
 
 #define ARGS(...) ((const struct api_arg[]){__VA_ARGS__, {NULL, 0, false}})
 #define NOARGS ((const struct api_arg[]){{NULL, 0, false}})
+/* Who may use an op (DESIGN.md section 8): a scanner reads manifests and confirms
+ * deliveries; a reader reads stock, reports and events; a warehouse device does all but
+ * devices; an admin does everything. */
+#define ANY (API_SCANNER | API_READER | API_WAREHOUSE | API_ADMIN)
+#define READ (API_READER | API_WAREHOUSE | API_ADMIN)
+#define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
+#define WRITE (API_WAREHOUSE | API_ADMIN)
+#define ADMIN API_ADMIN
 #define TAKE {"item", 's', true}, {"lot", 's', false}, {"qty", 'i', false}, {"serials", 'a', false}
 
 const struct api_op api_ops[] = {
-    {"item.add", true, s_item_add,
+    {"item.add", WRITE, true, s_item_add,
      ARGS({"code", 's', true}, {"name_es", 's', true}, {"name_en", 's', true},
           {"tracking", 's', true}, {"perishable", 'b', false}, {"unit", 's', false},
           {"low", 'i', false})},
-    {"item.list", false, s_item_list, NOARGS},
-    {"location.add", true, s_location_add,
+    {"item.list", READ, false, s_item_list, NOARGS},
+    {"location.add", WRITE, true, s_location_add,
      ARGS({"code", 's', true}, {"kind", 's', true}, {"name", 's', true}, {"region", 's', false},
           {"district", 's', false})},
-    {"location.list", false, s_location_list, ARGS({"kind", 's', false})},
-    {"donor.add", true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
-    {"donor.list", false, s_donor_list, NOARGS},
-    {"stock.receive", true, s_receive,
+    {"location.list", READ, false, s_location_list, ARGS({"kind", 's', false})},
+    {"donor.add", WRITE, true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
+    {"donor.list", READ, false, s_donor_list, NOARGS},
+    {"stock.receive", WRITE, true, s_receive,
      ARGS({"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false},
           {"note", 's', false})},
-    {"stock.receive_batch", true, s_receive_batch, ARGS({"rows", 'a', true})},
-    {"stock.transfer", true, s_transfer,
+    {"stock.receive_batch", WRITE, true, s_receive_batch, ARGS({"rows", 'a', true})},
+    {"stock.transfer", WRITE, true, s_transfer,
      ARGS({"from", 's', true}, {"to", 's', true}, TAKE, {"note", 's', false})},
-    {"stock.adjust", true, s_adjust,
+    {"stock.adjust", WRITE, true, s_adjust,
      ARGS({"at", 's', true}, TAKE, {"reason", 's', true}, {"note", 's', false})},
-    {"stock.levels", false, s_levels,
+    {"stock.levels", READ, false, s_levels,
      ARGS({"at", 's', false}, {"item", 's', false}, {"lot", 's', false},
           {"expiring", 'i', false}, {"low", 'b', false})},
-    {"shipment.create", true, s_ship_create,
+    {"shipment.create", WRITE, true, s_ship_create,
      ARGS({"from", 's', true}, {"to", 's', true}, {"team", 's', false}, {"vehicle", 's', false})},
-    {"shipment.add_line", true, s_ship_add_line,
+    {"shipment.add_line", WRITE, true, s_ship_add_line,
      ARGS({"shipment", 's', true}, TAKE, {"packages", 'i', false})},
-    {"shipment.dispatch", true, s_ship_dispatch, ARGS({"shipment", 's', true})},
-    {"shipment.cancel", true, s_ship_cancel,
+    {"shipment.dispatch", WRITE, true, s_ship_dispatch, ARGS({"shipment", 's', true})},
+    {"shipment.cancel", WRITE, true, s_ship_cancel,
      ARGS({"shipment", 's', true}, {"reason", 's', true})},
-    {"shipment.get", false, s_ship_get, ARGS({"shipment", 's', true})},
-    {"shipment.list", false, s_ship_list, ARGS({"state", 's', false})},
-    {"delivery.confirm", true, s_confirm,
+    {"shipment.get", ANY, false, s_ship_get, ARGS({"shipment", 's', true})},
+    {"shipment.list", ANY, false, s_ship_list, ARGS({"state", 's', false})},
+    {"delivery.confirm", SCAN, true, s_confirm,
      ARGS({"token", 's', true}, {"scan_id", 's', true}, {"device_time", 's', false},
           {"team", 's', false}, {"device", 's', false}, {"lines", 'a', false})},
-    {"report.donor", false, s_report_donor,
+    {"report.donor", READ, false, s_report_donor,
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
-    {"report.stock", false, s_report_stock,
+    {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
-    {"events.since", false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
-    {"ledger.verify", false, s_verify, NOARGS},
-    {"keys.public", false, s_keys_public, NOARGS},
-    {"server.info", false, s_server_info, NOARGS},
-    {NULL, false, NULL, NULL},
+    {"events.since", READ, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
+    {"ledger.verify", READ, false, s_verify, NOARGS},
+    {"keys.public", ANY, false, s_keys_public, NOARGS},
+    {"server.info", ANY, false, s_server_info, NOARGS},
+    {"device.add", ADMIN, true, s_device_add,
+     ARGS({"name", 's', true}, {"role", 's', true}, {"public_key", 's', true})},
+    {"device.list", ADMIN, false, s_device_list, NOARGS},
+    {"device.disable", ADMIN, true, s_device_disable, ARGS({"name", 's', true})},
+    {NULL, 0, false, NULL, NULL},
 };

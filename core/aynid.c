@@ -23,10 +23,12 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "provision.h"
 #include "error.h"
 #include "mem.h"
 #include "signkey.h"
 #include "store.h"
+#include "zap.h"
 
 #define S_POLL_MS 200
 #define S_PUBLISH_BATCH 1000
@@ -37,6 +39,8 @@ enum s_level { S_ERROR, S_WARN, S_INFO, S_DEBUG };
 struct s_options {
     const char *db, *api, *events, *keys;
     enum s_level level;
+    bool insecure;          /* no CURVE: only on loopback and ipc:// */
+    const char *init_admin; /* write the first admin's provisioning file and exit */
 };
 
 static volatile sig_atomic_t s_stop;
@@ -73,7 +77,8 @@ s_usage(FILE *out)
 {
     fprintf(out,
             "usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
-            "             [--log-level error|warn|info|debug]\n"
+            "             [--log-level error|warn|info|debug] [--insecure]\n"
+            "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
             "\n"
             "The Ayni core service: the stock ledger (SQLite), its request API and its\n"
             "event stream (ZeroMQ).\n"
@@ -83,10 +88,16 @@ s_usage(FILE *out)
             "  --events ENDPOINT  event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
             "  --keys DIR         the QR signing key folder (env AYNI_KEYS; default ./keys)\n"
             "  --log-level LEVEL  error, warn, info (one line per request) or debug\n"
+            "  --insecure         no encryption and no device keys: allowed only when every\n"
+            "                     endpoint is loopback or ipc:// (demos and tests)\n"
+            "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
+            "                     provisioning file to FILE (mode 0600), and exit\n"
             "  --help, --version\n"
             "\n"
-            "Endpoints may be tcp://HOST:PORT or ipc:///path.  When it listens, aynid prints\n"
-            "'aynid ready api=ENDPOINT events=ENDPOINT' on standard error.\n");
+            "Endpoints may be tcp://HOST:PORT or ipc:///path.  aynid is secure by default:\n"
+            "clients connect with ZeroMQ CURVE as registered devices (see docs/SECURITY.md).\n"
+            "When it listens, aynid prints 'aynid ready api=ENDPOINT events=ENDPOINT' on\n"
+            "standard error.\n");
 }
 
 static const char *
@@ -104,9 +115,11 @@ s_parse(int argc, char **argv, struct s_options *o)
         {"db", required_argument, NULL, 'd'},     {"api", required_argument, NULL, 'a'},
         {"events", required_argument, NULL, 'e'}, {"keys", required_argument, NULL, 'k'},
         {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},      {"insecure", no_argument, NULL, 'i'},
+        {"init-admin", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0},
     };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
+    *o = (struct s_options){0};
     o->db = s_env("AYNI_DB", "./ayni.db");
     o->api = s_env("AYNI_API", "tcp://127.0.0.1:5570");
     o->events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571");
@@ -132,6 +145,8 @@ s_parse(int argc, char **argv, struct s_options *o)
             o->level = (enum s_level)i;
             break;
         }
+        case 'i': o->insecure = true; break;
+        case 'I': o->init_admin = optarg; break;
         case 'h': s_usage(stdout); return 1;
         case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
         default:
@@ -149,6 +164,19 @@ s_parse(int argc, char **argv, struct s_options *o)
 }
 
 /* ---- sockets and locks ---- */
+
+static unsigned char s_curve_sk[32]; /* the core's CURVE secret key, when secure */
+
+/* True for an endpoint only this machine can reach: ipc://, or tcp on a loopback address. */
+static bool
+s_local(const char *endpoint)
+{
+    static const char *const ok[] = {"ipc://", "tcp://127.", "tcp://localhost:", "tcp://[::1]:"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strncmp(endpoint, ok[i], strlen(ok[i])))
+            return true;
+    return false;
+}
 
 /* ZeroMQ replaces an ipc:// socket file that is in use; refuse instead, so that a second
  * aynid never steals the first one's clients. */
@@ -188,7 +216,7 @@ s_lock_db(const char *path)
 }
 
 static void *
-s_bind(void *ctx, int type, const char *endpoint, const char *what)
+s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct api *a)
 {
     if (s_ipc_in_use(endpoint)) {
         s_log(S_ERROR, "cannot listen for %s on '%s': another process is listening there (is "
@@ -202,6 +230,13 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what)
     zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
     if (type == ZMQ_ROUTER)
         zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    if (a->secure) {
+        int server = 1;
+        const char *domain = type == ZMQ_ROUTER ? CORE_ZAP_DOMAIN_API : CORE_ZAP_DOMAIN_EVENTS;
+        zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &server, sizeof server);
+        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, s_curve_sk, 32);
+        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain));
+    }
     if (zmq_bind(sock, endpoint) == 0)
         return sock;
     int e = errno;
@@ -280,6 +315,18 @@ s_recv(void *sock, zmq_msg_t *frames, int *n)
     return more || total > S_MAX_ENVELOPE ? -1 : 0;
 }
 
+/* The device a request came from (ZAP put its name on the message) and its role now:
+ * a device disabled since it connected gets no role, and every op refuses it. */
+static const char *
+s_caller(struct api *a, zmq_msg_t *body, char role[16])
+{
+    const char *device = zmq_msg_gets(body, "User-Id");
+    bool enabled = false;
+    if (!device || core_device_by_name(a->store, device, role, &enabled) != 0 || !enabled)
+        snprintf(role, 16, "disabled");
+    return device ? device : "unknown";
+}
+
 static void
 s_serve_one(struct api *a, void *router)
 {
@@ -294,7 +341,10 @@ s_serve_one(struct api *a, void *router)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct api_outcome out;
     zmq_msg_t *body = &frames[n - 1];
-    json_t *reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), "local", &out);
+    char role[16];
+    const char *device = a->secure ? s_caller(a, body, role) : "local";
+    json_t *reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), device,
+                               a->secure ? role : NULL, &out);
     char *text = proto_dump(reply);
     json_decref(reply);
     for (int i = 0; i < n - 1; i++) /* the envelope back, then the reply */
@@ -303,24 +353,30 @@ s_serve_one(struct api *a, void *router)
     free(text);
     for (int i = 0; i < n; i++)
         zmq_msg_close(&frames[i]);
-    s_log(out.code ? S_WARN : S_INFO, "op=%s result=%s ms=%.2f", out.op,
+    s_log(out.code ? S_WARN : S_INFO, "op=%s device=%s result=%s ms=%.2f", out.op, device,
           out.code ? ayni_err_code(out.code) : "ok", s_ms_since(&t0));
 }
 
 static void
-s_loop(struct api *a, void *router, struct s_publisher *pub)
+s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
 {
     while (!s_stop) {
-        zmq_pollitem_t item = {router, 0, ZMQ_POLLIN, 0};
-        int rc = zmq_poll(&item, 1, S_POLL_MS);
+        zmq_pollitem_t items[2] = {{router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}};
+        int rc = zmq_poll(items, zap ? 2 : 1, S_POLL_MS);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
             s_log(S_ERROR, "poll failed: %s", zmq_strerror(errno));
             break;
         }
+        if (zap && (items[1].revents & ZMQ_POLLIN)) {
+            char why[64];
+            core_zap_answer(zap, a->store, why, sizeof why);
+            if (*why)
+                s_log(S_WARN, "connection refused: %s", why);
+        }
         /* Serve what is waiting, but look at the stop flag between requests. */
-        for (int i = 0; rc > 0 && i < 64 && !s_stop; i++) {
+        for (int i = 0; rc > 0 && (items[0].revents & ZMQ_POLLIN) && i < 64 && !s_stop; i++) {
             s_serve_one(a, router);
             int events = 0;
             size_t len = sizeof events;
@@ -343,11 +399,72 @@ s_open_store(struct api *a, const struct s_options *o)
         s_log(S_ERROR, "%s", err);
         return rc;
     }
-    if ((rc = core_signkey_load(o->keys, a->pk, a->sk, err, sizeof err))) {
+    if ((rc = core_signkey_load(o->keys, a->pk, a->sk, err, sizeof err)) == 0 && a->secure &&
+        (rc = core_curvekey_load(o->keys, false, a->curve_pk, s_curve_sk, err, sizeof err)) ==
+            AYNI_ENOTFOUND)
+        snprintf(err, sizeof err, "aynid runs secure by default and has no CURVE key in '%s': "
+                 "run 'aynid --init-admin admin.json' once to make the keys and the first "
+                 "admin's provisioning file (or, on loopback only, run with --insecure)",
+                 o->keys);
+    if (rc) {
         s_log(S_ERROR, "%s", err);
         core_store_destroy(&a->store);
     }
     return rc;
+}
+
+/* --init-admin FILE: the CURVE keys (made if missing) and the first admin device, whose
+ * provisioning file is written before the device is registered (and removed if that
+ * fails), so that no admin exists without its file. */
+static int
+s_init_admin(const struct s_options *o)
+{
+    struct api a = {.db_path = o->db}; /* opened as insecure: the CURVE key is made below */
+    struct proto_provision p = {0};
+    char err[512];
+    int64_t admins = 0;
+    int lock = s_lock_db(o->db), rc = 1;
+    if (lock < 0 || s_open_store(&a, o) != 0)
+        goto out;
+    if ((rc = core_curvekey_load(o->keys, true, a.curve_pk, s_curve_sk, err, sizeof err)) ||
+        (rc = core_device_admins(a.store, &admins))) {
+        s_log(S_ERROR, "%s", rc == AYNI_ESTORAGE ? core_store_errmsg(a.store) : err);
+        goto out;
+    }
+    if (admins > 0) {
+        s_log(S_ERROR, "this ledger already has an admin device: add more devices with "
+              "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin -o FILE'");
+        rc = 1;
+        goto out;
+    }
+    snprintf(p.device, sizeof p.device, "admin");
+    snprintf(p.role, sizeof p.role, "admin");
+    snprintf(p.api, sizeof p.api, "%s", o->api);
+    snprintf(p.events, sizeof p.events, "%s", o->events);
+    memcpy(p.server_key, a.curve_pk, 32);
+    proto_provision_keypair(&p);
+    char hex[65];
+    json_t *r = NULL;
+    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
+    if ((rc = proto_provision_write(o->init_admin, &p, err, sizeof err))) {
+        s_log(S_ERROR, "%s", err);
+        goto out;
+    }
+    if ((rc = core_device_add(a.store, "admin", "admin", hex, &r))) {
+        s_log(S_ERROR, "%s", core_store_errmsg(a.store));
+        unlink(o->init_admin);
+        goto out;
+    }
+    json_decref(r);
+    fprintf(stderr, "aynid: admin device 'admin' registered; its provisioning file is '%s' "
+            "(mode 0600): keep it safe, it holds the admin's secret key\n", o->init_admin);
+out:
+    sodium_memzero(&p, sizeof p);
+    sodium_memzero(s_curve_sk, sizeof s_curve_sk);
+    core_store_destroy(&a.store);
+    if (lock >= 0)
+        close(lock);
+    return rc ? 1 : 0;
 }
 
 int
@@ -358,7 +475,15 @@ main(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : 2;
     s_log_level = o.level;
-    struct api a = {.db_path = o.db, .started = time(NULL)};
+    if (o.init_admin)
+        return s_init_admin(&o);
+    if (o.insecure && (!s_local(o.api) || !s_local(o.events))) {
+        s_log(S_ERROR, "--insecure is allowed only when every endpoint is loopback or ipc://, "
+              "and '%s' is not: run secure (see docs/SECURITY.md)",
+              s_local(o.api) ? o.events : o.api);
+        return 2;
+    }
+    struct api a = {.db_path = o.db, .started = time(NULL), .secure = !o.insecure};
     int lock = s_lock_db(o.db);
     if (lock < 0)
         return 1;
@@ -372,8 +497,14 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     void *ctx = zmq_ctx_new();
-    void *router = s_bind(ctx, ZMQ_ROUTER, o.api, "requests");
-    struct s_publisher pub = {s_bind(ctx, ZMQ_PUB, o.events, "events"), 0};
+    void *zap = a.secure ? zmq_socket(ctx, ZMQ_REP) : NULL;
+    if (zap && zmq_bind(zap, CORE_ZAP_ENDPOINT) != 0) {
+        s_log(S_ERROR, "cannot start the device check (ZAP): %s", zmq_strerror(errno));
+        zmq_close(zap);
+        zap = NULL;
+    }
+    void *router = (!a.secure || zap) ? s_bind(ctx, ZMQ_ROUTER, o.api, "requests", &a) : NULL;
+    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL, 0};
     char head[65];
     rc = 1;
     if (!router || !pub.sock || core_events_head(a.store, &pub.published, head) != 0)
@@ -381,7 +512,9 @@ main(int argc, char **argv)
     fprintf(stderr, "aynid ready api=%s events=%s\n", o.api, o.events);
     s_log(S_INFO, "ledger '%s' (schema %d), %lld events", o.db, core_store_schema_version(),
           (long long)pub.published);
-    s_loop(&a, router, &pub);
+    s_log(S_INFO, "%s", a.secure ? "secure: clients connect with CURVE as registered devices"
+                                 : "INSECURE: no encryption, no device keys (loopback only)");
+    s_loop(&a, router, zap, &pub);
     s_publish(&a, &pub);
     s_log(S_INFO, "stopping: every committed event is published (seq %lld)",
           (long long)pub.published);
@@ -389,12 +522,15 @@ main(int argc, char **argv)
 out:
     if (router)
         zmq_close(router);
+    if (zap)
+        zmq_close(zap);
     if (pub.sock)
         zmq_close(pub.sock);
     zmq_ctx_term(ctx);
     core_store_destroy(&a.store);
     proto_error_clear(&a.err);
     sodium_memzero(a.sk, sizeof a.sk);
+    sodium_memzero(s_curve_sk, sizeof s_curve_sk);
     close(lock);
     return rc;
 }

@@ -60,10 +60,20 @@ void proto_error_clear(struct proto_error *err);
 /* ---- client ---- */
 typedef struct proto_client proto_client_t;
 
+/* The CURVE keys a client talks with (NULL: in the clear, for an aynid run --insecure). */
+struct proto_curve {
+    unsigned char server_key[32];
+    unsigned char public_key[32];
+    unsigned char secret_key[32];
+};
+
 /* A client of aynid's request API at endpoint; timeout_ms bounds each call.  Connecting
  * never blocks (ZeroMQ connects in the background).  NULL only if endpoint is malformed
  * (err says so). */
-proto_client_t *proto_client_new(const char *endpoint, int timeout_ms, struct proto_error *err);
+proto_client_t *proto_client_new(const char *endpoint, int timeout_ms,
+                                 const struct proto_curve *curve, struct proto_error *err);
+/* Set CURVE keys on any ZeroMQ socket of a client (a SUB socket for events, say). */
+void proto_curve_apply(void *socket, const struct proto_curve *curve);
 void proto_client_destroy(proto_client_t **self_p);
 /* Send op with args (stolen) and wait for the reply.  0 and *result, or the core's error,
  * or AYNI_EUNAVAILABLE when no answer came in time (the message names the endpoint). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "error.h"
@@ -17,6 +18,8 @@
 #include "proto.h"
 
 struct proto_client {
+    struct proto_curve curve;
+    bool secure;
     void *ctx;
     void *sock;
     char *endpoint;
@@ -32,10 +35,20 @@ s_now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+void
+proto_curve_apply(void *sock, const struct proto_curve *k)
+{
+    zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, k->server_key, 32);
+    zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, k->public_key, 32);
+    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, k->secret_key, 32);
+}
+
 static int
 s_open(proto_client_t *c, struct proto_error *err)
 {
     c->sock = zmq_socket(c->ctx, ZMQ_DEALER);
+    if (c->secure)
+        proto_curve_apply(c->sock, &c->curve);
     int linger = 0;
     int64_t max = PROTO_MAX_FRAME;
     zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
@@ -53,10 +66,15 @@ s_open(proto_client_t *c, struct proto_error *err)
 }
 
 proto_client_t *
-proto_client_new(const char *endpoint, int timeout_ms, struct proto_error *err)
+proto_client_new(const char *endpoint, int timeout_ms, const struct proto_curve *curve,
+                 struct proto_error *err)
 {
     assert(endpoint);
     proto_client_t *c = xcalloc(1, sizeof *c);
+    if (curve) {
+        c->curve = *curve;
+        c->secure = true;
+    }
     c->ctx = zmq_ctx_new();
     c->endpoint = xstrdup(endpoint);
     c->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
@@ -76,6 +94,7 @@ proto_client_destroy(proto_client_t **self_p)
         zmq_close(c->sock);
     zmq_ctx_term(c->ctx);
     free(c->endpoint);
+    sodium_memzero(c, sizeof *c);
     free(c);
     *self_p = NULL;
 }
@@ -137,8 +156,12 @@ proto_client_call(proto_client_t *c, const char *op, json_t *args, const char *i
     if (s_wait(c, id, &msg) != 0) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss}", "endpoint", c->endpoint),
                         "no answer from aynid at %s within %d s: is it running? start it with "
-                        "'aynid', or point to it with --api or AYNI_API",
-                        c->endpoint, (c->timeout_ms + 999) / 1000);
+                        "'aynid', or point to it with --api or AYNI_API%s",
+                        c->endpoint, (c->timeout_ms + 999) / 1000,
+                        c->secure ? " (if it runs, check that this device is registered and "
+                                    "enabled, and that its provisioning file is current)"
+                                  : " (if it runs secure, give this device its provisioning "
+                                    "file with --provision)");
         return AYNI_EUNAVAILABLE;
     }
     rc = proto_reply_parse(zmq_msg_data(&msg), zmq_msg_size(&msg), result, err);

@@ -25,8 +25,8 @@
 
 struct s_files {
     const char *dir;
-    char *secret; /* dir/sign.key */
-    char *public; /* dir/sign.pub */
+    char *secret; /* dir/NAME.key */
+    char *public; /* dir/NAME.pub */
     char *err;
     size_t errlen;
 };
@@ -193,9 +193,10 @@ s_write_key(const struct s_files *f, const char *path, const unsigned char key[3
     return rc;
 }
 
-/* Load sign.key into seed, creating it if neither key file exists yet. */
+/* Load the secret key file into seed, creating it if neither key file exists yet and
+ * create is set. */
 static int
-s_load_secret(const struct s_files *f, unsigned char seed[32])
+s_load_secret(const struct s_files *f, bool create, unsigned char seed[32])
 {
     int rc = s_read_key(f, f->secret, true, seed);
     if (rc != AYNI_ENOTFOUND)
@@ -205,6 +206,10 @@ s_load_secret(const struct s_files *f, unsigned char seed[32])
                  "(a new key would make every printed code fail to verify)",
               f->secret, f->public);
         return AYNI_EIO;
+    }
+    if (!create) {
+        s_err(f, "no key file '%s'", f->secret);
+        return AYNI_ENOTFOUND;
     }
     randombytes_buf(seed, 32);
     rc = s_write_key(f, f->secret, seed, 0600);
@@ -242,30 +247,60 @@ s_make_dir(const struct s_files *f)
     return AYNI_EIO;
 }
 
-int
-core_signkey_load(const char *dir, unsigned char pk[32], unsigned char sk[64], char *err,
-                  size_t errlen)
+/* Load (or create) the pair named name in dir; derive makes the public key (and the
+ * full secret key, if any) from the 32 secret bytes. */
+static int
+s_load_pair(const char *dir, const char *name, bool create,
+            void (*derive)(const unsigned char seed[32], unsigned char pk[32], void *sk),
+            unsigned char pk[32], void *sk, size_t sklen, char *err, size_t errlen)
 {
     assert(dir && pk && sk);
-    struct s_files f = {dir, xasprintf("%s/sign.key", dir), xasprintf("%s/sign.pub", dir),
+    struct s_files f = {dir, xasprintf("%s/%s.key", dir, name), xasprintf("%s/%s.pub", dir, name),
                         err, errlen};
     unsigned char seed[32];
     int rc = AYNI_EINTERNAL;
 
     if (sodium_init() < 0)
         s_err(&f, "cannot start libsodium");
-    else if ((rc = s_make_dir(&f)) == 0 && (rc = s_load_secret(&f, seed)) == 0) {
-        crypto_sign_seed_keypair(pk, sk, seed);
+    else if ((rc = s_make_dir(&f)) == 0 && (rc = s_load_secret(&f, create, seed)) == 0) {
+        derive(seed, pk, sk);
         rc = s_check_public(&f, pk);
     }
     sodium_memzero(seed, sizeof seed);
     if (rc != 0) {
         sodium_memzero(pk, 32);
-        sodium_memzero(sk, 64);
+        sodium_memzero(sk, sklen);
     }
     free(f.secret);
     free(f.public);
     return rc;
+}
+
+static void
+s_derive_sign(const unsigned char seed[32], unsigned char pk[32], void *sk)
+{
+    crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+static void
+s_derive_curve(const unsigned char secret[32], unsigned char pk[32], void *sk)
+{
+    memcpy(sk, secret, 32);
+    crypto_scalarmult_base(pk, secret);
+}
+
+int
+core_signkey_load(const char *dir, unsigned char pk[32], unsigned char sk[64], char *err,
+                  size_t errlen)
+{
+    return s_load_pair(dir, "sign", true, s_derive_sign, pk, sk, 64, err, errlen);
+}
+
+int
+core_curvekey_load(const char *dir, bool create, unsigned char pk[32], unsigned char sk[32],
+                   char *err, size_t errlen)
+{
+    return s_load_pair(dir, "curve", create, s_derive_curve, pk, sk, 32, err, errlen);
 }
 
 int

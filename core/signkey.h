@@ -8,6 +8,7 @@
 #ifndef AYNI_SIGNKEY_H
 #define AYNI_SIGNKEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Load (creating on first use) the key pair in dir into pk and sk (libsodium's
@@ -20,6 +21,12 @@
  * or sign.pub does not match sign.key, or AYNI_EINTERNAL if libsodium cannot start. */
 int core_signkey_load(const char *dir, unsigned char pk[32], unsigned char sk[64],
                       char *err, size_t errlen);
+
+/* The same for the core's CURVE key pair (ZeroMQ encryption; Curve25519), in curve.key
+ * and curve.pub of dir.  Without create, a missing pair is AYNI_ENOTFOUND (nothing is
+ * written). */
+int core_curvekey_load(const char *dir, bool create, unsigned char pk[32], unsigned char sk[32],
+                       char *err, size_t errlen);
 
 /* pk as 64 lower-case hex digits and a NUL in out (for keys.public).  Returns 0. */
 int core_signkey_public_hex(const unsigned char pk[32], char out[65]);

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "proto.h"
+#include "provision.h"
 #include "token.h"
 
 enum scan_exit { SCAN_OK = 0, SCAN_REFUSED = 1, SCAN_USAGE = 2, SCAN_UNREACHABLE = 3 };
@@ -46,6 +47,10 @@ int scan_queue_set(scan_queue_t *q, const char *key, const char *value);
 int scan_queue_contact_failed(scan_queue_t *q);
 /* True if an automatic send (from a scan) may try the core now. */
 bool scan_queue_contact_due(scan_queue_t *q);
+
+/* The CURVE keys stored by init from a provisioning file: true and *keys, or false (the
+ * core runs --insecure). */
+bool scan_queue_curve(scan_queue_t *q, struct proto_curve *keys);
 
 /* Replace every manifest, store the settings in settings (an object of strings) and
  * note that the core answered, in one transaction.  shipments: an array of
@@ -122,6 +127,7 @@ struct scan_run {
     FILE *out;                /* what the team reads (stdout) */
     int timeout_ms;           /* per request to the core */
     proto_client_t *client;   /* made on first use */
+    const struct proto_provision *prov; /* --provision given to init, else NULL */
     int exit;                 /* the worst outcome so far */
     int scanned;              /* codes handled so far (for spacing the output) */
 };
@@ -136,6 +142,7 @@ void scan_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- commands ---- */
 struct scan_init_opts {
     const char *api, *team, *device;
+    const struct proto_provision *prov; /* NULL: the core runs --insecure */
 };
 int scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o);
 /* Read tokens, one per line, from in; handle each.  The run's exit code. */

@@ -26,11 +26,12 @@
 
 enum s_opt {
     O_API = 1 << 0, O_TEAM = 1 << 1, O_DEVICE = 1 << 2, O_QUEUE = 1 << 3, O_ALL = 1 << 4,
-    O_ASK = 1 << 5, O_JSON = 1 << 6, O_TIMEOUT = 1 << 7, O_WAIT = 1 << 8
+    O_ASK = 1 << 5, O_JSON = 1 << 6, O_TIMEOUT = 1 << 7, O_WAIT = 1 << 8,
+    O_PROVISION = 1 << 9
 };
 
 struct s_args {
-    const char *api, *team, *device, *queue;
+    const char *api, *team, *device, *queue, *provision;
     bool all_received, ask, json;
     int timeout_s, wait_s;
     unsigned given; /* enum s_opt bits */
@@ -41,7 +42,7 @@ static const struct s_cmd {
     unsigned opts;
     int timeout_ms; /* per request to the core, unless --timeout */
 } s_cmds[] = {
-    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT, 10000},
+    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION, 10000},
     {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
     {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
     {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT, 5000},
@@ -54,7 +55,8 @@ static const struct option s_long[] = {
     {"all-received", no_argument, NULL, 'A'},  {"ask", no_argument, NULL, 'k'},
     {"json", no_argument, NULL, 'j'},          {"timeout", required_argument, NULL, 'T'},
     {"wait", required_argument, NULL, 'w'},    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+    {"version", no_argument, NULL, 'V'},       {"provision", required_argument, NULL, 'P'},
+    {NULL, 0, NULL, 0},
 };
 
 void
@@ -82,7 +84,17 @@ scan_run_client(struct scan_run *r)
     if (r->client)
         return r->client;
     struct proto_error err = {0};
-    r->client = proto_client_new(r->api, r->timeout_ms, &err);
+    struct proto_curve keys;
+    bool secure = r->prov != NULL;
+    if (secure) {
+        memcpy(keys.server_key, r->prov->server_key, 32);
+        memcpy(keys.public_key, r->prov->public_key, 32);
+        memcpy(keys.secret_key, r->prov->secret_key, 32);
+    } else {
+        secure = scan_queue_curve(r->q, &keys);
+    }
+    r->client = proto_client_new(r->api, r->timeout_ms, secure ? &keys : NULL, &err);
+    sodium_memzero(&keys, sizeof keys);
     if (!r->client)
         scan_error("%s", err.message);
     proto_error_clear(&err);
@@ -95,6 +107,7 @@ s_usage(FILE *out)
     fprintf(out,
             "uso / usage:\n"
             "  ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
+            "  ayni-scan init --provision ARCHIVO --team EQUIPO [--queue RUTA]\n"
             "  ayni-scan [scan] [--all-received] [--ask] [--team EQUIPO] [--queue RUTA]\n"
             "  ayni-scan image FOTO... [--all-received] [--team EQUIPO] [--queue RUTA]\n"
             "  ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n"
@@ -112,6 +125,8 @@ s_usage(FILE *out)
             "\n"
             "  --api ENDPOINT     el núcleo, tcp://HOST:PUERTO o ipc:///ruta (o AYNI_API)\n"
             "  --team EQUIPO      el equipo de entrega de este dispositivo\n"
+            "  --provision ARCHIVO  el archivo de aprovisionamiento de este dispositivo (núcleo\n"
+            "                     seguro: 'ayni-warehouse device add NOMBRE --role scanner')\n"
             "  --device NOMBRE    el nombre de este dispositivo (por defecto: el del equipo)\n"
             "  --queue RUTA       la cola (o AYNI_SCAN_QUEUE; por defecto\n"
             "                     $XDG_DATA_HOME/ayni/scan.db)\n"
@@ -147,6 +162,7 @@ s_parse_opt(int c, struct s_args *a)
     case 'A': a->all_received = true; a->given |= O_ALL; return 0;
     case 'k': a->ask = true; a->given |= O_ASK; return 0;
     case 'j': a->json = true; a->given |= O_JSON; return 0;
+    case 'P': a->provision = optarg; a->given |= O_PROVISION; return 0;
     case 'T':
         a->given |= O_TIMEOUT;
         if ((a->timeout_s = s_seconds(optarg, 600)) > 0)
@@ -198,8 +214,8 @@ s_check_opts(const struct s_cmd *cmd, const struct s_args *a)
 {
     static const char *const names[] = {"--api", "--team", "--device", "--queue",
                                         "--all-received", "--ask", "--json", "--timeout",
-                                        "--wait"};
-    for (int i = 0; i < 9; i++) {
+                                        "--wait", "--provision"};
+    for (int i = 0; i < 10; i++) {
         if ((a->given & (1u << i)) && !(cmd->opts & (1u << i))) {
             scan_error("%s does not apply to '%s' (see ayni-scan --help)", names[i], cmd->name);
             return -1;
@@ -377,8 +393,8 @@ s_ready_to_scan(struct scan_run *r, const struct s_args *a)
 }
 
 static int
-s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a, char **files,
-      int nfiles)
+s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a,
+      const struct proto_provision *prov, char **files, int nfiles)
 {
     if (!strcmp(cmd->name, "status"))
         return scan_cmd_status(r, a->json);
@@ -388,7 +404,7 @@ s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a, char 
                        "--api tcp://192.168.1.10:5570 / --api is missing");
             return SCAN_USAGE;
         }
-        struct scan_init_opts o = {r->api, a->team, a->device};
+        struct scan_init_opts o = {r->api, a->team, a->device, a->provision ? prov : NULL};
         return scan_cmd_init(r, &o);
     }
     if (!strcmp(cmd->name, "sync"))
@@ -428,9 +444,22 @@ main(int argc, char **argv)
         scan_error("%s", err);
         return SCAN_REFUSED;
     }
+    /* A provisioning file says who this device is and where its core is (--api wins). */
+    struct proto_provision prov = {0};
+    if (a.provision && proto_provision_load(a.provision, &prov, err, sizeof err) != 0) {
+        scan_error("%s", err);
+        scan_queue_close(&r.q);
+        return SCAN_USAGE;
+    }
+    if (a.provision && !a.api)
+        a.api = prov.api;
+    if (a.provision && !a.device)
+        a.device = prov.device;
     char *api = s_api(&a, r.q);
     r.api = api;
-    int rc = s_run(&r, cmd, &a, argv + first, argc - first);
+    r.prov = a.provision ? &prov : NULL;
+    int rc = s_run(&r, cmd, &a, &prov, argv + first, argc - first);
+    sodium_memzero(&prov, sizeof prov);
     proto_client_destroy(&r.client);
     scan_queue_close(&r.q);
     free(api);

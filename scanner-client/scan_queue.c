@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "error.h"
 #include "mem.h"
 #include "scan_queue_int.h"
@@ -333,6 +335,26 @@ scan_queue_set(scan_queue_t *q, const char *key, const char *value)
     if (!value)
         return scan__run(q, SQ_SET_DEL, "t", key);
     return scan__run(q, SQ_SET_PUT, "tt", key, value);
+}
+
+bool
+scan_queue_curve(scan_queue_t *q, struct proto_curve *keys)
+{
+    static const char *const names[] = {"curve_server", "curve_public", "curve_secret"};
+    unsigned char *out[] = {keys->server_key, keys->public_key, keys->secret_key};
+    bool ok = true;
+    for (int i = 0; i < 3; i++) {
+        char *hex = scan_queue_get(q, names[i]);
+        size_t n = 0;
+        ok = ok && hex && sodium_hex2bin(out[i], 32, hex, strlen(hex), NULL, &n, NULL) == 0 &&
+             n == 32;
+        if (hex)
+            sodium_memzero(hex, strlen(hex));
+        free(hex);
+    }
+    if (!ok)
+        sodium_memzero(keys, sizeof *keys);
+    return ok;
 }
 
 static long

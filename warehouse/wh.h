@@ -14,12 +14,16 @@
 #include <jansson.h>
 
 #include "proto.h"
+#include "provision.h"
 
 enum wh_exit { WH_OK = 0, WH_REFUSED = 1, WH_USAGE = 2, WH_UNREACHABLE = 3 };
 
 struct wh {
     const char *api;     /* request endpoint */
     const char *events;  /* event endpoint */
+    struct proto_provision provision; /* this device, from --provision or AYNI_PROVISION */
+    struct proto_curve keys;
+    const struct proto_curve *curve;  /* &keys when provisioned, else NULL (insecure core) */
     int timeout_ms;
     bool json;           /* machine-readable output */
     proto_client_t *client;
@@ -98,6 +102,9 @@ int wh_csv_receipts(const char *data, size_t len, const char *name, json_t **row
 /* ---- runners of their own ---- */
 int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_events(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args);
+void wh_print_devices(struct wh *w, json_t *args, json_t *r);
+void wh_print_disabled(struct wh *w, json_t *args, json_t *r);
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -88,6 +88,8 @@ s_follow(struct wh *w, long long last, const char *topic)
     void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
     int linger = 0, rc = WH_OK;
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    if (w->curve)
+        proto_curve_apply(sub, w->curve);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic ? topic : "", topic ? strlen(topic) : 0);
     if (zmq_connect(sub, w->events) != 0) {
         wh_error("cannot use event endpoint '%s': %s", w->events, zmq_strerror(errno));

@@ -45,6 +45,8 @@ s_help_all(FILE *out, const char *group)
                  "  --events ENDPOINT aynid's event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
                  "  --json            machine-readable output\n"
                  "  --timeout SECONDS how long to wait for aynid (default 10)\n"
+                 "  --provision FILE  this device's provisioning file, for a secure aynid\n"
+                 "                    (env AYNI_PROVISION; from 'device add' or 'aynid --init-admin')\n"
                  "  --help, --version\n"
                  "\n'" S_PROG " COMMAND --help' tells more about a command.\n"
                  "Exit codes: 0 done, 1 refused by the core, 2 wrong usage, 3 core unreachable.\n");
@@ -235,9 +237,10 @@ s_parse(const struct wh_cmd *c, int argc, char **argv, int i, json_t *args)
             if (!c->positional || positionals++)
                 return s_usage_error(c, "unexpected argument '%s'", a), WH_USAGE;
             /* Codes are upper-case: accept them typed in lower case. */
+            bool code = !strcmp(c->positional, "code") || !strcmp(c->positional, "shipment") ||
+                        !strcmp(c->positional, "donor");
             json_t *v = s_value(c, &(struct wh_opt){c->positional, c->positional,
-                                                    strcmp(c->positional, "file") ? 'u' : 's',
-                                                    true, NULL},
+                                                    code ? 'u' : 's', true, NULL},
                                 a);
             if (!v)
                 return s_usage_error(c, "'%s' is not valid UTF-8 text", a), WH_USAGE;
@@ -277,12 +280,15 @@ s_parse(const struct wh_cmd *c, int argc, char **argv, int i, json_t *args)
 
 /* Take the global options out of argv (they may stand anywhere); WH_OK, or an exit code. */
 static int
-s_globals(struct wh *w, int *argc, char **argv, bool *help, bool *version)
+s_globals(struct wh *w, int *argc, char **argv, bool *help, bool *version, const char **provision)
 {
     int out = 1;
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
-        const char **target = !strcmp(a, "--api") ? &w->api : !strcmp(a, "--events") ? &w->events : NULL;
+        const char **target = !strcmp(a, "--api")        ? &w->api
+                              : !strcmp(a, "--events")   ? &w->events
+                              : !strcmp(a, "--provision") ? provision
+                                                          : NULL;
         if (target || !strcmp(a, "--timeout")) {
             if (i + 1 >= *argc) {
                 wh_error("%s needs a value", a);
@@ -308,6 +314,27 @@ s_globals(struct wh *w, int *argc, char **argv, bool *help, bool *version)
     return WH_OK;
 }
 
+/* Talk as the device of a provisioning file: its keys, and its endpoints unless
+ * --api/--events were given. */
+static int
+s_provision(struct wh *w, const char *path, bool api_given, bool events_given)
+{
+    char err[512];
+    if (proto_provision_load(path, &w->provision, err, sizeof err) != 0) {
+        wh_error("%s", err);
+        return WH_USAGE;
+    }
+    memcpy(w->keys.server_key, w->provision.server_key, 32);
+    memcpy(w->keys.public_key, w->provision.public_key, 32);
+    memcpy(w->keys.secret_key, w->provision.secret_key, 32);
+    w->curve = &w->keys;
+    if (!api_given)
+        w->api = w->provision.api;
+    if (!events_given)
+        w->events = w->provision.events;
+    return WH_OK;
+}
+
 static const char *
 s_env(const char *name, const char *dflt)
 {
@@ -322,7 +349,10 @@ main(int argc, char **argv)
                    .events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571"),
                    .timeout_ms = 10000};
     bool help = false, version = false;
-    int rc = s_globals(&w, &argc, argv, &help, &version);
+    const char *provision = getenv("AYNI_PROVISION"), *api = w.api, *events = w.events;
+    int rc = s_globals(&w, &argc, argv, &help, &version, &provision);
+    if (rc == WH_OK && provision && *provision && !help && !version)
+        rc = s_provision(&w, provision, w.api != api, w.events != events);
     if (rc)
         return rc;
     if (version) {
@@ -348,5 +378,7 @@ main(int argc, char **argv)
         json_decref(args);
     proto_client_destroy(&w.client);
     proto_error_clear(&w.err);
+    memset(&w.keys, 0, sizeof w.keys);
+    memset(&w.provision, 0, sizeof w.provision);
     return rc;
 }

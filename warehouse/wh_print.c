@@ -316,3 +316,31 @@ wh_print_cancelled(struct wh *w, json_t *args, json_t *r)
     printf("envío %s cancelado (%s); %lld vuelven al almacén\n", wh_s(r, "shipment"),
            wh_s(r, "reason"), wh_i(r, "returned"));
 }
+
+void
+wh_print_devices(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    static const char *const h[] = {"DISPOSITIVO", "ROL", "ESTADO", "CREADO"};
+    struct wh_table *t = wh_table_new(4, h, NULL);
+    size_t i;
+    json_t *d;
+    json_array_foreach(r, i, d) {
+        const char *row[] = {wh_s(d, "name"), wh_s(d, "role"),
+                             json_is_true(json_object_get(d, "enabled")) ? "activo" : "deshabilitado",
+                             wh_s(d, "created_at")};
+        wh_table_row(t, row);
+    }
+    wh_table_print(t, stdout);
+    wh_table_free(t);
+}
+
+void
+wh_print_disabled(struct wh *w, json_t *args, json_t *r)
+{
+    (void)w;
+    (void)args;
+    printf("dispositivo '%s' (%s) deshabilitado: se le rechaza desde su próxima conexión\n",
+           wh_s(r, "name"), wh_s(r, "role"));
+}

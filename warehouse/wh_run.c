@@ -54,7 +54,7 @@ s_report(struct wh *w)
 int
 wh_call(struct wh *w, const char *op, json_t *args, json_t **result)
 {
-    if (!w->client && !(w->client = proto_client_new(w->api, w->timeout_ms, &w->err))) {
+    if (!w->client && !(w->client = proto_client_new(w->api, w->timeout_ms, w->curve, &w->err))) {
         json_decref(args);
         return s_report(w);
     }

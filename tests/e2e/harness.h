@@ -30,6 +30,7 @@ struct e2e {
     void *zctx;           /* ZeroMQ context for raw sockets and subscribers */
     void *socks[32];      /* sockets made by e2e_socket, closed by e2e_destroy at the latest */
     proto_client_t *client; /* made on first call, remade after a restart */
+    bool secure;          /* start aynid secure (CURVE); default --insecure, as on loopback */
 };
 
 /* A fresh folder and the paths in it; nothing is started. */
@@ -44,8 +45,10 @@ void e2e_destroy(struct e2e **e_p);
 int e2e_start_args(struct e2e *e, const char *const *extra);
 /* e2e_start_args with no extra arguments, asserting that aynid got ready. */
 void e2e_start(struct e2e *e);
-/* SIGTERM, then wait: the exit status, or -1 (and the test fails) if it did not exit in
- * time or died of a signal. */
+/* Send sig (SIGTERM, SIGINT), then wait: the exit status, or -1 if it did not exit in
+ * time (it is then killed) or died of a signal.  Anything but 0 prints aynid's log. */
+int e2e_stop_with(struct e2e *e, int sig);
+/* e2e_stop_with SIGTERM. */
 int e2e_stop(struct e2e *e);
 /* Fail the test, with aynid's log, if aynid is no longer running (a crash). */
 void e2e_assert_running(struct e2e *e);
