@@ -1,0 +1,311 @@
+/* test_aynid_security.c: aynid secure by default: CURVE on both sockets, only registered
+ * and enabled devices get in, each op checks the caller's role, and the ledger names the
+ * device behind every change. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zmq.h>
+
+#include "error.h"
+#include "harness.h"
+#include "mem.h"
+#include "provision.h"
+
+struct sec {
+    struct e2e *e;
+    struct proto_provision admin;
+    char *admin_file;
+};
+
+static struct proto_curve
+s_keys(const struct proto_provision *p)
+{
+    struct proto_curve k;
+    memcpy(k.server_key, p->server_key, 32);
+    memcpy(k.public_key, p->public_key, 32);
+    memcpy(k.secret_key, p->secret_key, 32);
+    return k;
+}
+
+/* Call op as a device (curve NULL: no key at all); the error code, 0 on success. */
+static int
+s_call_as(struct sec *s, const struct proto_curve *curve, const char *op, json_t *args,
+          json_t **result, char *msg, size_t msglen)
+{
+    struct proto_error err = {0};
+    proto_client_t *c = proto_client_new(s->e->api, 1500, curve, &err);
+    assert_non_null(c);
+    json_t *r = NULL;
+    int rc = proto_client_call(c, op, args, NULL, &r, &err);
+    if (msg)
+        snprintf(msg, msglen, "%s", err.message);
+    if (result)
+        *result = r;
+    else
+        json_decref(r);
+    proto_error_clear(&err);
+    proto_client_destroy(&c);
+    return rc;
+}
+
+/* Register a new device with role, made and registered as the admin. */
+static struct proto_provision
+s_device(struct sec *s, const char *name, const char *role)
+{
+    struct proto_provision p = s->admin;
+    snprintf(p.device, sizeof p.device, "%s", name);
+    snprintf(p.role, sizeof p.role, "%s", role);
+    proto_provision_keypair(&p);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
+    struct proto_curve admin = s_keys(&s->admin);
+    assert_int_equal(s_call_as(s, &admin, "device.add",
+                               e2e_pack("{ssssss}", "name", name, "role", role, "public_key", hex),
+                               NULL, NULL, 0),
+                     0);
+    return p;
+}
+
+static int
+s_setup(void **state)
+{
+    struct sec *s = xcalloc(1, sizeof *s);
+    char err[512];
+    s->e = e2e_new();
+    s->admin_file = xasprintf("%s/admin.json", s->e->dir);
+    const char *aynid = getenv("AYNID");
+    assert_non_null(aynid);
+    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' --init-admin '%s' "
+                          "2>/dev/null",
+                          aynid, s->e->db, s->e->keys, s->e->api, s->e->events, s->admin_file);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    struct stat st;
+    assert_int_equal(stat(s->admin_file, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(proto_provision_load(s->admin_file, &s->admin, err, sizeof err), 0);
+    s->e->secure = true;
+    e2e_start(s->e);
+    *state = s;
+    return 0;
+}
+
+static int
+s_teardown(void **state)
+{
+    struct sec *s = *state;
+    e2e_destroy(&s->e);
+    free(s->admin_file);
+    sodium_memzero(&s->admin, sizeof s->admin);
+    free(s);
+    return 0;
+}
+
+static void
+test_refuses_to_start_open_or_without_keys(void **state)
+{
+    (void)state;
+    struct e2e *e = e2e_new();
+    e->secure = true; /* no --insecure, and no keys made */
+    assert_int_equal(e2e_start_args(e, NULL), 1);
+    assert_true(e2e_log_has(e, "--init-admin"));
+    e->secure = false; /* --insecure on an endpoint others can reach */
+    const char *const tcp[] = {"--api", "tcp://0.0.0.0:5599", NULL};
+    assert_int_equal(e2e_start_args(e, tcp), 2);
+    assert_true(e2e_log_has(e, "only when every endpoint is loopback or ipc://"));
+    e2e_destroy(&e);
+}
+
+static void
+test_only_registered_enabled_devices_get_answers(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    assert_int_equal(s_call_as(s, &admin, "server.info", NULL, NULL, NULL, 0), 0);
+    /* no key at all */
+    assert_int_equal(s_call_as(s, NULL, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    /* a key nobody registered */
+    struct proto_provision stranger = s->admin;
+    proto_provision_keypair(&stranger);
+    struct proto_curve k = s_keys(&stranger);
+    assert_int_equal(s_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    /* the admin's key, but the wrong server key */
+    k = admin;
+    k.server_key[0] ^= 1;
+    assert_int_equal(s_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    /* a device that worked, then was disabled */
+    struct proto_provision tablet = s_device(s, "tablet-07", "scanner");
+    k = s_keys(&tablet);
+    assert_int_equal(s_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "tablet-07"),
+                               NULL, NULL, 0),
+                     0);
+    assert_int_equal(s_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    e2e_assert_running(s->e);
+    assert_true(e2e_log_has(s->e, "connection refused: device disabled"));
+    assert_true(e2e_log_has(s->e, "connection refused: unknown device key"));
+}
+
+/* Subscribe with keys (NULL: none) and report whether any event arrives. */
+static bool
+s_events_reach(struct sec *s, const struct proto_curve *k)
+{
+    void *sub = e2e_socket(s->e, ZMQ_SUB, NULL);
+    if (k)
+        proto_curve_apply(sub, k);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+    assert_int_equal(zmq_connect(sub, s->e->events), 0);
+    struct proto_curve admin = s_keys(&s->admin);
+    bool got = false;
+    for (int i = 0; i < 10 && !got; i++) {
+        char code[32];
+        snprintf(code, sizeof code, "D-%d-%u", i, randombytes_random() % 100000);
+        assert_int_equal(s_call_as(s, &admin, "donor.add",
+                                   e2e_pack("{ssss}", "code", code, "name", "Donante"), NULL,
+                                   NULL, 0),
+                         0);
+        json_t *ev = e2e_sub_next(sub, 100);
+        got = ev != NULL;
+        json_decref(ev);
+    }
+    e2e_close(s->e, &sub);
+    return got;
+}
+
+static void
+test_events_only_for_devices_that_may_read(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    struct proto_provision reader = s_device(s, "lector-1", "reader");
+    struct proto_provision scanner = s_device(s, "tablet-08", "scanner");
+    struct proto_curve r = s_keys(&reader), sc = s_keys(&scanner);
+    assert_true(s_events_reach(s, &admin));
+    assert_true(s_events_reach(s, &r));
+    assert_false(s_events_reach(s, NULL));
+    assert_false(s_events_reach(s, &sc));
+    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-1"),
+                               NULL, NULL, 0),
+                     0);
+    assert_false(s_events_reach(s, &r));
+}
+
+static void
+test_roles_and_the_device_in_the_ledger(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    char msg[512];
+    json_t *r = NULL;
+    struct proto_provision wh = s_device(s, "almacen-sjl-1", "warehouse");
+    struct proto_provision sc = s_device(s, "tablet-09", "scanner");
+    struct proto_provision rd = s_device(s, "lector-2", "reader");
+    struct proto_curve kw = s_keys(&wh), ks = s_keys(&sc), kr = s_keys(&rd);
+    assert_int_equal(s_call_as(s, &kw, "location.add",
+                               e2e_pack("{ssssss}", "code", "ALM-LIMA", "kind", "warehouse", "name",
+                                        "Almacén Lima"), NULL, NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &kw, "donor.add",
+                               e2e_pack("{ssss}", "code", "CARE-PE", "name", "CARE Perú"), NULL,
+                               NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &kw, "item.add",
+                               e2e_pack("{ssssssss}", "code", "HYGIENE-KIT", "name_es",
+                                        "Kit de higiene", "name_en", "Hygiene kit", "tracking",
+                                        "lot"), NULL, NULL, 0), 0);
+    json_t *receive = e2e_pack("{ss ss ss ss si}", "at", "ALM-LIMA", "donor", "CARE-PE", "item",
+                               "HYGIENE-KIT", "lot", "H1", "qty", 10);
+    /* a scanner may not receive stock; the refusal names the op and the role */
+    assert_int_equal(s_call_as(s, &ks, "stock.receive", json_deep_copy(receive), NULL, msg,
+                               sizeof msg), AYNI_EDENIED);
+    assert_non_null(strstr(msg, "stock.receive"));
+    assert_non_null(strstr(msg, "role scanner"));
+    /* a reader reads, but may not move anything or manage devices */
+    assert_int_equal(s_call_as(s, &kr, "stock.levels", NULL, NULL, NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &kr, "shipment.dispatch",
+                               e2e_pack("{ss}", "shipment", "ENV-2026-000001"), NULL, msg,
+                               sizeof msg), AYNI_EDENIED);
+    assert_non_null(strstr(msg, "role reader"));
+    assert_int_equal(s_call_as(s, &kw, "device.list", NULL, NULL, NULL, 0), AYNI_EDENIED);
+    assert_int_equal(s_call_as(s, &admin, "device.list", NULL, &r, NULL, 0), 0);
+    assert_true(json_array_size(r) >= 4);
+    json_decref(r);
+    /* the warehouse device receives: the movement and the event name it */
+    assert_int_equal(s_call_as(s, &kw, "stock.receive", receive, NULL, NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &admin, "events.since",
+                               e2e_pack("{sIsi}", "since", (json_int_t)0, "limit", 1000), &r,
+                               NULL, 0), 0);
+    json_t *events = json_object_get(r, "events"), *ev, *received = NULL;
+    size_t i;
+    json_array_foreach(events, i, ev) if (!strcmp(json_string_value(json_object_get(ev, "type")),
+                                                  "stock.received")) received = ev;
+    assert_non_null(received);
+    assert_string_equal(json_string_value(json_object_get(received, "actor")), "almacen-sjl-1");
+    json_decref(r);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(s->e->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT actor FROM movements WHERE kind = 'receive'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "almacen-sjl-1");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void
+test_key_files_are_private(void **state)
+{
+    struct sec *s = *state;
+    char *key = xasprintf("%s/curve.key", s->e->keys), err[512];
+    struct stat st;
+    assert_int_equal(stat(key, &st), 0);
+    assert_int_equal(st.st_mode & 077, 0);
+    assert_int_equal(e2e_stop(s->e), 0);
+    chmod(key, 0644); /* aynid refuses a secret key others can read */
+    assert_true(e2e_start_args(s->e, NULL) > 0);
+    assert_true(e2e_log_has(s->e, "curve.key"));
+    chmod(key, 0600);
+    e2e_start(s->e);
+    /* a provisioning file others can read is refused by the clients */
+    chmod(s->admin_file, 0640);
+    struct proto_provision p;
+    assert_int_equal(proto_provision_load(s->admin_file, &p, err, sizeof err), AYNI_EIO);
+    assert_non_null(strstr(err, "chmod 600"));
+    chmod(s->admin_file, 0600);
+    /* and the log never shows key material */
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, s->admin.secret_key, 32);
+    char *log = e2e_log(s->e);
+    assert_null(strstr(log, hex));
+    free(log);
+    free(key);
+}
+
+int
+main(void)
+{
+    assert_true(sodium_init() >= 0);
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refuses_to_start_open_or_without_keys),
+        cmocka_unit_test_setup_teardown(test_only_registered_enabled_devices_get_answers, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_key_files_are_private, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
