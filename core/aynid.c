@@ -341,8 +341,9 @@ s_serve_one(struct api *a, void *router)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct api_outcome out;
     zmq_msg_t *body = &frames[n - 1];
-    char role[16];
-    const char *device = a->secure ? s_caller(a, body, role) : "local";
+    char role[16], device[101];
+    /* A copy: the name lives in the message's metadata, gone once the frames are closed. */
+    snprintf(device, sizeof device, "%s", a->secure ? s_caller(a, body, role) : "local");
     json_t *reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), device,
                                a->secure ? role : NULL, &out);
     char *text = proto_dump(reply);

@@ -1,0 +1,665 @@
+/* test_aynid_ops.c: every operation of aynid's request API, through the real service:
+ * each one's success path with the shape of its result, and the idempotency keys.
+ * The op table in core/api_ops.c and the sections of docs/PROTOCOL.md are checked
+ * against what the test exercised, so a new op cannot go untested or undocumented.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "error.h"
+#include "harness.h"
+#include "mem.h"
+
+/* ---- which ops succeeded ---- */
+
+static char s_done[64][48];
+static int s_ndone;
+
+static void
+s_mark(const char *op)
+{
+    for (int i = 0; i < s_ndone; i++)
+        if (!strcmp(s_done[i], op))
+            return;
+    assert_true(s_ndone < 64);
+    snprintf(s_done[s_ndone++], sizeof s_done[0], "%s", op);
+}
+
+static json_t *
+s_ok(struct e2e *e, const char *op, json_t *args)
+{
+    json_t *r = e2e_ok(e, op, args);
+    s_mark(op);
+    return r;
+}
+
+static const char *
+s_str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (!v)
+        fail_msg("no string '%s' in the result", key);
+    return v;
+}
+
+static long long
+s_int(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        fail_msg("no integer '%s' in the result", key);
+    return json_integer_value(v);
+}
+
+static char *
+s_read(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0, n;
+    char *text = xmalloc(cap);
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2)
+            text = xrealloc(text, cap *= 2);
+    }
+    text[len] = '\0';
+    fclose(f);
+    return text;
+}
+
+static const char *
+s_source_dir(void)
+{
+    const char *d = getenv("AYNI_SOURCE_DIR");
+#ifdef AYNI_E2E_SOURCE_DIR
+    if (!d || !*d)
+        d = AYNI_E2E_SOURCE_DIR;
+#endif
+    return d;
+}
+
+/* ---- fixtures ---- */
+
+static int
+s_setup(void **state)
+{
+    struct e2e *e = e2e_new();
+    e2e_start(e);
+    *state = e;
+    return 0;
+}
+
+static int
+s_teardown(void **state)
+{
+    struct e2e *e = *state;
+    int rc = e->pid ? e2e_stop(e) : 0;
+    e2e_destroy(&e);
+    assert_int_equal(rc, 0); /* a clean stop is part of every test */
+    return 0;
+}
+
+/* ---- the catalog ---- */
+
+static void
+s_catalog(struct e2e *e)
+{
+    json_t *r = s_ok(e, "item.add",
+                     e2e_pack("{ss ss ss ss sb si}", "code", "FOOD-KIT", "name_es",
+                              "Kit de alimentos", "name_en", "Food kit", "tracking", "lot",
+                              "perishable", 1, "low", 50));
+    assert_string_equal(s_str(r, "unit"), "kit");
+    assert_true(json_is_true(json_object_get(r, "perishable")));
+    assert_int_equal(s_int(r, "low"), 50);
+    json_decref(r);
+    json_decref(s_ok(e, "item.add",
+                     e2e_pack("{ss ss ss ss ss}", "code", "TABLET", "name_es", "Tableta",
+                              "name_en", "Tablet", "tracking", "serial", "unit", "unit")));
+    r = s_ok(e, "item.list", NULL);
+    assert_int_equal(json_array_size(r), 2);
+    assert_string_equal(s_str(json_array_get(r, 0), "code"), "FOOD-KIT");
+    assert_string_equal(s_str(json_array_get(r, 1), "tracking"), "serial");
+    json_decref(r);
+
+    r = s_ok(e, "location.add",
+             e2e_pack("{ss ss ss ss ss}", "code", "ALM-LIMA", "kind", "warehouse", "name",
+                      "Almacén Lima", "region", "Lima", "district", "San Juan de Lurigancho"));
+    assert_string_equal(s_str(r, "name"), "Almacén Lima");
+    json_decref(r);
+    r = s_ok(e, "location.add",
+             e2e_pack("{ss ss ss}", "code", "ALM-CUSCO", "kind", "warehouse", "name", "Cusco"));
+    assert_true(json_is_null(json_object_get(r, "region")));
+    json_decref(r);
+    json_decref(s_ok(e, "location.add",
+                     e2e_pack("{ss ss ss ss}", "code", "COM-0042", "kind", "community", "name",
+                              "Comunidad Q'ero", "region", "Cusco")));
+    r = s_ok(e, "location.list", e2e_pack("{ss}", "kind", "warehouse"));
+    assert_int_equal(json_array_size(r), 2);
+    assert_string_equal(s_str(json_array_get(r, 0), "code"), "ALM-CUSCO");
+    json_decref(r);
+    r = s_ok(e, "location.list", NULL); /* every kind but transit: LOSS is there */
+    assert_int_equal(json_array_size(r), 4);
+    json_decref(r);
+
+    r = s_ok(e, "donor.add", e2e_pack("{ss ss}", "code", "UNICEF", "name", "UNICEF Perú"));
+    assert_string_equal(s_str(r, "name"), "UNICEF Perú");
+    json_decref(r);
+    r = s_ok(e, "donor.list", NULL);
+    assert_int_equal(json_array_size(r), 1);
+    json_decref(r);
+}
+
+/* ---- stock ---- */
+
+static void
+s_stock(struct e2e *e, const char *expiry)
+{
+    json_t *r = s_ok(e, "stock.receive",
+                     e2e_pack("{ss ss ss ss ss si ss}", "at", "ALM-LIMA", "donor", "UNICEF",
+                              "item", "FOOD-KIT", "lot", "L1", "expiry", expiry, "qty", 100,
+                              "note", "camión 1"));
+    assert_int_equal(strncmp(s_str(r, "receipt"), "REC-", 4), 0);
+    assert_int_equal(s_int(r, "qty"), 100);
+    assert_string_equal(s_str(r, "note"), "camión 1");
+    json_decref(r);
+    r = s_ok(e, "stock.receive",
+             e2e_pack("{ss ss ss s[sss]}", "at", "ALM-LIMA", "donor", "UNICEF", "item", "TABLET",
+                      "serials", "SN-1", "SN-2", "SN-3"));
+    assert_int_equal(s_int(r, "qty"), 3);
+    assert_int_equal(json_array_size(json_object_get(r, "serials")), 3);
+    assert_string_equal(s_str(r, "lot"), s_str(r, "receipt")); /* named after the receipt */
+    json_decref(r);
+
+    r = s_ok(e, "stock.receive_batch",
+             e2e_pack("{s[{ss ss ss ss ss si} {ss ss ss s[s]}]}", "rows", "at", "ALM-CUSCO",
+                      "donor", "UNICEF", "item", "FOOD-KIT", "lot", "L2", "expiry", expiry,
+                      "qty", 60, "at", "ALM-CUSCO", "donor", "UNICEF", "item", "TABLET",
+                      "serials", "SN-9"));
+    assert_int_equal(s_int(r, "received"), 2);
+    assert_int_equal(json_array_size(json_object_get(r, "receipts")), 2);
+    json_decref(r);
+
+    r = s_ok(e, "stock.transfer",
+             e2e_pack("{ss ss ss si}", "from", "ALM-LIMA", "to", "ALM-CUSCO", "item", "FOOD-KIT",
+                      "qty", 20));
+    assert_int_equal(s_int(r, "qty"), 20);
+    assert_string_equal(s_str(json_array_get(json_object_get(r, "lots"), 0), "lot"), "L1");
+    json_decref(r);
+    r = s_ok(e, "stock.adjust",
+             e2e_pack("{ss ss si ss ss}", "at", "ALM-LIMA", "item", "FOOD-KIT", "qty", -35,
+                      "reason", "damaged", "note", "lluvia"));
+    assert_int_equal(s_int(r, "qty"), -35);
+    json_decref(r);
+    json_decref(s_ok(e, "stock.adjust",
+                     e2e_pack("{ss ss ss si ss}", "at", "ALM-LIMA", "item", "FOOD-KIT", "lot",
+                              "L1", "qty", 2, "reason", "count")));
+
+    r = s_ok(e, "stock.levels", e2e_pack("{ss}", "at", "ALM-LIMA"));
+    assert_int_equal(json_array_size(r), 2);
+    assert_int_equal(s_int(json_array_get(r, 0), "qty"), 47); /* 100 - 20 - 35 + 2 */
+    assert_false(json_is_true(json_object_get(json_array_get(r, 0), "expired")));
+    assert_int_equal(json_array_size(json_object_get(json_array_get(r, 1), "serials")), 3);
+    json_decref(r);
+    r = s_ok(e, "stock.levels", e2e_pack("{sb}", "low", 1)); /* 47 < 50 at ALM-LIMA */
+    assert_int_equal(json_array_size(r), 1);
+    assert_int_equal(s_int(json_array_get(r, 0), "threshold"), 50);
+    json_decref(r);
+    r = s_ok(e, "stock.levels", e2e_pack("{si ss}", "expiring", 3650, "item", "FOOD-KIT"));
+    assert_int_equal(json_array_size(r), 3); /* L1 at both warehouses, L2 at Cusco */
+    json_decref(r);
+}
+
+/* ---- shipments, deliveries ---- */
+
+static char *
+s_create(struct e2e *e, const char *from)
+{
+    json_t *r = s_ok(e, "shipment.create",
+                     e2e_pack("{ss ss ss ss}", "from", from, "to", "COM-0042", "team",
+                              "Equipo 3", "vehicle", "ABC-123"));
+    assert_string_equal(s_str(r, "state"), "draft");
+    assert_string_equal(s_str(json_object_get(r, "to"), "code"), "COM-0042");
+    char *code = xstrdup(s_str(r, "code"));
+    json_decref(r);
+    return code;
+}
+
+static json_t *
+s_shipment(struct e2e *e)
+{
+    char *code = s_create(e, "ALM-LIMA");
+    json_t *r = s_ok(e, "shipment.add_line",
+                     e2e_pack("{ss ss si si}", "shipment", code, "item", "FOOD-KIT", "qty", 10,
+                              "packages", 2));
+    assert_int_equal(s_int(r, "line"), 1);
+    json_decref(r);
+    json_decref(s_ok(e, "shipment.add_line",
+                     e2e_pack("{ss ss s[s]}", "shipment", code, "item", "TABLET", "serials",
+                              "SN-1")));
+    r = s_ok(e, "shipment.get", e2e_pack("{ss}", "shipment", code));
+    assert_int_equal(json_array_size(json_object_get(r, "lines")), 2);
+    assert_int_equal(json_array_size(json_object_get(r, "packages")), 0);
+    assert_null(json_object_get(r, "token")); /* a draft has no tokens */
+    json_decref(r);
+
+    json_t *d = s_ok(e, "shipment.dispatch", e2e_pack("{ss}", "shipment", code));
+    assert_string_equal(s_str(d, "state"), "dispatched");
+    assert_int_equal(s_int(d, "package_count"), 3);
+    assert_int_equal(strncmp(s_str(d, "token"), "AYNI", 4), 0);
+    json_t *packages = json_object_get(d, "packages"), *p;
+    size_t i;
+    assert_int_equal(json_array_size(packages), 3);
+    json_array_foreach(packages, i, p) {
+        assert_int_equal(s_int(p, "number"), (long long)i + 1);
+        assert_int_equal(strncmp(s_str(p, "token"), "AYNI", 4), 0);
+    }
+    json_t *list = s_ok(e, "shipment.list", e2e_pack("{ss}", "state", "dispatched"));
+    assert_int_equal(json_array_size(list), 1);
+    assert_int_equal(s_int(json_array_get(list, 0), "qty"), 11);
+    json_decref(list);
+    free(code);
+    return d;
+}
+
+static void
+s_deliver(struct e2e *e, json_t *d)
+{
+    const char *code = s_str(d, "code");
+    const char *label = s_str(json_array_get(json_object_get(d, "packages"), 0), "token");
+    json_t *r = s_ok(e, "delivery.confirm",
+                     e2e_pack("{ss ss ss ss ss s[{si si ss}]}", "token", label, "scan_id",
+                              "scan-1", "device_time", "2026-11-22T10:00:00-05:00", "team",
+                              "Equipo 3", "device", "phone-7", "lines", "line", 1, "received", 3,
+                              "reason", "damaged"));
+    assert_int_equal(s_int(r, "package"), 1);
+    assert_int_equal(s_int(r, "qty_received"), 3);
+    assert_string_equal(s_str(r, "shipment_state"), "partial");
+    assert_int_equal(s_int(json_array_get(json_object_get(r, "lines"), 0), "short"), 2);
+    json_decref(r);
+    r = s_ok(e, "delivery.confirm", e2e_pack("{ss ss}", "token", s_str(d, "token"), "scan_id",
+                                             "scan-2"));
+    assert_int_equal(s_int(r, "package"), 0);
+    assert_int_equal(json_array_size(json_object_get(r, "packages")), 2);
+    assert_string_equal(s_str(r, "shipment_state"), "delivered");
+    json_decref(r);
+
+    r = s_ok(e, "shipment.get", e2e_pack("{ss}", "shipment", code));
+    assert_string_equal(s_str(r, "state"), "delivered");
+    assert_string_equal(s_str(r, "token"), s_str(d, "token")); /* the same token again */
+    json_t *p = json_array_get(json_object_get(r, "packages"), 0);
+    assert_true(json_is_true(json_object_get(p, "delivered")));
+    assert_string_equal(s_str(p, "scan_id"), "scan-1");
+    assert_string_equal(s_str(p, "token"), label);
+    json_decref(r);
+}
+
+static void
+s_cancel(struct e2e *e)
+{
+    char *draft = s_create(e, "ALM-CUSCO");
+    json_decref(s_ok(e, "shipment.add_line",
+                     e2e_pack("{ss ss si}", "shipment", draft, "item", "FOOD-KIT", "qty", 5)));
+    json_t *r = s_ok(e, "shipment.cancel", e2e_pack("{ss ss}", "shipment", draft, "reason",
+                                                     "camino bloqueado"));
+    assert_string_equal(s_str(r, "state"), "cancelled");
+    assert_int_equal(s_int(r, "returned"), 0);
+    json_decref(r);
+    free(draft);
+
+    char *sent = s_create(e, "ALM-CUSCO");
+    json_decref(s_ok(e, "shipment.add_line",
+                     e2e_pack("{ss ss si}", "shipment", sent, "item", "FOOD-KIT", "qty", 7)));
+    json_decref(s_ok(e, "shipment.dispatch", e2e_pack("{ss}", "shipment", sent)));
+    r = s_ok(e, "shipment.cancel", e2e_pack("{ss ss}", "shipment", sent, "reason", "lluvia"));
+    assert_int_equal(s_int(r, "returned"), 7);
+    json_decref(r);
+    free(sent);
+    r = s_ok(e, "stock.levels", e2e_pack("{ss ss}", "at", "ALM-CUSCO", "item", "FOOD-KIT"));
+    long long total = 0;
+    json_t *row;
+    size_t i;
+    json_array_foreach(r, i, row)
+        total += s_int(row, "qty");
+    assert_int_equal(total, 80); /* 20 transferred + 60 received: everything came back */
+    json_decref(r);
+}
+
+/* ---- reports, events, ledger, keys ---- */
+
+static void
+s_reports(struct e2e *e)
+{
+    char from[11], to[11];
+    e2e_date(-2, from);
+    e2e_date(2, to);
+    json_t *r = s_ok(e, "report.donor",
+                     e2e_pack("{ss ss ss}", "donor", "UNICEF", "from", from, "to", to));
+    assert_int_equal(s_int(json_object_get(r, "totals"), "qty"), 9); /* 3 + 5 + 1 delivered */
+    assert_int_equal(json_array_size(json_object_get(r, "discrepancies")), 1);
+    assert_int_equal(s_int(json_object_get(r, "chain"), "seq"), e2e_head(e));
+    json_decref(r);
+    r = s_ok(e, "report.stock", e2e_pack("{ss ss ss}", "at", "ALM-LIMA", "from", from, "to", to));
+    json_t *row = json_array_get(json_object_get(r, "rows"), 0);
+    assert_string_equal(s_str(row, "item"), "FOOD-KIT");
+    assert_int_equal(s_int(row, "opening"), 0);
+    assert_int_equal(s_int(row, "in"), 102);
+    assert_int_equal(s_int(row, "losses"), 35);
+    assert_int_equal(s_int(row, "closing"), 37);
+    json_decref(r);
+}
+
+/* Devices (aynid runs --insecure here: every caller may do everything). */
+static void
+s_devices(struct e2e *e)
+{
+    const char *key = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29";
+    json_t *r = s_ok(e, "device.add", e2e_pack("{ss ss ss}", "name", "scanner-7", "role",
+                                               "scanner", "public_key", key));
+    assert_true(json_is_true(json_object_get(r, "enabled")));
+    json_decref(r);
+    r = s_ok(e, "device.list", NULL);
+    assert_int_equal(json_array_size(r), 1);
+    assert_string_equal(s_str(json_array_get(r, 0), "public_key"), key);
+    json_decref(r);
+    r = s_ok(e, "device.disable", e2e_pack("{ss}", "name", "scanner-7"));
+    assert_false(json_is_true(json_object_get(r, "enabled")));
+    json_decref(r);
+    r = s_ok(e, "device.list", NULL);
+    assert_false(json_is_true(json_object_get(json_array_get(r, 0), "enabled")));
+    json_decref(r);
+}
+
+static void
+s_ledger(struct e2e *e)
+{
+    json_t *info = s_ok(e, "server.info", NULL);
+    assert_string_equal(s_str(info, "name"), "aynid");
+    assert_int_equal(s_int(info, "protocol"), 1);
+    assert_true(s_int(info, "schema") >= 1);
+    assert_string_equal(s_str(info, "db"), e->db);
+    json_t *events = json_object_get(info, "events");
+    long long head = s_int(events, "head");
+    assert_true(head > 20);
+
+    json_t *r = s_ok(e, "events.since", e2e_pack("{si si}", "since", 0, "limit", 5));
+    assert_int_equal(json_array_size(json_object_get(r, "events")), 5);
+    assert_int_equal(s_int(r, "head"), head);
+    assert_int_equal(s_int(json_array_get(json_object_get(r, "events"), 4), "seq"), 5);
+    json_decref(r);
+
+    r = s_ok(e, "ledger.verify", NULL);
+    assert_true(json_is_true(json_object_get(r, "ok")));
+    assert_int_equal(json_array_size(json_object_get(r, "problems")), 0);
+    assert_int_equal(s_int(json_object_get(r, "head"), "seq"), head);
+    assert_string_equal(s_str(json_object_get(r, "head"), "hash"), s_str(events, "hash"));
+    json_decref(r);
+
+    r = s_ok(e, "keys.public", NULL);
+    assert_string_equal(s_str(r, "algorithm"), "ed25519");
+    assert_int_equal(strlen(s_str(r, "public_key")), 64);
+    assert_int_equal(strlen(s_str(r, "key_id")), 8);
+    assert_true(json_equal(r, json_object_get(info, "signing_key")));
+    json_decref(r);
+    json_decref(info);
+}
+
+/* The op names in core/api_ops.c's table, or 0 if the source is not at hand.  A table row
+ * is {"name", ROLES, mutating, s_handler, ...}; an argument spec {"name", 's', ...}. */
+static int
+s_table_ops(char names[64][48])
+{
+    const char *src = s_source_dir();
+    if (!src)
+        return 0;
+    char *path = xasprintf("%s/core/api_ops.c", src);
+    char *text = s_read(path);
+    if (!text)
+        fail_msg("cannot read '%s'", path);
+    free(path);
+    char *p = strstr(text, "api_ops[] = {");
+    assert_non_null(p);
+    int n = 0;
+    while ((p = strstr(p, "{\"")) && n < 64) {
+        p += 2;
+        char *q = strchr(p, '"');
+        if (!q)
+            break;
+        if (!strncmp(q, "\", ", 3) && q[3] != '\'')
+            snprintf(names[n++], 48, "%.*s", (int)(q - p), p);
+        p = q;
+    }
+    free(text);
+    if (n < 20)
+        fail_msg("read only %d ops from core/api_ops.c: has the table's layout changed?", n);
+    return n;
+}
+
+static void
+test_every_op(void **state)
+{
+    struct e2e *e = *state;
+    char expiry[11];
+    e2e_date(400, expiry);
+    s_catalog(e);
+    s_stock(e, expiry);
+    json_t *d = s_shipment(e);
+    s_deliver(e, d);
+    json_decref(d);
+    s_cancel(e);
+    s_reports(e);
+    s_devices(e);
+    s_ledger(e);
+
+    /* Every op in the table succeeded here, and docs/PROTOCOL.md has a section for it. */
+    char ops[64][48];
+    int n = s_table_ops(ops);
+    if (n == 0) {
+        print_message("the source folder is unknown: op coverage not checked\n");
+        return;
+    }
+    char *doc_path = xasprintf("%s/docs/PROTOCOL.md", s_source_dir());
+    char *doc = s_read(doc_path);
+    free(doc_path);
+    assert_non_null(doc);
+    for (int i = 0; i < n; i++) {
+        bool done = false;
+        for (int j = 0; j < s_ndone; j++)
+            done |= !strcmp(ops[i], s_done[j]);
+        if (!done)
+            fail_msg("op '%s' is in core/api_ops.c but this test never ran it", ops[i]);
+        char *heading = xasprintf(" `%s`\n", ops[i]);
+        if (!strstr(doc, heading))
+            fail_msg("op '%s' has no section in docs/PROTOCOL.md", ops[i]);
+        free(heading);
+    }
+    free(doc);
+    assert_int_equal(n, s_ndone); /* and nothing ran that the table does not hold */
+}
+
+/* ---- idempotency ---- */
+
+static long long
+s_count_type(struct e2e *e, long long since, const char *type)
+{
+    json_t *r = e2e_ok(e, "events.since", e2e_pack("{sI}", "since", (json_int_t)since));
+    long long n = 0;
+    json_t *ev;
+    size_t i;
+    json_array_foreach(json_object_get(r, "events"), i, ev)
+        n += !strcmp(s_str(ev, "type"), type);
+    json_decref(r);
+    return n;
+}
+
+/* Run op with key twice: the same result, and the second run adds no event. */
+static json_t *
+s_twice(struct e2e *e, const char *op, json_t *args, const char *key)
+{
+    json_incref(args);
+    json_t *first = e2e_ok_idem(e, op, args, key);
+    long long head = e2e_head(e);
+    json_t *again = e2e_ok_idem(e, op, args, key);
+    if (!json_equal(first, again)) {
+        char *a = proto_dump(first), *b = proto_dump(again);
+        fail_msg("%s repeated with key '%s' gave another result:\n%s\n%s", op, key, a, b);
+    }
+    assert_int_equal(e2e_head(e), head);
+    json_decref(again);
+    return first;
+}
+
+static void
+test_idempotency_keys(void **state)
+{
+    struct e2e *e = *state;
+    char expiry[11];
+    e2e_date(400, expiry);
+    long long start = e2e_head(e);
+
+    /* Every mutating op: a repeat returns the first result and changes nothing. */
+    json_decref(s_twice(e, "item.add",
+                        e2e_pack("{ss ss ss ss sb}", "code", "FOOD-KIT", "name_es", "Kit",
+                                 "name_en", "Kit", "tracking", "lot", "perishable", 1),
+                        "k-item"));
+    json_decref(s_twice(e, "location.add",
+                        e2e_pack("{ss ss ss}", "code", "W1", "kind", "warehouse", "name", "W1"),
+                        "k-loc1"));
+    json_decref(s_twice(e, "location.add",
+                        e2e_pack("{ss ss ss}", "code", "W2", "kind", "warehouse", "name", "W2"),
+                        "k-loc2"));
+    json_decref(s_twice(e, "location.add",
+                        e2e_pack("{ss ss ss}", "code", "C1", "kind", "community", "name", "C1"),
+                        "k-loc3"));
+    json_decref(s_twice(e, "donor.add", e2e_pack("{ss ss}", "code", "D1", "name", "D1"),
+                        "k-donor"));
+    json_t *r = s_twice(e, "stock.receive",
+                        e2e_pack("{ss ss ss ss ss si}", "at", "W1", "donor", "D1", "item",
+                                 "FOOD-KIT", "lot", "L1", "expiry", expiry, "qty", 50),
+                        "k-receive");
+    json_decref(r);
+    json_decref(s_twice(e, "stock.receive_batch",
+                        e2e_pack("{s[{ss ss ss ss ss si}]}", "rows", "at", "W1", "donor", "D1",
+                                 "item", "FOOD-KIT", "lot", "L2", "expiry", expiry, "qty", 50),
+                        "k-batch"));
+    json_decref(s_twice(e, "stock.transfer",
+                        e2e_pack("{ss ss ss si}", "from", "W1", "to", "W2", "item", "FOOD-KIT",
+                                 "qty", 10),
+                        "k-transfer"));
+    json_decref(s_twice(e, "stock.adjust",
+                        e2e_pack("{ss ss si ss}", "at", "W1", "item", "FOOD-KIT", "qty", -1,
+                                 "reason", "lost"),
+                        "k-adjust"));
+    r = s_twice(e, "shipment.create", e2e_pack("{ss ss}", "from", "W1", "to", "C1"), "k-ship");
+    char *code = xstrdup(s_str(r, "code"));
+    json_decref(r);
+    json_decref(s_twice(e, "shipment.add_line",
+                        e2e_pack("{ss ss si si}", "shipment", code, "item", "FOOD-KIT", "qty", 4,
+                                 "packages", 2),
+                        "k-line"));
+    json_t *d = s_twice(e, "shipment.dispatch", e2e_pack("{ss}", "shipment", code), "k-dispatch");
+    assert_non_null(json_object_get(d, "token")); /* the stored result keeps its tokens */
+    const char *label = s_str(json_array_get(json_object_get(d, "packages"), 0), "token");
+    json_decref(s_twice(e, "delivery.confirm", e2e_pack("{ss ss}", "token", label, "scan_id",
+                                                        "scan-k"),
+                        "k-confirm"));
+    json_decref(s_twice(e, "shipment.cancel", e2e_pack("{ss ss}", "shipment", code, "reason",
+                                                       "road"),
+                        "k-cancel"));
+
+    /* Each change made its one event. */
+    assert_int_equal(s_count_type(e, start, "stock.received"), 2);
+    assert_int_equal(s_count_type(e, start, "stock.transferred"), 1);
+    assert_int_equal(s_count_type(e, start, "shipment.dispatched"), 1);
+    assert_int_equal(s_count_type(e, start, "delivery.confirmed"), 1);
+    assert_int_equal(s_count_type(e, start, "shipment.cancelled"), 1);
+
+    /* A key reused for another op: conflict, and nothing changes. */
+    long long head = e2e_head(e);
+    struct proto_error err = {0};
+    json_t *res = NULL;
+    int rc = e2e_call(e, "donor.add", e2e_pack("{ss ss}", "code", "D9", "name", "D9"),
+                      "k-receive", &res, &err);
+    assert_string_equal(ayni_err_code(rc), "conflict");
+    assert_string_equal(s_str(err.details, "field"), "idem");
+    assert_non_null(strstr(err.message, "stock.receive"));
+    proto_error_clear(&err);
+    assert_int_equal(e2e_head(e), head);
+    json_t *donors = e2e_ok(e, "donor.list", NULL);
+    assert_int_equal(json_array_size(donors), 1);
+    json_decref(donors);
+
+    /* The key identifies the request: a repeat's arguments are not looked at. */
+    r = e2e_ok_idem(e, "donor.add", e2e_pack("{ss ss}", "code", "D2", "name", "other"),
+                    "k-donor");
+    assert_string_equal(s_str(r, "code"), "D1");
+    json_decref(r);
+
+    /* A failed request stores no key: the same key can be used again. */
+    rc = e2e_call(e, "stock.transfer",
+                  e2e_pack("{ss ss ss si}", "from", "W1", "to", "W2", "item", "FOOD-KIT", "qty",
+                           100000),
+                  "k-retry", &res, &err);
+    assert_string_equal(ayni_err_code(rc), "insufficient_stock");
+    proto_error_clear(&err);
+    json_decref(s_twice(e, "stock.transfer",
+                        e2e_pack("{ss ss ss si}", "from", "W1", "to", "W2", "item", "FOOD-KIT",
+                                 "qty", 3),
+                        "k-retry"));
+
+    /* A key on a read-only op is ignored. */
+    json_decref(e2e_ok_idem(e, "item.list", NULL, "k-receive"));
+    json_decref(d);
+    free(code);
+}
+
+/* delivery.confirm's own idempotency: the scan id. */
+static void
+test_scan_id_repeats(void **state)
+{
+    struct e2e *e = *state;
+    e2e_seed(e);
+    json_t *d = e2e_dispatch_sample(e);
+    json_t *packages = json_object_get(d, "packages");
+    const char *p1 = s_str(json_array_get(packages, 0), "token");
+    const char *p2 = s_str(json_array_get(packages, 1), "token");
+    json_t *first = e2e_ok(e, "delivery.confirm", e2e_pack("{ss ss}", "token", p1, "scan_id",
+                                                           "scan-A"));
+    long long head = e2e_head(e);
+    json_t *again = e2e_ok(e, "delivery.confirm", e2e_pack("{ss ss}", "token", p1, "scan_id",
+                                                           "scan-A"));
+    assert_true(json_is_true(json_object_get(again, "repeat")));
+    json_object_del(again, "repeat");
+    assert_true(json_equal(first, again));
+    assert_int_equal(e2e_head(e), head);
+    /* The same scan id for another package; another scan id for the same package. */
+    assert_string_equal(e2e_fail(e, "delivery.confirm",
+                                 e2e_pack("{ss ss}", "token", p2, "scan_id", "scan-A")),
+                        "conflict");
+    assert_string_equal(e2e_fail(e, "delivery.confirm",
+                                 e2e_pack("{ss ss}", "token", p1, "scan_id", "scan-B")),
+                        "already_delivered");
+    assert_int_equal(e2e_head(e), head);
+    json_decref(first);
+    json_decref(again);
+    json_decref(d);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_op, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_keys, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_scan_id_repeats, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
