@@ -26,6 +26,7 @@ struct wh {
     const struct proto_curve *curve;  /* &keys when provisioned, else NULL (insecure core) */
     int timeout_ms;
     bool json;           /* machine-readable output */
+    bool quiet;          /* wh_call leaves the error's message (w->err) to its caller */
     proto_client_t *client;
     struct proto_error err;
 };
@@ -71,6 +72,8 @@ long long wh_i(json_t *o, const char *key);
 
 /* ---- tables (wh_table.c): columns aligned by characters, not bytes ---- */
 struct wh_table;
+/* align: a letter per column, 'l' left (the default), 'r' right, or 'q' a quantity with
+ * its unit ("120 kit"): the numbers end in one place, the units start in one place. */
 struct wh_table *wh_table_new(int ncols, const char *const *headers, const char *align);
 /* One row of ncols strings (copied); NULL prints as "". */
 void wh_table_row(struct wh_table *t, const char *const *cells);

@@ -57,7 +57,7 @@ const struct wh_cmd wh_commands[] = {
     {"import receipts", "import receipts FILE.csv",
      "record many donations from a CSV file (all rows or none)", NULL, "file", NOOPTS,
      wh_run_import, NULL},
-    {"stock", "stock [--at LOC] [--item ITEM] [--expiring DAYS] [--low]",
+    {"stock", "stock [--at LOC] [--item ITEM] [--lot LOT] [--expiring DAYS] [--low]",
      "show stock by place, item and lot", "stock.levels", NULL,
      OPTS({"--at", "at", 'u', false, "only this place"}, {"--item", "item", 'u', false, "only this item"},
           {"--lot", "lot", 's', false, "only this lot"},

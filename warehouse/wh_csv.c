@@ -89,7 +89,9 @@ s_value(struct s_reader *r, const char *name, const char *f)
     } else if (!strcmp(name, "serials")) {
         json_t *list = json_array();
         char *copy = xstrdup(f), *save = NULL;
-        for (char *t = strtok_r(copy, " ;,\t", &save); t; t = strtok_r(NULL, " ;,\t", &save))
+        /* One per line of the cell is how a spreadsheet keeps a list, too. */
+        for (char *t = strtok_r(copy, " ;,\t\r\n", &save); t;
+             t = strtok_r(NULL, " ;,\t\r\n", &save))
             json_array_append_new(list, json_string(t));
         free(copy);
         json_object_set_new(r->row, name, list);
@@ -111,6 +113,13 @@ static void
 s_on_field(void *data, size_t len, void *user)
 {
     struct s_reader *r = user;
+    /* Refused already: libcsv still hands over the rest of this chunk, which may hold
+     * more rows (a CR ends a row too), and a header column that was refused has no
+     * column index in map[] to read a value against. */
+    if (r->error[0]) {
+        r->col++;
+        return;
+    }
     char *f = xstrndup(data ? data : "", data ? len : 0);
     if (r->col == 0 && !r->row)
         r->row = json_object();
@@ -147,7 +156,6 @@ s_on_row(int term, void *user)
     json_decref(r->row);
     r->row = NULL;
     r->col = 0;
-    r->row_line = r->line + 1;
 }
 
 int
@@ -158,10 +166,16 @@ wh_csv_receipts(const char *data, size_t len, const char *name, json_t **rows, j
     memset(r.map, -1, sizeof r.map);
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
-    for (size_t at = 0; at < len && !r.error[0];) {
+    /* A spreadsheet's "CSV UTF-8" starts with a byte-order mark: not part of the header. */
+    size_t at = len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3) ? 3 : 0;
+    while (at < len && !r.error[0]) {
         const char *nl = memchr(data + at, '\n', len - at);
         size_t n = nl ? (size_t)(nl - (data + at)) + 1 : len - at;
         r.line++;
+        /* No row under way (libcsv's ROW_NOT_BEGUN): the next row starts on this line or
+         * later; blank lines in between make no row, so count them here. */
+        if (r.col == 0 && p.pstate == 0)
+            r.row_line = r.line;
         if (csv_parse(&p, data + at, n, s_on_field, s_on_row, &r) != n)
             s_fail(&r, NULL, "%s", csv_strerror(csv_error(&p)));
         at += n;

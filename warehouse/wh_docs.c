@@ -213,8 +213,10 @@ s_progress(size_t done, size_t total, const char *code)
     if (!isatty(STDERR_FILENO))
         return;
     int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %s", fill, "##############################",
-            width - fill, "", done, total, done == total ? "listo\n" : code);
+    /* \033[K clears what a longer line before left on the right ("listo" after a code). */
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %s\033[K%s", fill, "##############################",
+            width - fill, "", done, total, done == total ? "listo" : code,
+            done == total ? "\n" : "");
     fflush(stderr);
 }
 
@@ -247,7 +249,8 @@ wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args)
         if (w->json)
             wh_print_json(printed);
         else
-            printf("%zu guías con etiquetas en %s/\n", n, dir);
+            printf("%zu guía%s con etiquetas en %s%s\n", n, n == 1 ? "" : "s", dir,
+                   dir[strlen(dir) - 1] == '/' ? "" : "/");
     }
     json_decref(printed);
     json_decref(list);

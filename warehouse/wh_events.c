@@ -35,7 +35,22 @@ s_show(struct wh *w, json_t *e)
     }
     const char *type = wh_s(e, "type");
     char what[256] = "";
-    if (!strncmp(type, "stock.", 6))
+    /* item.added carries "item", location.added "location", donor.added "donor". */
+    const char *dot = strchr(type, '.');
+    char kind[32] = "";
+    if (dot && !strcmp(dot, ".added"))
+        snprintf(kind, sizeof kind, "%.*s", (int)(dot - type), type);
+    json_t *added = json_object_get(e, kind);
+    if (json_is_object(added))
+        snprintf(what, sizeof what, "%s · %s", wh_s(added, "code"),
+                 *wh_s(added, "name") ? wh_s(added, "name") : wh_s(added, "name_es"));
+    else if (!strcmp(type, "stock.transferred"))
+        snprintf(what, sizeof what, "%s %s → %s %lld %s", wh_s(e, "item"), wh_s(e, "from"),
+                 wh_s(e, "to"), wh_i(e, "qty"), wh_s(e, "unit"));
+    else if (!strcmp(type, "stock.low"))
+        snprintf(what, sizeof what, "%s %s %lld %s (umbral %lld)", wh_s(e, "item"),
+                 wh_s(e, "location"), wh_i(e, "qty"), wh_s(e, "unit"), wh_i(e, "threshold"));
+    else if (!strncmp(type, "stock.", 6))
         snprintf(what, sizeof what, "%s %s %lld %s%s%s", wh_s(e, "item"),
                  *wh_s(e, "location") ? wh_s(e, "location") : wh_s(e, "from"), wh_i(e, "qty"),
                  wh_s(e, "unit"), *wh_s(e, "reason") ? " · " : "", wh_s(e, "reason"));

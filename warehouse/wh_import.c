@@ -64,23 +64,30 @@ wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
         goto out;
     }
     json_t *result = NULL;
+    w->quiet = true; /* one message, naming the file's line rather than the row's index */
     rc = wh_call(w, "stock.receive_batch", json_pack("{sO}", "rows", rows), &result);
     if (rc) {
         json_t *row = json_object_get(w->err.details, "row");
+        const char *why = w->err.message;
         if (json_is_integer(row)) {
-            json_t *field = json_object_get(w->err.details, "field");
-            wh_error("%s: line %lld%s%s%s: the core refused it; nothing was imported", path,
-                     (long long)json_integer_value(json_array_get(lines, (size_t)json_integer_value(row))),
-                     field ? ", column '" : "", field ? json_string_value(field) : "", field ? "'" : "");
+            /* The core names the row by its index ("rows[5]: "): the file's line says more. */
+            const char *index = !strncmp(why, "rows[", 5) ? strstr(why, "]: ") : NULL;
+            const char *field = json_string_value(json_object_get(w->err.details, "field"));
+            json_t *line = json_array_get(lines, (size_t)json_integer_value(row));
+            wh_error("%s: line %lld%s%s%s: %s; nothing was imported", path,
+                     (long long)json_integer_value(line), field ? ", column '" : "",
+                     field ? field : "", field ? "'" : "", index ? index + 3 : why);
         } else {
-            wh_error("nothing was imported");
+            wh_error("%s; nothing was imported", why);
         }
         goto out;
     }
+    long long n = wh_i(result, "received");
     if (w->json)
         wh_print_json(result);
     else
-        printf("importadas %lld recepciones de '%s'\n", wh_i(result, "received"), path);
+        printf("%s %lld %s de '%s'\n", n == 1 ? "importada" : "importadas", n,
+               n == 1 ? "recepción" : "recepciones", path);
     json_decref(result);
 out:
     free(data);

@@ -66,9 +66,10 @@ s_help_cmd(FILE *out, const struct wh_cmd *c)
     if (!strcmp(c->path, "import receipts"))
         fprintf(out,
                 "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"
-                "the columns at, donor, item, lot, expiry, qty, serials (any order; at, donor,\n"
-                "item required).  A lot row gives lot, qty and, for food and medical kits,\n"
-                "expiry (YYYY-MM-DD); a serial row gives serials separated by spaces or ';'.\n"
+                "the columns at, donor, item, lot, expiry, qty, serials, note (any order; at,\n"
+                "donor, item required).  A lot row gives lot, qty and, for food and medical\n"
+                "kits, expiry (YYYY-MM-DD); a serial row gives serials separated by spaces,\n"
+                "';' or line breaks.  A note is kept with its receipt.\n"
                 "Every row is checked and the file is recorded whole or not at all: an error\n"
                 "names the line and the column.\n");
 }
@@ -110,6 +111,24 @@ s_find(int argc, char **argv, int *i)
     return best;
 }
 
+/* The command of group nearest to "group sub", if near enough to suggest; else NULL. */
+static const char *
+s_nearest_in_group(const char *group, const char *sub)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1, n = strlen(group);
+    for (const struct wh_cmd *c = wh_commands; c->path; c++) {
+        if (strncmp(c->path, group, n) || c->path[n] != ' ')
+            continue;
+        size_t d = ayni_edit_distance(sub, c->path + n + 1);
+        if (d < bestd) {
+            bestd = d;
+            best = c->path;
+        }
+    }
+    return best && ayni_near_enough(sub, bestd) ? best : NULL;
+}
+
 static int
 s_unknown_command(int argc, char **argv, int i, bool help)
 {
@@ -129,7 +148,10 @@ s_unknown_command(int argc, char **argv, int i, bool help)
         }
     }
     if (group) {
-        if (!help && i + 1 < argc)
+        const char *near = i + 1 < argc ? s_nearest_in_group(word, argv[i + 1]) : NULL;
+        if (!help && near)
+            wh_error("'%s %s' is not a command: did you mean '%s'?", word, argv[i + 1], near);
+        else if (!help && i + 1 < argc)
             wh_error("'%s %s' is not a command", word, argv[i + 1]);
         else if (!help)
             wh_error("'%s' needs a command after it", word);

@@ -149,8 +149,12 @@ wh_print_moved(struct wh *w, json_t *args, json_t *r)
 static void
 s_print_low(json_t *r)
 {
+    if (json_array_size(r) == 0) {
+        printf("ningún artículo bajo su umbral\n");
+        return;
+    }
     static const char *const h[] = {"LUGAR", "ARTÍCULO", "NOMBRE", "CANTIDAD", "UMBRAL"};
-    struct wh_table *t = wh_table_new(5, h, "lllrr");
+    struct wh_table *t = wh_table_new(5, h, "lllqr");
     size_t i;
     json_t *row;
     json_array_foreach(r, i, row) {
@@ -179,7 +183,7 @@ wh_print_stock(struct wh *w, json_t *args, json_t *r)
         return;
     }
     static const char *const h[] = {"LUGAR", "ARTÍCULO", "LOTE", "VENCE", "DONANTE", "CANTIDAD"};
-    struct wh_table *t = wh_table_new(6, h, "lllllr");
+    struct wh_table *t = wh_table_new(6, h, "lllllq");
     size_t i;
     json_t *row;
     json_array_foreach(r, i, row) {
@@ -221,22 +225,29 @@ wh_print_line(struct wh *w, json_t *args, json_t *r)
     free(lots);
 }
 
+/* The packages, each quantity in the unit of its line's item. */
 static void
-s_print_packages(json_t *packages)
+s_print_packages(json_t *packages, json_t *lines)
 {
     static const char *const h[] = {"PAQUETE", "LÍNEA", "CANTIDAD", "ENTREGADO", "EQUIPO"};
-    struct wh_table *t = wh_table_new(5, h, "rrrll");
-    size_t i;
-    json_t *p;
+    struct wh_table *t = wh_table_new(5, h, "rrqll");
+    size_t i, k;
+    json_t *p, *l;
     json_array_foreach(packages, i, p) {
-        char num[16], line[16], qty[24];
+        char num[16], line[16];
         snprintf(num, sizeof num, "%lld", wh_i(p, "number"));
         snprintf(line, sizeof line, "%lld", wh_i(p, "line"));
-        snprintf(qty, sizeof qty, "%lld", wh_i(p, "qty"));
+        const char *unit = "";
+        json_array_foreach(lines, k, l) {
+            if (wh_i(l, "line") == wh_i(p, "line"))
+                unit = wh_s(l, "unit");
+        }
+        char *qty = xasprintf("%lld%s%s", wh_i(p, "qty"), *unit ? " " : "", unit);
         bool done = json_is_true(json_object_get(p, "delivered"));
         const char *cells[] = {num, line, qty, done ? wh_s(p, "received_at") : "pendiente",
                                done ? wh_s(p, "team") : ""};
         wh_table_row(t, cells);
+        free(qty);
     }
     wh_table_print(t, stdout);
     wh_table_free(t);
@@ -252,13 +263,14 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
     printf("  desde  %s (%s)\n", wh_s(from, "name"), wh_s(from, "code"));
     printf("  hacia  %s (%s), %s, %s\n", wh_s(to, "name"), wh_s(to, "code"), wh_s(to, "district"),
            wh_s(to, "region"));
-    printf("  equipo %s · vehículo %s\n", wh_s(r, "team"), wh_s(r, "vehicle"));
+    printf("  equipo %s · vehículo %s\n", *wh_s(r, "team") ? wh_s(r, "team") : "—",
+           *wh_s(r, "vehicle") ? wh_s(r, "vehicle") : "—");
     printf("  creado %s%s%s\n", wh_s(r, "created_at"),
            *wh_s(r, "dispatched_at") ? " · despachado " : "", wh_s(r, "dispatched_at"));
     if (*wh_s(r, "cancel_reason"))
         printf("  cancelado: %s\n", wh_s(r, "cancel_reason"));
     static const char *const h[] = {"LÍNEA", "ARTÍCULO", "CANTIDAD", "PAQUETES", "LOTES / SERIES"};
-    struct wh_table *t = wh_table_new(5, h, "rlrrl");
+    struct wh_table *t = wh_table_new(5, h, "rlqrl");
     size_t i;
     json_t *l;
     json_array_foreach(json_object_get(r, "lines"), i, l) {
@@ -276,7 +288,7 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
     wh_table_free(t);
     if (json_array_size(json_object_get(r, "packages"))) {
         printf("\n");
-        s_print_packages(json_object_get(r, "packages"));
+        s_print_packages(json_object_get(r, "packages"), json_object_get(r, "lines"));
     }
 }
 

@@ -43,7 +43,8 @@ s_report(struct wh *w)
         wh_print_json(e);
         json_decref(e);
     }
-    wh_error("%s", w->err.message);
+    if (!w->quiet)
+        wh_error("%s", w->err.message);
     if (code == AYNI_EUNAVAILABLE || code == AYNI_ETIMEOUT)
         return WH_UNREACHABLE;
     if (code == AYNI_EINVAL && strstr(w->err.message, "endpoint"))

@@ -1,5 +1,6 @@
 /* wh_table.c: plain-text tables whose columns line up with accented names (widths are
- * counted in characters, not bytes).  Rows are copied; printing frees nothing. */
+ * counted in characters, not bytes), and quantity columns whose numbers and units line
+ * up.  Rows are copied. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@ struct wh_table {
     int ncols;
     char **cells; /* rows * ncols, row 0 the headers */
     size_t rows, cap;
-    char align[16]; /* 'l' or 'r' per column */
+    char align[16]; /* 'l' left, 'r' right, 'q' quantity ("120 kit") per column */
 };
 
 size_t
@@ -44,9 +45,33 @@ wh_table_row(struct wh_table *t, const char *const *cells)
     t->rows++;
 }
 
+/* Column c holds quantities ("120 kit", "3 unidad"): pad each number on the left so
+ * that the numbers end in one place and the units start in one place. */
+static void
+s_align_quantities(struct wh_table *t, int c)
+{
+    size_t most = 0;
+    for (size_t r = 1; r < t->rows; r++) {
+        const char *cell = t->cells[r * (size_t)t->ncols + (size_t)c];
+        cell += strspn(cell, " ");
+        size_t n = strcspn(cell, " ");
+        most = n > most ? n : most;
+    }
+    for (size_t r = 1; r < t->rows; r++) {
+        char **cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
+        const char *text = *cell + strspn(*cell, " ");
+        char *padded = xasprintf("%*s%s", (int)(most - strcspn(text, " ")), "", text);
+        free(*cell);
+        *cell = padded;
+    }
+}
+
 void
 wh_table_print(struct wh_table *t, FILE *out)
 {
+    for (int c = 0; c < t->ncols; c++)
+        if (t->align[c] == 'q')
+            s_align_quantities(t, c);
     size_t width[16] = {0};
     for (size_t r = 0; r < t->rows; r++)
         for (int c = 0; c < t->ncols; c++) {

@@ -1,0 +1,302 @@
+/* test_wh_import.c: `import receipts FILE.csv` through the real ayni-warehouse: a good
+ * file (quoted fields with commas and quotes, UTF-8, columns in any order, a serial row,
+ * a spreadsheet's byte-order mark) is recorded whole; a file with an error on line 7 --
+ * caught by the reader or refused by the core -- records nothing, and the message names
+ * line 7 and the column, even after blank lines and a field that spans two lines.
+ * A fresh aynid with the demo catalog for each test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mem.h"
+#include "wh_cli.h"
+
+struct fx {
+    struct e2e *e;
+    char later[11]; /* an expiry in 400 days */
+};
+
+static int
+s_setup(void **state)
+{
+    struct fx *fx = xcalloc(1, sizeof *fx);
+    fx->e = e2e_new();
+    e2e_start(fx->e);
+    wh_seed_catalog(fx->e);
+    e2e_date(400, fx->later);
+    *state = fx;
+    return 0;
+}
+
+static int
+s_teardown(void **state)
+{
+    struct fx *fx = *state;
+    e2e_destroy(&fx->e);
+    free(fx);
+    return 0;
+}
+
+/* Five good data rows (lines 2-6 of a file with a header), before a bad one on line 7. */
+static char *
+s_good_rows(const char *later)
+{
+    return xasprintf("ALM-LIMA-SJL,SOFTYS,HYGIENE-KIT,SOF-HIG-2611,,400,\n"
+                     "ALM-LIMA-SJL,CARE-PE,FOOD-KIT,CARE-ALI-2701,%s,120,\n"
+                     "ALM-LIMA-SJL,CARE-PE,FOOD-KIT,CARE-ALI-2704,%s,200,\n"
+                     "ALM-LIMA-SJL,AECID,MEDICAL-KIT,AECID-BOT-2709,%s,60,\n"
+                     "ALM-LIMA-COMAS,PERU-VOLUNTARIO,HYGIENE-KIT,PV-HIG-2611,,150,\n",
+                     later, later, later);
+}
+
+/* Import a file that must record nothing: the exit code is want, the message names
+ * line 7 and column, and the stock and the event stream are as before.  stderr is
+ * returned (a new string). */
+static char *
+s_import_nothing(struct fx *fx, const char *name, const char *text, int want,
+                 const char *column)
+{
+    struct e2e *e = fx->e;
+    char *path = wh_write(e->dir, name, text);
+    json_t *before = e2e_ok(e, "stock.levels", NULL);
+    long long head = e2e_head(e);
+    char *err = wh_expect_err(e, want, "import", "receipts", path, NULL);
+    char *where = column ? xasprintf("%s: line 7, column '%s': ", path, column)
+                         : xasprintf("%s: line 7: ", path);
+    WH_HAS(err, where);
+    WH_HAS(err, "nothing was imported");
+    WH_HASNT(err, "rows["); /* the file's line, not the request's row index */
+    assert_int_equal(wh_count(err, "\n"), 1); /* one message */
+    json_t *after = e2e_ok(e, "stock.levels", NULL);
+    assert_true(json_equal(before, after));
+    assert_int_equal(e2e_head(e), head);
+    json_decref(before);
+    json_decref(after);
+    free(where);
+    free(path);
+    return err;
+}
+
+static void
+test_import_good(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    /* Columns in another order; quoted notes holding commas, quotes and accents. */
+    char *csv = xasprintf(
+        "item,at,donor,lot,expiry,qty,serials,note\n"
+        "HYGIENE-KIT,ALM-LIMA-SJL,SOFTYS,SOF-HIG-2611,,400,,\"Donación de Softys, San Juan "
+        "de Lurigancho\"\n"
+        "FOOD-KIT,ALM-LIMA-SJL,CARE-PE,CARE-ALI-2701,%s,120,,\"Campaña \"\"Friaje\"\", "
+        "Huánuco\"\n"
+        "food-kit,alm-lima-comas,care-pe,CARE-ALI-2703,%s,100,,\n"
+        "MEDICAL-KIT,ALM-LIMA-VES,AECID,AECID-BOT-2706,%s,40,,Botiquín — año 2026\n"
+        "TABLET,ALM-LIMA-SJL,AECID,,,,TAB-AE-0001 TAB-AE-0002 TAB-AE-0003,\n",
+        fx->later, fx->later, fx->later);
+    char *path = wh_write(e->dir, "donaciones-noviembre.csv", csv);
+    long long head = e2e_head(e);
+    char *out = wh_expect(e, 0, "import", "receipts", path, NULL);
+    WH_HAS(out, "importadas 5 recepciones");
+    WH_HAS(out, path);
+    free(out);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "HYGIENE-KIT"), 400);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "FOOD-KIT"), 120);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-COMAS", "FOOD-KIT"), 100);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-VES", "MEDICAL-KIT"), 40);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "TABLET"), 3);
+
+    /* The notes arrive whole, commas, quotes and accents included. */
+    json_t *evs = e2e_ok(e, "events.since", e2e_pack("{sI}", "since", (json_int_t)head));
+    json_t *list = json_object_get(evs, "events");
+    assert_int_equal(json_array_size(list), 5);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "note")),
+                        "Donación de Softys, San Juan de Lurigancho");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "note")),
+                        "Campaña \"Friaje\", Huánuco");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 3), "note")),
+                        "Botiquín — año 2026");
+    json_decref(evs);
+    free(path);
+    free(csv);
+
+    /* --json: the core's result, parsed back. */
+    char *one = xasprintf("at,donor,item,lot,expiry,qty\n"
+                          "ALM-PTO-MALDONADO,AECID,FOOD-KIT,AECID-ALI-2702,%s,150\n",
+                          fx->later);
+    path = wh_write(e->dir, "one.csv", one);
+    json_t *r = wh_json(e, 0, "import", "receipts", path, NULL);
+    assert_int_equal(json_integer_value(json_object_get(r, "received")), 1);
+    assert_int_equal(json_array_size(json_object_get(r, "receipts")), 1);
+    json_decref(r);
+    free(path);
+    free(one);
+}
+
+/* Excel's "CSV UTF-8" (a byte-order mark) and Windows line endings. */
+static void
+test_import_spreadsheet_csv(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    char *path = wh_write(e->dir, "excel.csv",
+                          "\xef\xbb\xbf"
+                          "at,donor,item,lot,expiry,qty\r\n"
+                          "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,180\r\n"
+                          "ALM-PTO-MALDONADO,CARE-PE,HYGIENE-KIT,CARE-HIG-2611,,120\r\n");
+    char *out = wh_expect(e, 0, "import", "receipts", path, NULL);
+    WH_HAS(out, "importadas 2 recepciones");
+    free(out);
+    assert_int_equal(wh_stock(e, "ALM-PTO-MALDONADO", "HYGIENE-KIT"), 120);
+    free(path);
+}
+
+/* The reader finds the error (not a number): exit 2, line 7, nothing recorded. */
+static void
+test_import_line7_bad_number(void **state)
+{
+    struct fx *fx = *state;
+    char *rows = s_good_rows(fx->later);
+    char *csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s"
+                          "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,doce,\n"
+                          "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
+                          rows, fx->later);
+    char *err = s_import_nothing(fx, "bad-number.csv", csv, 2, "qty");
+    WH_HAS(err, "'doce' is not a whole number");
+    free(err);
+    free(csv);
+    free(rows);
+}
+
+/* The core refuses line 7 (a typo in a code): exit 1, line 7 and column 'item', the
+ * nearest known code, and none of the five good rows before it is recorded. */
+static void
+test_import_line7_refused(void **state)
+{
+    struct fx *fx = *state;
+    char *rows = s_good_rows(fx->later);
+    char *csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s"
+                          "ALM-LIMA-VES,SOFTYS,HYGEINE-KIT,SOF-HIG-2610,,180,\n"
+                          "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
+                          rows, fx->later);
+    char *err = s_import_nothing(fx, "typo.csv", csv, 1, "item");
+    WH_HAS(err, "did you mean 'HYGIENE-KIT'?");
+    free(err);
+
+    /* --json: the core's error as JSON, its details naming the row. */
+    char *path = xasprintf("%s/typo.csv", fx->e->dir);
+    json_t *r = wh_json(fx->e, 1, "import", "receipts", path, NULL);
+    json_t *error = json_object_get(r, "error");
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "not_found");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(error, "details"), "row")),
+                     5);
+    json_decref(r);
+    free(path);
+    free(csv);
+    free(rows);
+}
+
+/* Line numbers stay true after a field that spans two lines (a cell with one serial
+ * number a line) and a blank line: the row on line 7 holds an expired lot, which the
+ * core refuses. */
+static void
+test_import_line7_after_blank_and_multiline(void **state)
+{
+    struct fx *fx = *state;
+    char *csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n"                     /* 1 */
+                          "ALM-LIMA-SJL,SOFTYS,HYGIENE-KIT,SOF-HIG-2611,,400,\n"         /* 2 */
+                          "ALM-LIMA-SJL,AECID,TABLET,,,,\"TAB-AE-0001\n"                 /* 3 */
+                          "TAB-AE-0002\"\n"                                              /* 4 */
+                          "\n"                                                            /* 5 */
+                          "ALM-LIMA-SJL,AECID,MEDICAL-KIT,AECID-BOT-2709,%s,60,\n"       /* 6 */
+                          "ALM-LIMA-SJL,CARE-PE,FOOD-KIT,CARE-ALI-1901,2019-01-31,80,\n" /* 7 */
+                          "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,180,\n",        /* 8 */
+                          fx->later);
+    char *err = s_import_nothing(fx, "expired.csv", csv, 1, "expiry");
+    WH_HAS(err, "2019-01-31");
+    free(err);
+    free(csv);
+    /* Without line 7 the same file goes in whole: two tablets from the cell of lines 3-4. */
+    csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n"
+                    "ALM-LIMA-SJL,SOFTYS,HYGIENE-KIT,SOF-HIG-2611,,400,\n"
+                    "ALM-LIMA-SJL,AECID,TABLET,,,,\"TAB-AE-0001\n"
+                    "TAB-AE-0002\"\n"
+                    "\n"
+                    "ALM-LIMA-SJL,AECID,MEDICAL-KIT,AECID-BOT-2709,%s,60,\n",
+                    fx->later);
+    char *path = wh_write(fx->e->dir, "fixed.csv", csv);
+    free(wh_expect(fx->e, 0, "import", "receipts", path, NULL));
+    assert_int_equal(wh_stock(fx->e, "ALM-LIMA-SJL", "TABLET"), 2);
+    free(path);
+    free(csv);
+}
+
+/* Malformed files: an unclosed quote and a row with more fields than the header. */
+static void
+test_import_line7_malformed(void **state)
+{
+    struct fx *fx = *state;
+    char *rows = s_good_rows(fx->later);
+    char *csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s"
+                          "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,\"SOF-HIG-2610,,180,\n"
+                          "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
+                          rows, fx->later);
+    char *err = s_import_nothing(fx, "quote.csv", csv, 2, NULL);
+    WH_HAS(err, "quote");
+    free(err);
+    free(csv);
+    csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s"
+                    "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,180,,Softys, Lima\n",
+                    rows);
+    err = s_import_nothing(fx, "fields.csv", csv, 2, NULL);
+    WH_HAS(err, "more fields than the header");
+    free(err);
+    free(csv);
+    free(rows);
+}
+
+static void
+test_import_usage(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    char *err = wh_expect_err(e, 2, "import", "receipts", "/nonexistent/donaciones.csv", NULL);
+    WH_HAS(err, "cannot open '/nonexistent/donaciones.csv'");
+    WH_HAS(err, "nothing was imported");
+    free(err);
+    err = wh_expect_err(e, 2, "import", "receipts", NULL);
+    WH_HAS(err, "usage: ayni-warehouse import receipts FILE.csv");
+    free(err);
+    char *path = wh_write(e->dir, "header.csv", "at,donor,item,lot,expiry,qty\n");
+    err = wh_expect_err(e, 2, "import", "receipts", path, NULL);
+    WH_HAS(err, "no rows");
+    free(err);
+    free(path);
+    path = wh_write(e->dir, "columns.csv", "at,donante,item,qty\nALM-LIMA-SJL,AECID,TABLET,1\n");
+    err = wh_expect_err(e, 2, "import", "receipts", path, NULL);
+    WH_HAS(err, "line 1, column 'donante'");
+    free(err);
+    free(path);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_import_good, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_spreadsheet_csv, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_line7_bad_number, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_line7_refused, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_line7_after_blank_and_multiline, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_line7_malformed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_usage, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests_name("ayni-warehouse: import receipts", tests, NULL, NULL);
+}
