@@ -105,7 +105,9 @@ s_follow(struct wh *w, long long last, const char *topic)
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     if (w->curve)
         proto_curve_apply(sub, w->curve);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic ? topic : "", topic ? strlen(topic) : 0);
+    /* Every event, filtered here: a gap in seq then always means a lost event, never one
+     * of another topic, and is fetched with events.since. */
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
     if (zmq_connect(sub, w->events) != 0) {
         wh_error("cannot use event endpoint '%s': %s", w->events, zmq_strerror(errno));
         rc = WH_USAGE;
@@ -132,7 +134,8 @@ s_follow(struct wh *w, long long last, const char *topic)
         if (seq > last + 1) /* a gap: fetch what is missing, in order */
             rc = s_catch_up(w, &last, topic);
         else if (seq == last + 1) {
-            s_show(w, e);
+            if (s_wanted(e, topic))
+                s_show(w, e);
             last = seq;
         }
         json_decref(e);
