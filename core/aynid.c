@@ -379,6 +379,7 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
         /* Serve what is waiting, but look at the stop flag between requests. */
         for (int i = 0; rc > 0 && (items[0].revents & ZMQ_POLLIN) && i < 64 && !s_stop; i++) {
             s_serve_one(a, router);
+            s_publish(a, pub); /* right after its reply: subscribers hear within a request */
             int events = 0;
             size_t len = sizeof events;
             zmq_getsockopt(router, ZMQ_EVENTS, &events, &len);
