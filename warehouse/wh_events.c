@@ -121,8 +121,13 @@ s_follow(struct wh *w, long long last, const char *topic)
         goto out;
     while (!s_interrupted) {
         zmq_pollitem_t item = {sub, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll(&item, 1, 1000) <= 0)
+        if (zmq_poll(&item, 1, 1000) <= 0) {
+            /* A quiet second: ask for anything published before the subscription was up
+             * (ZeroMQ's slow joiner) or lost on the way, so nothing waits for a next event. */
+            if (!s_interrupted && (rc = s_catch_up(w, &last, topic)))
+                break;
             continue;
+        }
         char type[128];
         char *body = xmalloc(1 << 20);
         int n = zmq_recv(sub, type, sizeof type, 0);
