@@ -154,6 +154,7 @@ test_corrupt_refused(void **state)
     char good[66];
     sodium_bin2hex(good, 65, f->sk, 32);
     good[64] = '\n';
+    good[65] = 'x'; /* a byte after the key's line */
     char *bad[] = {xstrdup(""), xstrdup("\n"), xstrndup(good, 63), xstrndup(good, 66),
                    xasprintf("%.64s \n", good), xasprintf("x%.63s\n", good),
                    xasprintf("%.64s\nmore\n", good), xasprintf("%.64s\n\n", good)};
