@@ -33,6 +33,15 @@
 #define S_POLL_MS 200
 #define S_PUBLISH_BATCH 1000
 #define S_MAX_ENVELOPE 8
+/* ZeroMQ queue limits, per connection (docs/RELIABILITY.md).  A client's unread replies
+ * are held up to S_REPLY_HWM, then dropped (it times out and resends): a client that
+ * never reads costs aynid at most that many replies, not everything it asked for.  Its
+ * requests wait up to S_REQUEST_HWM deep, then ZeroMQ stops reading its connection
+ * (nothing is dropped: the client is slowed down).  A subscriber is sent up to
+ * S_EVENT_HWM events ahead of what it read, then misses events (docs/PROTOCOL.md 7.3). */
+#define S_REPLY_HWM 100
+#define S_REQUEST_HWM 100
+#define S_EVENT_HWM 100000
 
 enum s_level { S_ERROR, S_WARN, S_INFO, S_DEBUG };
 
@@ -224,12 +233,15 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
         return NULL;
     }
     void *sock = zmq_socket(ctx, type);
-    int linger = 1000, hwm = 100000;
+    int linger = 1000, sndhwm = type == ZMQ_ROUTER ? S_REPLY_HWM : S_EVENT_HWM;
+    int rcvhwm = S_REQUEST_HWM;
     int64_t max = PROTO_MAX_FRAME;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    if (type == ZMQ_ROUTER)
+    zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
+    if (type == ZMQ_ROUTER) {
+        zmq_setsockopt(sock, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm);
         zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    }
     if (a->secure) {
         int server = 1;
         const char *domain = type == ZMQ_ROUTER ? CORE_ZAP_DOMAIN_API : CORE_ZAP_DOMAIN_EVENTS;
