@@ -155,6 +155,11 @@ int scan_cmd_status(struct scan_run *r, bool json);
 /* ---- scanning (scan_scan.c, scan_ask.c) ---- */
 /* Handle one scanned text: verify, show, ask, record, try to send. */
 int scan_handle(struct scan_run *r, const char *text, size_t len);
+/* Handle one line as scan_read_line read it (line[0..len-1], NUL-terminated; too_long
+ * when it returned 1): strip blanks, a CR and zbar's "QR-Code:" prefix in place, skip a
+ * blank line (SCAN_OK), refuse a line over SCAN_LINE_MAX (SCAN_REFUSED), else
+ * scan_handle the text.  Returns the line's outcome, also noted in the run. */
+int scan_handle_line(struct scan_run *r, char *line, size_t len, bool too_long);
 /* Print what a genuine token names, from the manifest m (may be NULL); for a
  * whole-shipment code, outstanding lists the packages it still covers. */
 void scan_describe(struct scan_run *r, const struct core_token *t, json_t *m,

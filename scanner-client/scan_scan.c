@@ -248,6 +248,25 @@ s_clean(char *s, size_t *len)
 }
 
 int
+scan_handle_line(struct scan_run *r, char *line, size_t len, bool too_long)
+{
+    char *text = s_clean(line, &len);
+    if (!too_long && len == 0)
+        return SCAN_OK;
+    if (r->scanned++ > 0 || r->answers)
+        fputc('\n', r->out);
+    if (too_long || len > SCAN_LINE_MAX) {
+        fprintf(r->out, "✗ RECHAZADO: línea ilegible (más de %d caracteres): no es un código "
+                        "Ayni; vuelva a escanear / unreadable line\n", SCAN_LINE_MAX);
+        scan_run_note(r, SCAN_REFUSED);
+        return SCAN_REFUSED;
+    }
+    int rc = scan_handle(r, text, len);
+    fflush(r->out);
+    return rc;
+}
+
+int
 scan_cmd_scan(struct scan_run *r, FILE *in)
 {
     char buf[SCAN_LINE_MAX + 2];
@@ -256,20 +275,7 @@ scan_cmd_scan(struct scan_run *r, FILE *in)
     if (r->answers == in)
         fprintf(r->out, "Escanee los códigos, uno por uno; Ctrl-D para terminar / scan codes; "
                         "Ctrl-D to finish\n");
-    while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0) {
-        char *text = s_clean(buf, &len);
-        if (rc == 0 && len == 0)
-            continue;
-        if (r->scanned++ > 0 || r->answers)
-            fputc('\n', r->out);
-        if (rc == 1 || len > SCAN_LINE_MAX) {
-            fprintf(r->out, "✗ RECHAZADO: línea ilegible (más de %d caracteres): no es un código "
-                            "Ayni; vuelva a escanear / unreadable line\n", SCAN_LINE_MAX);
-            scan_run_note(r, SCAN_REFUSED);
-            continue;
-        }
-        scan_handle(r, text, len);
-        fflush(r->out);
-    }
+    while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0)
+        scan_handle_line(r, buf, len, rc == 1);
     return r->exit;
 }
