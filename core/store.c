@@ -204,6 +204,21 @@ core__scalar(core_store_t *s, int64_t *out, enum core_stmt id, const char *fmt, 
     return 0;
 }
 
+int
+core__rows(core_store_t *s, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), json_t **result)
+{
+    json_t *list = json_array();
+    int rc;
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(list, row(st));
+    if (rc < 0) {
+        json_decref(list);
+        return rc;
+    }
+    *result = list;
+    return 0;
+}
+
 json_t *
 core__jstr(sqlite3_stmt *st, int col)
 {

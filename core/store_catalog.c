@@ -56,27 +56,21 @@ core_item_add(core_store_t *s, const struct core_item *it, json_t **result)
     return core__finish(s, rc, item, result);
 }
 
+static json_t *
+s_item_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o s:o s:o s:o s:o s:b s:I s:o}", "code", core__jstr(st, 0), "name_es",
+                     core__jstr(st, 1), "name_en", core__jstr(st, 2), "unit", core__jstr(st, 3),
+                     "tracking", core__jstr(st, 4), "perishable", sqlite3_column_int(st, 5),
+                     "low", (json_int_t)sqlite3_column_int64(st, 6), "created_at",
+                     core__jstr(st, 7));
+}
+
 int
 core_item_list(core_store_t *s, json_t **result)
 {
     core__clear_error(s);
-    json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_ITEM_LIST, "");
-    int rc;
-    while ((rc = core__step(s, st)) == 1)
-        json_array_append_new(
-            list, json_pack("{s:o s:o s:o s:o s:o s:b s:I s:o}", "code", core__jstr(st, 0),
-                            "name_es", core__jstr(st, 1), "name_en", core__jstr(st, 2), "unit",
-                            core__jstr(st, 3), "tracking", core__jstr(st, 4), "perishable",
-                            sqlite3_column_int(st, 5), "low",
-                            (json_int_t)sqlite3_column_int64(st, 6), "created_at",
-                            core__jstr(st, 7)));
-    if (rc < 0) {
-        json_decref(list);
-        return rc;
-    }
-    *result = list;
-    return 0;
+    return core__rows(s, core__query(s, ST_ITEM_LIST, ""), s_item_row, result);
 }
 
 static bool
@@ -120,6 +114,14 @@ core_location_add(core_store_t *s, const struct core_location *loc, json_t **res
     return core__finish(s, rc, obj, result);
 }
 
+static json_t *
+s_location_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o s:o s:o s:o s:o s:o}", "code", core__jstr(st, 0), "kind",
+                     core__jstr(st, 1), "name", core__jstr(st, 2), "region", core__jstr(st, 3),
+                     "district", core__jstr(st, 4), "created_at", core__jstr(st, 5));
+}
+
 int
 core_location_list(core_store_t *s, const char *kind, json_t **result)
 {
@@ -131,21 +133,7 @@ core_location_list(core_store_t *s, const char *kind, json_t **result)
     if (!known)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "kind"),
                           "kind '%s' is unknown: use warehouse, community, transit or loss", kind);
-    json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_LOC_LIST, "t", kind);
-    int rc;
-    while ((rc = core__step(s, st)) == 1)
-        json_array_append_new(list, json_pack("{s:o s:o s:o s:o s:o s:o}", "code",
-                                              core__jstr(st, 0), "kind", core__jstr(st, 1),
-                                              "name", core__jstr(st, 2), "region",
-                                              core__jstr(st, 3), "district", core__jstr(st, 4),
-                                              "created_at", core__jstr(st, 5)));
-    if (rc < 0) {
-        json_decref(list);
-        return rc;
-    }
-    *result = list;
-    return 0;
+    return core__rows(s, core__query(s, ST_LOC_LIST, "t", kind), s_location_row, result);
 }
 
 int
@@ -170,20 +158,16 @@ core_donor_add(core_store_t *s, const struct core_donor *d, json_t **result)
     return core__finish(s, rc, obj, result);
 }
 
+static json_t *
+s_donor_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o s:o s:o}", "code", core__jstr(st, 0), "name", core__jstr(st, 1),
+                     "created_at", core__jstr(st, 2));
+}
+
 int
 core_donor_list(core_store_t *s, json_t **result)
 {
     core__clear_error(s);
-    json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_DONOR_LIST, "");
-    int rc;
-    while ((rc = core__step(s, st)) == 1)
-        json_array_append_new(list, json_pack("{s:o s:o s:o}", "code", core__jstr(st, 0), "name",
-                                              core__jstr(st, 1), "created_at", core__jstr(st, 2)));
-    if (rc < 0) {
-        json_decref(list);
-        return rc;
-    }
-    *result = list;
-    return 0;
+    return core__rows(s, core__query(s, ST_DONOR_LIST, ""), s_donor_row, result);
 }

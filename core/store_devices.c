@@ -56,25 +56,19 @@ core_device_add(core_store_t *s, const char *name, const char *role, const char 
     return core__finish(s, rc, res, result);
 }
 
+static json_t *
+s_device_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:o s:o s:o s:b s:o}", "name", core__jstr(st, 0), "role",
+                     core__jstr(st, 1), "public_key", core__jstr(st, 2), "enabled",
+                     sqlite3_column_int(st, 3), "created_at", core__jstr(st, 4));
+}
+
 int
 core_device_list(core_store_t *s, json_t **result)
 {
     core__clear_error(s);
-    json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_DEV_LIST, "");
-    int rc;
-    while ((rc = core__step(s, st)) == 1)
-        json_array_append_new(list, json_pack("{s:o s:o s:o s:b s:o}", "name", core__jstr(st, 0),
-                                              "role", core__jstr(st, 1), "public_key",
-                                              core__jstr(st, 2), "enabled",
-                                              sqlite3_column_int(st, 3), "created_at",
-                                              core__jstr(st, 4)));
-    if (rc < 0) {
-        json_decref(list);
-        return rc;
-    }
-    *result = list;
-    return 0;
+    return core__rows(s, core__query(s, ST_DEV_LIST, ""), s_device_row, result);
 }
 
 int

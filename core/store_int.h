@@ -370,6 +370,10 @@ int core__run(core_store_t *s, enum core_stmt id, const char *fmt, ...);
 /* Bind and read the first column of the single row as int64; 0 if there is no row. */
 int core__scalar(core_store_t *s, int64_t *out, enum core_stmt id, const char *fmt, ...);
 void core__reset(sqlite3_stmt *st);
+/* Step st to the end, one JSON value per row made by row; 0 and *result (an array), or
+ * the error (nothing is left in *result). */
+int core__rows(core_store_t *s, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
+               json_t **result);
 /* A column as a new JSON string, or JSON null. */
 json_t *core__jstr(sqlite3_stmt *st, int col);
 
