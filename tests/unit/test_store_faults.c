@@ -971,6 +971,119 @@ test_late_failure_in_group(void **state)
     sf_verify_ok(s);
 }
 
+/* ---- an I/O error: a VFS that fails every write while asked to ---- */
+
+static sqlite3_vfs *s_real_vfs;
+static sqlite3_vfs s_faulty_vfs;
+static int s_fail_writes; /* while set, every write and sync fails with SQLITE_IOERR */
+
+struct s_ffile {
+    sqlite3_file base;
+    sqlite3_file *real; /* the real file, right after this struct */
+};
+
+#define REAL(f) (((struct s_ffile *)(f))->real)
+
+static int s_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
+static int s_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
+static int s_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o) { return s_fail_writes ? SQLITE_IOERR_WRITE : REAL(f)->pMethods->xWrite(REAL(f), b, n, o); }
+static int s_truncate(sqlite3_file *f, sqlite3_int64 n) { return s_fail_writes ? SQLITE_IOERR_TRUNCATE : REAL(f)->pMethods->xTruncate(REAL(f), n); }
+static int s_sync(sqlite3_file *f, int fl) { return s_fail_writes ? SQLITE_IOERR_FSYNC : REAL(f)->pMethods->xSync(REAL(f), fl); }
+static int s_size(sqlite3_file *f, sqlite3_int64 *n) { return REAL(f)->pMethods->xFileSize(REAL(f), n); }
+static int s_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
+static int s_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
+static int s_reserved(sqlite3_file *f, int *r) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r); }
+static int s_control(sqlite3_file *f, int op, void *a) { return REAL(f)->pMethods->xFileControl(REAL(f), op, a); }
+static int s_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int s_chars(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
+static int s_shm_map(sqlite3_file *f, int i, int sz, int ext, void volatile **p) { return REAL(f)->pMethods->xShmMap(REAL(f), i, sz, ext, p); }
+static int s_shm_lock(sqlite3_file *f, int o, int n, int fl) { return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl); }
+static void s_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static int s_shm_unmap(sqlite3_file *f, int d) { return REAL(f)->pMethods->xShmUnmap(REAL(f), d); }
+
+static const sqlite3_io_methods s_faulty_io = {
+    2, s_close, s_read, s_write, s_truncate, s_sync, s_size, s_lock, s_unlock, s_reserved,
+    s_control, s_sector, s_chars, s_shm_map, s_shm_lock, s_shm_barrier, s_shm_unmap,
+    NULL, NULL,
+};
+
+static int
+s_open_file(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)vfs;
+    struct s_ffile *ff = (struct s_ffile *)f;
+    ff->real = (sqlite3_file *)(ff + 1);
+    int rc = s_real_vfs->xOpen(s_real_vfs, name, ff->real, flags, out);
+    f->pMethods = rc == SQLITE_OK ? &s_faulty_io : NULL;
+    return rc;
+}
+
+/* Make the faulty VFS the default (so the store opens through it). */
+static void
+s_use_faulty_vfs(void)
+{
+    if (!s_real_vfs) {
+        s_real_vfs = sqlite3_vfs_find(NULL);
+        s_faulty_vfs = *s_real_vfs;
+        s_faulty_vfs.zName = "ayni-faulty";
+        s_faulty_vfs.szOsFile = (int)sizeof(struct s_ffile) + s_real_vfs->szOsFile;
+        s_faulty_vfs.xOpen = s_open_file;
+    }
+    assert_int_equal(sqlite3_vfs_register(&s_faulty_vfs, 1), SQLITE_OK);
+}
+
+/* storage_error on an I/O error mid-action: a clear message, nothing half-written, and
+ * everything committed before is still there once the disk works again. */
+static void
+test_io_error(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), *path = tu_path(dir, "ayni.db"), err[512];
+    core_store_t *s = NULL;
+    s_use_faulty_vfs();
+    assert_int_equal(core_store_open(&s, path, err, sizeof err), 0);
+    struct core_location wh = {"ALM-LIMA-SJL", "warehouse", "Almacén SJL", "Lima", NULL};
+    struct core_donor d = {"CARE-PE", "CARE Perú"};
+    struct core_item it = {"HYGIENE-KIT", "Kit de higiene", "Hygiene kit", NULL, "lot", false, 0};
+    json_t *r = NULL;
+    int rc = core_location_add(s, &wh, &r);
+    assert_int_equal(rc, 0);
+    json_decref(r);
+    rc = core_donor_add(s, &d, &r);
+    assert_int_equal(rc, 0);
+    json_decref(r);
+    rc = core_item_add(s, &it, &r);
+    assert_int_equal(rc, 0);
+    json_decref(r);
+    sf_receive(s, "ALM-LIMA-SJL", "CARE-PE", "HYGIENE-KIT", "H1", NULL, 30);
+    int64_t seq;
+    char hash[65];
+    assert_int_equal(core_events_head(s, &seq, hash), 0);
+
+    s_fail_writes = 1;
+    r = NULL;
+    struct core_receive rcv = {.at = "ALM-LIMA-SJL", .donor = "CARE-PE", .item = "HYGIENE-KIT",
+                               .lot = "H2", .qty = 5};
+    rc = core_stock_receive(s, &rcv, &r);
+    s_fail_writes = 0;
+    assert_int_equal(rc, AYNI_ESTORAGE);
+    assert_null(r);
+    assert_non_null(strstr(core_store_errmsg(s), "cannot"));
+    core_store_destroy(&s);
+    sqlite3_vfs_unregister(&s_faulty_vfs);
+
+    assert_int_equal(core_store_open(&s, path, err, sizeof err), 0);
+    assert_int_equal(sf_qty(s, "ALM-LIMA-SJL", "HYGIENE-KIT", NULL), 30); /* H2 is not there */
+    int64_t seq2;
+    assert_int_equal(core_events_head(s, &seq2, hash), 0);
+    assert_int_equal(seq2, seq);
+    sf_verify_ok(s);
+    core_store_destroy(&s);
+    tu_rmtree(dir);
+    free(dir);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -978,6 +1091,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(test_error_codes),
         cmocka_unit_test(test_storage_error),
+        cmocka_unit_test(test_io_error),
         T(test_storage_full),
         T(test_storage_full_in_group),
         T(test_storage_full_in_group_rollback),
