@@ -76,7 +76,7 @@ core_device_disable(core_store_t *s, const char *name, json_t **result)
 {
     core__clear_error(s);
     char role[16];
-    bool enabled;
+    bool enabled = false;
     int rc = core_device_by_name(s, name, role, &enabled);
     if (rc == AYNI_ENOTFOUND) {
         char *hint = core__suggest(s, ST_DEV_NAMES, NULL, name ? name : "");
