@@ -152,36 +152,59 @@ s_from_store(struct api *a, int rc)
     return rc;
 }
 
-/* A mutating op: one transaction holding the change, its events and its idem key. */
+/* A mutating op: one transaction holding the change, its events and its idem key; or,
+ * in a group, one savepoint of the group's transaction. */
 static int
 s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const char *idem,
                json_t **result)
 {
-    int rc = core_store_begin(a->store);
+    int rc = a->grouped ? core_store_savepoint(a->store) : core_store_begin(a->store);
     if (rc)
         return s_from_store(a, rc);
+    bool repeat = false; /* a repeat, or a key misused: nothing to change */
     if (idem) {
         rc = core_idem_get(a->store, idem, op->name, result);
-        if (rc != AYNI_ENOTFOUND) {
-            core_store_rollback(a->store); /* a repeat, or a key misused: nothing to keep */
-            return rc ? s_from_store(a, rc) : 0;
-        }
+        repeat = rc != AYNI_ENOTFOUND;
     }
-    rc = op->fn(a, args, result);
-    if (rc == 0 && idem && (rc = core_idem_put(a->store, idem, op->name, *result)) != 0) {
-        json_decref(*result);
-        *result = NULL;
+    if (!repeat) {
+        rc = op->fn(a, args, result);
+        if (rc == 0 && idem)
+            rc = core_idem_put(a->store, idem, op->name, *result);
     }
-    if (rc) {
+    if (a->grouped)
+        rc = core_store_savepoint_end(a->store, rc);
+    else if (rc == 0 && !repeat)
+        rc = core_store_commit(a->store);
+    else
         core_store_rollback(a->store);
-        return s_from_store(a, rc);
-    }
-    if ((rc = core_store_commit(a->store))) {
+    if (rc) {
         json_decref(*result);
         *result = NULL;
         return s_from_store(a, rc);
     }
     return 0;
+}
+
+int
+api_group_begin(struct api *a)
+{
+    int rc = core_store_begin(a->store);
+    a->grouped = rc == 0;
+    return rc;
+}
+
+int
+api_group_commit(struct api *a)
+{
+    a->grouped = false;
+    return core_store_commit(a->store);
+}
+
+void
+api_group_rollback(struct api *a)
+{
+    a->grouped = false;
+    core_store_rollback(a->store);
 }
 
 unsigned

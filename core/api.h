@@ -24,6 +24,7 @@ struct api {
     unsigned char curve_pk[32]; /* the core's CURVE public key, when secure */
     const char *db_path;
     time_t started;
+    bool grouped;           /* inside api_group_begin .. commit */
     struct proto_error err; /* the failure of the request in hand */
 };
 
@@ -47,6 +48,14 @@ unsigned api_role_bit(const char *role);
  * run --insecure); returns the reply (new reference). */
 json_t *api_handle(struct api *a, const void *data, size_t len, const char *actor,
                    const char *role, struct api_outcome *out);
+
+/* Group commit: the requests handled between api_group_begin and api_group_commit share
+ * one transaction, so one fsync, each in its own savepoint, so that a failed request
+ * leaves the others.  Their replies must wait until api_group_commit returns 0.  If it
+ * fails (or begin does), nothing of the group is kept: handle each request again alone. */
+int api_group_begin(struct api *a);
+int api_group_commit(struct api *a);
+void api_group_rollback(struct api *a);
 
 /* The op names, NULL-terminated (for docs and tests). */
 const char *const *api_op_names(void);

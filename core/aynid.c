@@ -1,8 +1,10 @@
 /* aynid.c: the core service: the one process that writes the ledger.
  *
- * One thread, one zmq_poll loop over the request socket (ROUTER).  After every request
- * and on every poll time-out it publishes, on the event socket (PUB), the events that
- * were committed and not yet published, oldest first.  SIGINT and SIGTERM finish the
+ * One thread, one zmq_poll loop over the request socket (ROUTER).  The requests waiting
+ * are served as one group: one transaction and one commit for all of them, each in its
+ * own savepoint, and then their replies (group commit).  After every group and on every
+ * poll time-out it publishes, on the event socket (PUB), the events that were committed
+ * and not yet published, oldest first.  SIGINT and SIGTERM finish the
  * request in hand, publish what is committed, close cleanly and exit 0.
  */
 #include <errno.h>
@@ -32,6 +34,7 @@
 
 #define S_POLL_MS 200
 #define S_PUBLISH_BATCH 1000
+#define S_GROUP_MAX 64 /* requests in one group commit */
 #define S_MAX_ENVELOPE 8
 /* ZeroMQ queue limits, per connection (docs/RELIABILITY.md).  A client's unread replies
  * are held up to S_REPLY_HWM, then dropped (it times out and resends): a client that
@@ -339,35 +342,91 @@ s_caller(struct api *a, zmq_msg_t *body, char role[16])
     return device ? device : "unknown";
 }
 
-static void
-s_serve_one(struct api *a, void *router)
-{
-    zmq_msg_t frames[S_MAX_ENVELOPE];
+/* One request, from its arrival to its reply. */
+struct s_request {
+    zmq_msg_t frames[S_MAX_ENVELOPE]; /* the envelope, then the body */
     int n;
-    if (s_recv(router, frames, &n) != 0 || n < 2) {
-        for (int i = 0; i < n; i++)
-            zmq_msg_close(&frames[i]);
-        return;
-    }
+    char device[101], role[16];
     struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    json_t *reply;
     struct api_outcome out;
-    zmq_msg_t *body = &frames[n - 1];
-    char role[16], device[101];
+};
+
+/* Receive the next request; false if the message is no request of ours (dropped). */
+static bool
+s_take(struct api *a, void *router, struct s_request *r)
+{
+    if (s_recv(router, r->frames, &r->n) != 0 || r->n < 2) {
+        for (int i = 0; i < r->n; i++)
+            zmq_msg_close(&r->frames[i]);
+        return false;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    r->reply = NULL;
     /* A copy: the name lives in the message's metadata, gone once the frames are closed. */
-    snprintf(device, sizeof device, "%s", a->secure ? s_caller(a, body, role) : "local");
-    json_t *reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), device,
-                               a->secure ? role : NULL, &out);
-    char *text = proto_dump(reply);
-    json_decref(reply);
-    for (int i = 0; i < n - 1; i++) /* the envelope back, then the reply */
-        zmq_msg_send(&frames[i], router, ZMQ_SNDMORE);
+    snprintf(r->device, sizeof r->device, "%s",
+             a->secure ? s_caller(a, &r->frames[r->n - 1], r->role) : "local");
+    return true;
+}
+
+static void
+s_handle(struct api *a, struct s_request *r)
+{
+    zmq_msg_t *body = &r->frames[r->n - 1];
+    json_decref(r->reply);
+    r->reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), r->device,
+                          a->secure ? r->role : NULL, &r->out);
+}
+
+static void
+s_reply(void *router, struct s_request *r)
+{
+    char *text = proto_dump(r->reply);
+    json_decref(r->reply);
+    for (int i = 0; i < r->n - 1; i++) /* the envelope back, then the reply */
+        zmq_msg_send(&r->frames[i], router, ZMQ_SNDMORE);
     zmq_send(router, text, strlen(text), 0);
     free(text);
+    for (int i = 0; i < r->n; i++)
+        zmq_msg_close(&r->frames[i]);
+    s_log(r->out.code ? S_WARN : S_INFO, "op=%s device=%s result=%s ms=%.2f", r->out.op,
+          r->device, r->out.code ? ayni_err_code(r->out.code) : "ok", s_ms_since(&r->t0));
+}
+
+static bool
+s_readable(void *router)
+{
+    int events = 0;
+    size_t len = sizeof events;
+    zmq_getsockopt(router, ZMQ_EVENTS, &events, &len);
+    return events & ZMQ_POLLIN;
+}
+
+/* Group commit: every request waiting (up to S_GROUP_MAX) is handled in one transaction,
+ * each in its own savepoint, and one commit (one fsync) makes them all durable before any
+ * reply goes out.  If the group cannot commit, nothing of it was kept: each request is
+ * handled again in its own transaction, so that one request's failure is its own. */
+static void
+s_serve_group(struct api *a, void *router)
+{
+    static struct s_request group[S_GROUP_MAX];
+    int n = 0;
+    do {
+        n += s_take(a, router, &group[n]);
+    } while (n < S_GROUP_MAX && !s_stop && s_readable(router));
+    if (n == 0)
+        return;
+    bool grouped = api_group_begin(a) == 0;
     for (int i = 0; i < n; i++)
-        zmq_msg_close(&frames[i]);
-    s_log(out.code ? S_WARN : S_INFO, "op=%s device=%s result=%s ms=%.2f", out.op, device,
-          out.code ? ayni_err_code(out.code) : "ok", s_ms_since(&t0));
+        s_handle(a, &group[i]);
+    if (grouped && api_group_commit(a) != 0) {
+        s_log(S_WARN, "a group of %d requests did not commit (%s): handling each alone", n,
+              core_store_errmsg(a->store));
+        for (int i = 0; i < n; i++)
+            s_handle(a, &group[i]);
+    }
+    for (int i = 0; i < n; i++)
+        s_reply(router, &group[i]);
 }
 
 static void
@@ -388,17 +447,9 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
             if (*why)
                 s_log(S_WARN, "connection refused: %s", why);
         }
-        /* Serve what is waiting, but look at the stop flag between requests. */
-        for (int i = 0; rc > 0 && (items[0].revents & ZMQ_POLLIN) && i < 64 && !s_stop; i++) {
-            s_serve_one(a, router);
-            s_publish(a, pub); /* right after its reply: subscribers hear within a request */
-            int events = 0;
-            size_t len = sizeof events;
-            zmq_getsockopt(router, ZMQ_EVENTS, &events, &len);
-            if (!(events & ZMQ_POLLIN))
-                break;
-        }
-        s_publish(a, pub);
+        if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
+            s_serve_group(a, router);
+        s_publish(a, pub); /* right after the replies: subscribers hear within a group */
     }
 }
 

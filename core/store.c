@@ -338,6 +338,20 @@ core_store_rollback(core_store_t *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+core_store_savepoint(core_store_t *s)
+{
+    assert(s->tx_own);
+    return core__tx_begin(s);
+}
+
+int
+core_store_savepoint_end(core_store_t *s, int rc)
+{
+    assert(s->tx_own && s->tx_depth > 0);
+    return core__tx_end(s, rc);
+}
+
 /* ---- clock, actor, limits ---- */
 
 void

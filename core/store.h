@@ -62,6 +62,12 @@ int core_store_set_max_pages(core_store_t *store, long pages);
 int core_store_begin(core_store_t *store);
 int core_store_commit(core_store_t *store);
 void core_store_rollback(core_store_t *store);
+/* Inside a group: a savepoint around several actions that stand or fall together (aynid
+ * runs each request of a group commit in one).  savepoint_end(store, 0) keeps them and
+ * returns 0, or the error of keeping them; savepoint_end(store, rc) with rc != 0 undoes
+ * them and returns rc. */
+int core_store_savepoint(core_store_t *store);
+int core_store_savepoint_end(core_store_t *store, int rc);
 
 /* ---- catalog ---- */
 struct core_item {
