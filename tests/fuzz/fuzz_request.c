@@ -5,7 +5,8 @@
  * An input is a few request frames, one per line, run in order on the same store, so
  * that one input can create a shipment, pack it and dispatch it.  A line "#scanner",
  * "#reader", "#warehouse" or "#admin" makes the following frames come from a device of
- * that role ("#" alone: an insecure core, where every client is an admin).  The store is
+ * that role ("#" alone: an insecure core, where every client is an admin); "#group" runs
+ * the following frames as one group commit, as aynid does, committed at the end.  The store is
  * made anew every S_RESET_EVERY inputs so it stays small; an input run alone (a crash
  * replayed with the fuzzer, or any input in the regression driver) has a fresh store.
  *
@@ -79,7 +80,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int frames = 0; p <= end && frames < S_MAX_FRAMES;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (len > 0 && p[0] == '#') {
+        if (len == 6 && !memcmp(p, "#group", 6)) {
+            if (!s_api.grouped && api_group_begin(&s_api) != 0)
+                abort(); /* an in-memory store always begins */
+        } else if (len > 0 && p[0] == '#') {
             role = s_role(p, len, &actor);
         } else if (len > 0 || size == 0) {
             struct api_outcome out;
@@ -91,6 +95,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!nl)
             break;
         p = nl + 1;
+    }
+    if (s_api.grouped && api_group_commit(&s_api) != 0 && s_api.grouped) {
+        fprintf(stderr, "fuzz_request: a failed group commit left the group open\n");
+        abort();
     }
     return 0;
 }
