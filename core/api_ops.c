@@ -336,17 +336,15 @@ s_check_token(struct api *a, const char *text, struct core_token *t)
     if (v != CORE_TOKEN_GENUINE)
         return api_fail(a, AYNI_ETOKEN, json_pack("{ss}", "field", "token"), "%s",
                         core_token_verdict_message(v));
-    json_t *s = NULL;
-    int rc = core_shipment_get(a->store, t->shipment, &s);
+    char dest[41];
+    int count = 0;
+    int rc = core_shipment_route(a->store, t->shipment, dest, &count);
     if (rc)
         return rc;
-    const char *dest = json_string_value(json_object_get(json_object_get(s, "to"), "code"));
-    long count = (long)json_array_size(json_object_get(s, "packages"));
-    if (strcmp(dest, t->dest) || (count && count != (long)t->count))
+    if (strcmp(dest, t->dest) || (count && count != (int)t->count))
         rc = api_fail(a, AYNI_ETOKEN, json_pack("{ss}", "field", "token"),
-                      "the code says %s with %u packages, but shipment '%s' goes to %s with %ld",
+                      "the code says %s with %u packages, but shipment '%s' goes to %s with %d",
                       t->dest, t->count, t->shipment, dest, count);
-    json_decref(s);
     return rc;
 }
 

@@ -48,6 +48,10 @@ void core_store_set_now(core_store_t *store, time_t now);
 time_t core_store_now(const core_store_t *store);
 void core_store_today(const core_store_t *store, char out[11]);
 
+/* Checkpoint the write-ahead log in a thread with its own connection, so that no commit
+ * waits for one (aynid); stopped by core_store_destroy. */
+int core_store_checkpoint_in_background(core_store_t *store);
+
 /* How long to wait for another process's lock before failing with AYNI_EBUSY. */
 void core_store_set_busy_timeout(core_store_t *store, int ms);
 /* Cap the database at pages pages (fault injection: a full disk); 0 lifts the cap. */
@@ -153,6 +157,9 @@ int core_shipment_add_line(core_store_t *store, const char *code, const struct c
 int core_shipment_dispatch(core_store_t *store, const char *code, json_t **result);
 int core_shipment_cancel(core_store_t *store, const char *code, const char *reason, json_t **result);
 int core_shipment_get(core_store_t *store, const char *code, json_t **result);
+/* What a shipment's tokens must agree with: its destination's code and its package count
+ * (0 before dispatch).  Cheaper than core_shipment_get, for checking every scan. */
+int core_shipment_route(core_store_t *store, const char *code, char to[41], int *packages);
 /* state NULL: all. */
 int core_shipment_list(core_store_t *store, const char *state, json_t **result);
 

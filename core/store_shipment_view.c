@@ -110,6 +110,20 @@ core_shipment_get(core_store_t *s, const char *code, json_t **result)
 }
 
 int
+core_shipment_route(core_store_t *s, const char *code, char to[41], int *packages)
+{
+    core__clear_error(s);
+    struct core__shipment sh;
+    struct core__place place;
+    int rc = core__shipment(s, code, &sh);
+    if (rc || (rc = core__place_by_id(s, sh.to, &place)))
+        return rc;
+    snprintf(to, 41, "%s", place.code);
+    *packages = sh.packages;
+    return 0;
+}
+
+int
 core_shipment_list(core_store_t *s, const char *state, json_t **result)
 {
     static const char *const states[] = {"draft", "dispatched", "partial", "delivered",
