@@ -464,6 +464,11 @@ s_open_store(struct api *a, const struct s_options *o)
         s_log(S_ERROR, "%s", err);
         return rc;
     }
+    if ((rc = core_store_checkpoint_in_background(a->store))) {
+        s_log(S_ERROR, "%s", core_store_errmsg(a->store));
+        core_store_destroy(&a->store);
+        return rc;
+    }
     if ((rc = core_signkey_load(o->keys, a->pk, a->sk, err, sizeof err)) == 0 && a->secure &&
         (rc = core_curvekey_load(o->keys, false, a->curve_pk, s_curve_sk, err, sizeof err)) ==
             AYNI_ENOTFOUND)

@@ -541,6 +541,7 @@ core_store_destroy(core_store_t **store_p)
     if (!store_p || !*store_p)
         return;
     core_store_t *s = *store_p;
+    core__checkpointer_stop(s);
     for (int i = 0; i < ST__COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     if (s->db && !sqlite3_get_autocommit(s->db))

@@ -305,7 +305,11 @@ struct core_store {
     int tx_depth;   /* savepoints opened by store actions inside a transaction */
     bool tx_own;    /* the outermost transaction was opened by core_store_begin */
     int tx_lost;    /* not 0: the error that made SQLite roll back that whole transaction */
+    struct core__checkpointer *checkpointer; /* NULL: SQLite checkpoints in the commit */
 };
+
+/* Stop the checkpoint thread, if any (store_checkpoint.c). */
+void core__checkpointer_stop(core_store_t *s);
 
 /* Records that an item, location or donor row gives the code that asked for it. */
 struct core__item {
