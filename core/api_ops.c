@@ -332,7 +332,7 @@ s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, s
 static int
 s_check_token(struct api *a, const char *text, struct core_token *t)
 {
-    enum core_token_verdict v = core_token_verify(text, strlen(text), a->pk, t);
+    enum core_token_verdict v = core_token_verify_issued(text, strlen(text), a->sk, t);
     if (v != CORE_TOKEN_GENUINE)
         return api_fail(a, AYNI_ETOKEN, json_pack("{ss}", "field", "token"), "%s",
                         core_token_verdict_message(v));

@@ -50,6 +50,13 @@ enum core_token_verdict core_token_verify(const char *text, size_t len,
                                           const unsigned char pk[32],
                                           struct core_token *out);
 
+/* The same verdict, for the issuer, who holds the secret key sk (libsodium's 64 bytes, the
+ * public key in the last 32): a genuine token is checked by signing its payload again and
+ * comparing, about three times faster than core_token_verify (aynid, on every scan). */
+enum core_token_verdict core_token_verify_issued(const char *text, size_t len,
+                                                 const unsigned char sk[64],
+                                                 struct core_token *out);
+
 /* A short message in Spanish and English for v, e.g. for the scanner to print.
  * Static storage; never NULL. */
 const char *core_token_verdict_message(enum core_token_verdict v);

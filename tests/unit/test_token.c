@@ -55,13 +55,23 @@ s_issue(const struct core_token *t, const unsigned char *sk)
     return text;
 }
 
-/* Verify text[0..len-1] from a buffer of exactly len bytes, with no NUL after it. */
+/* Verify text[0..len-1] from a buffer of exactly len bytes, with no NUL after it, both
+ * with the public key and as the issuer with the secret key: the two must agree. */
 static enum core_token_verdict
 s_verify_exact(const char *text, size_t len, struct core_token *out)
 {
     char *buf = xmalloc(len);
     memcpy(buf, text, len);
-    enum core_token_verdict v = core_token_verify(buf, len, s_pk, out);
+    struct core_token t1, t2;
+    enum core_token_verdict v = core_token_verify(buf, len, s_pk, &t1);
+    assert_int_equal(core_token_verify_issued(buf, len, s_sk, &t2), v);
+    assert_int_equal(t1.version, t2.version);
+    assert_string_equal(t1.shipment, t2.shipment);
+    assert_int_equal(t1.package, t2.package);
+    assert_int_equal(t1.count, t2.count);
+    assert_string_equal(t1.dest, t2.dest);
+    if (out)
+        *out = t1;
     free(buf);
     return v;
 }
