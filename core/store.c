@@ -235,6 +235,23 @@ s_exec(core_store_t *s, const char *sql, const char *doing)
     return rc == SQLITE_OK ? 0 : core__dberr(s, rc, doing);
 }
 
+/* Transaction control, prepared once like every other statement: compiled anew, each
+ * savepoint and release cost as much as a confirmation's insert. */
+static int
+s_tx(core_store_t *s, enum core_stmt id)
+{
+    sqlite3_stmt *st = s->stmt[id];
+    sqlite3_step(st);
+    return sqlite3_reset(st);
+}
+
+static int
+s_tx_checked(core_store_t *s, enum core_stmt id, const char *doing)
+{
+    int rc = s_tx(s, id);
+    return rc == SQLITE_OK ? 0 : core__dberr(s, rc, doing);
+}
+
 int
 core__tx_begin(core_store_t *s)
 {
@@ -247,9 +264,9 @@ core__tx_begin(core_store_t *s)
                               "the transaction opened with begin was rolled back when an action "
                               "failed (%s): roll it back, then begin again",
                               ayni_err_code(s->tx_lost));
-        return s_exec(s, "BEGIN IMMEDIATE", "start a transaction");
+        return s_tx_checked(s, ST_TX_BEGIN, "start a transaction");
     }
-    int rc = s_exec(s, "SAVEPOINT core_action", "start a savepoint");
+    int rc = s_tx_checked(s, ST_SP_BEGIN, "start a savepoint");
     if (rc == 0)
         s->tx_depth++;
     return rc;
@@ -270,22 +287,22 @@ core__tx_end(core_store_t *s, int rc)
             return rc;
         }
         if (rc != 0)
-            sqlite3_exec(s->db, "ROLLBACK TO core_action", NULL, NULL, NULL);
-        int rrc = sqlite3_exec(s->db, "RELEASE core_action", NULL, NULL, NULL);
+            s_tx(s, ST_SP_UNDO);
+        int rrc = s_tx(s, ST_SP_RELEASE);
         if (rc == 0 && rrc != SQLITE_OK)
             return core__dberr(s, rrc, "release a savepoint");
         return rc;
     }
     if (rc != 0) {
         if (!sqlite3_get_autocommit(s->db))
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            s_tx(s, ST_TX_ROLLBACK);
         return rc;
     }
-    int crc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    int crc = s_tx(s, ST_TX_COMMIT);
     if (crc != SQLITE_OK) {
         rc = core__dberr(s, crc, "commit");
         if (!sqlite3_get_autocommit(s->db))
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            s_tx(s, ST_TX_ROLLBACK);
     }
     return rc;
 }
@@ -307,7 +324,7 @@ core_store_begin(core_store_t *s)
     core__clear_error(s);
     if (!sqlite3_get_autocommit(s->db))
         return core__fail(s, AYNI_ESTATE, NULL, "a transaction is already open");
-    int rc = s_exec(s, "BEGIN IMMEDIATE", "start a transaction");
+    int rc = s_tx_checked(s, ST_TX_BEGIN, "start a transaction");
     s->tx_own = rc == 0;
     s->tx_lost = 0;
     return rc;

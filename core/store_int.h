@@ -14,6 +14,12 @@
 
 /* X(NAME, SQL).  Parameters are numbered; see each user for what they bind. */
 #define CORE_STATEMENTS(X)                                                                        \
+    X(TX_BEGIN, "BEGIN IMMEDIATE")                                                                \
+    X(TX_COMMIT, "COMMIT")                                                                        \
+    X(TX_ROLLBACK, "ROLLBACK")                                                                    \
+    X(SP_BEGIN, "SAVEPOINT core_action")                                                          \
+    X(SP_RELEASE, "RELEASE core_action")                                                          \
+    X(SP_UNDO, "ROLLBACK TO core_action")                                                         \
     X(ITEM_INSERT, "INSERT INTO items (code, name_es, name_en, unit, tracking, perishable,"        \
                    " low_threshold, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")          \
     X(ITEM_BY_CODE, "SELECT id, code, name_es, name_en, unit, tracking, perishable, low_threshold" \
