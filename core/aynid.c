@@ -267,30 +267,31 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
 struct s_publisher {
     void *sock;
     int64_t published; /* the last seq sent */
+    int64_t sent;      /* events sent since start */
 };
+
+static int
+s_send_event(void *arg, int64_t seq, const char *type, const char *text, size_t len)
+{
+    struct s_publisher *p = arg;
+    zmq_send(p->sock, type, strlen(type), ZMQ_SNDMORE);
+    zmq_send(p->sock, text, len, 0);
+    p->published = seq;
+    p->sent++;
+    return 0;
+}
 
 /* Send every committed event after p->published, in order. */
 static void
 s_publish(struct api *a, struct s_publisher *p)
 {
     for (;;) {
-        json_t *events = NULL;
-        if (core_events_since(a->store, p->published, S_PUBLISH_BATCH, &events) != 0) {
+        int64_t before = p->sent;
+        if (core_events_each(a->store, p->published, S_PUBLISH_BATCH, s_send_event, p) != 0) {
             s_log(S_ERROR, "cannot read the outbox: %s", core_store_errmsg(a->store));
             return;
         }
-        size_t i, n = json_array_size(events);
-        json_t *e;
-        json_array_foreach(events, i, e) {
-            const char *type = json_string_value(json_object_get(e, "type"));
-            char *body = proto_dump(e);
-            zmq_send(p->sock, type, strlen(type), ZMQ_SNDMORE);
-            zmq_send(p->sock, body, strlen(body), 0);
-            free(body);
-            p->published = (int64_t)json_integer_value(json_object_get(e, "seq"));
-        }
-        json_decref(events);
-        if (n < S_PUBLISH_BATCH)
+        if (p->sent - before < S_PUBLISH_BATCH)
             return;
     }
 }
@@ -416,10 +417,16 @@ s_serve_group(struct api *a, void *router)
     } while (n < S_GROUP_MAX && !s_stop && s_readable(router));
     if (n == 0)
         return;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     bool grouped = api_group_begin(a) == 0;
     for (int i = 0; i < n; i++)
         s_handle(a, &group[i]);
-    if (grouped && api_group_commit(a) != 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int rc = grouped ? api_group_commit(a) : 0;
+    s_log(S_DEBUG, "group of %d: handled in %.2f ms, committed in %.2f ms", n,
+          s_ms_since(&t0) - s_ms_since(&t1), s_ms_since(&t1));
+    if (rc != 0) {
         s_log(S_WARN, "a group of %d requests did not commit (%s): handling each alone", n,
               core_store_errmsg(a->store));
         for (int i = 0; i < n; i++)
@@ -574,7 +581,7 @@ main(int argc, char **argv)
         zap = NULL;
     }
     void *router = (!a.secure || zap) ? s_bind(ctx, ZMQ_ROUTER, o.api, "requests", &a) : NULL;
-    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL, 0};
+    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL, 0, 0};
     char head[65];
     rc = 1;
     if (!router || !pub.sock || core_events_head(a.store, &pub.published, head) != 0)

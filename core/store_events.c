@@ -113,6 +113,44 @@ core_events_since(core_store_t *s, int64_t after, int limit, json_t **result)
 }
 
 int
+core_events_each(core_store_t *s, int64_t after, int limit, core_event_fn fn, void *arg)
+{
+    core__clear_error(s);
+    sqlite3_stmt *st = core__query(s, ST_EVT_EACH, "Ii", after, limit);
+    char *text = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const char *type = (const char *)sqlite3_column_text(st, 1);
+        const char *body = (const char *)sqlite3_column_text(st, 2);
+        const char *hash = (const char *)sqlite3_column_text(st, 3);
+        size_t n = (size_t)sqlite3_column_bytes(st, 2);
+        if (!type || !body || !hash || n < 2 || body[0] != '{' || body[n - 1] != '}') {
+            core__reset(st);
+            rc = core__fail(s, AYNI_ECORRUPT, NULL,
+                            "event %lld is not a JSON object: restore the database from a "
+                            "backup", (long long)seq);
+            break;
+        }
+        /* The body is an object: the hash goes in before its closing brace. */
+        if (cap < n + 96) {
+            cap = 2 * (n + 96);
+            text = xrealloc(text, cap);
+        }
+        int len = snprintf(text, cap, "%.*s%s\"hash\":\"%s\"}", (int)(n - 1), body,
+                           n > 2 ? "," : "", hash);
+        if (fn(arg, seq, type, text, (size_t)len) != 0) {
+            core__reset(st);
+            rc = 0;
+            break;
+        }
+    }
+    free(text);
+    return rc < 0 ? rc : 0;
+}
+
+int
 core__verify_chain(core_store_t *s, json_t *problems, int64_t *n)
 {
     char prev[65], hash[65];
