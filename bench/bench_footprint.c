@@ -1,0 +1,190 @@
+/* bench_footprint.c: ayni-bench-footprint, aynid's start-up time and memory on a big
+ * ledger (docs/BENCHMARKS.md).
+ *
+ * Starts `aynid --insecure` --runs times and times each from exec to its 'aynid ready'
+ * line (median), with its resident memory once ready; then, in the last run, asks it
+ * for a donor report and a ledger check (the two biggest requests there are) and reads
+ * its memory again.  The ledger is only read.  Prints RESULT lines (bench_util.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_aynid.h"
+#include "bench_util.h"
+#include "proto.h"
+
+#define S_RUNS_MAX 50
+/* Memory is read once aynid is idle again: two of its 200 ms poll time-outs. */
+#define S_SETTLE_US 400000
+
+struct s_options {
+    const char *db, *keys, *build, *out, *donor;
+    int runs;
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+s_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ayni-bench-footprint: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* Wrong usage: the message, and exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+s_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ayni-bench-footprint: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: ayni-bench-footprint --db PATH --keys DIR --build DIR --out DIR\n"
+            "                            [--donor CODE] [--runs N]\n"
+            "\n"
+            "Time aynid's start on a big ledger and read its memory: once ready, and after\n"
+            "a donor report and a ledger check.\n"
+            "\n"
+            "  --db PATH     the ledger (from ayni-bench-gen; only read)\n"
+            "  --keys DIR    its key folder\n"
+            "  --build DIR   the build folder with core/aynid\n"
+            "  --out DIR     where aynid's sockets and log go\n"
+            "  --donor CODE  the donor of the report (default CARE-PE)\n"
+            "  --runs N      starts, 1 to 50 (default 5); the median is reported\n");
+}
+
+static void
+s_parse(int argc, char **argv, struct s_options *o)
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},    {"keys", required_argument, NULL, 'k'},
+        {"build", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
+        {"donor", required_argument, NULL, 'D'}, {"runs", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    *o = (struct s_options){.donor = "CARE-PE", .runs = 5};
+    int c;
+    char *end;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'k': o->keys = optarg; break;
+        case 'b': o->build = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'D': o->donor = optarg; break;
+        case 'r':
+            o->runs = (int)strtol(optarg, &end, 10);
+            if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
+                s_usage_error("--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
+                              optarg);
+            break;
+        case 'h': s_usage(stdout); exit(0);
+        default:
+            s_usage(stderr);
+            s_usage_error("unknown or incomplete option '%s': see the usage above",
+                          argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        s_usage_error("unexpected argument '%s': every value follows its flag", argv[optind]);
+    if (!o->db || !o->keys || !o->build || !o->out)
+        s_usage_error("%s is required (see --help)",
+                      !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
+    struct stat st;
+    if (stat(o->db, &st) != 0)
+        s_die("cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
+}
+
+/* One request to aynid, waiting as long as a big ledger needs. */
+static void
+s_call(proto_client_t *c, const char *op, json_t *args)
+{
+    struct proto_error err = {0};
+    json_t *r = NULL;
+    double t0 = bench_now();
+    if (proto_client_call(c, op, args, NULL, &r, &err) != 0)
+        s_die("%s failed: %s", op, err.message);
+    if (!strcmp(op, "ledger.verify") && !json_is_true(json_object_get(r, "ok")))
+        fprintf(stderr, "ayni-bench-footprint: warning: ledger.verify found problems\n");
+    fprintf(stderr, "ayni-bench-footprint: %s answered in %.2f s\n", op, bench_now() - t0);
+    json_decref(r);
+    proto_error_clear(&err);
+}
+
+static void
+s_after_requests(const struct s_options *o, struct bench_aynid *a)
+{
+    char from[11], to[11];
+    time_t now = time(NULL), year_ago = now - 365 * 86400L;
+    struct tm tm;
+    strftime(from, sizeof from, "%Y-%m-%d", gmtime_r(&year_ago, &tm));
+    strftime(to, sizeof to, "%Y-%m-%d", gmtime_r(&now, &tm));
+    struct proto_error err = {0};
+    proto_client_t *c = proto_client_new(a->api, 600000, NULL, &err);
+    if (!c)
+        s_die("%s", err.message);
+    double rss, hwm;
+    s_call(c, "report.donor", json_pack("{ssssss}", "donor", o->donor, "from", from, "to", to));
+    usleep(S_SETTLE_US);
+    bench_aynid_drain(a);
+    if (bench_proc_memory(a->pid, &rss, &hwm) != 0)
+        s_die("cannot read the memory of aynid (pid %d)", (int)a->pid);
+    bench_result("aynid.rss_after_report", rss, "MiB");
+    s_call(c, "ledger.verify", json_object());
+    usleep(S_SETTLE_US);
+    bench_aynid_drain(a);
+    if (bench_proc_memory(a->pid, &rss, &hwm) != 0)
+        s_die("cannot read the memory of aynid (pid %d)", (int)a->pid);
+    bench_result("aynid.rss_after_verify", rss, "MiB");
+    bench_result("aynid.hwm", hwm, "MiB");
+    proto_client_destroy(&c);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct s_options o;
+    s_parse(argc, argv, &o);
+    if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
+        s_die("cannot make '%s': %s", o.out, strerror(errno));
+    char aynid[400];
+    snprintf(aynid, sizeof aynid, "%s/core/aynid", o.build);
+    double ready[S_RUNS_MAX], rss[S_RUNS_MAX], hwm[S_RUNS_MAX];
+    for (int i = 0; i < o.runs; i++) {
+        struct bench_aynid a;
+        if (bench_aynid_start(&a, aynid, o.db, o.keys, o.out, 30) != 0)
+            exit(1);
+        ready[i] = a.ready_ms;
+        usleep(S_SETTLE_US); /* its steady state, once the start-up log lines are out */
+        if (bench_proc_memory(a.pid, &rss[i], &hwm[i]) != 0)
+            s_die("cannot read the memory of aynid (pid %d)", (int)a.pid);
+        if (i == o.runs - 1)
+            s_after_requests(&o, &a);
+        if (bench_aynid_stop(&a) != 0)
+            s_die("aynid did not stop cleanly: see %s/aynid.log", o.out);
+    }
+    bench_result("aynid.ready", bench_median(ready, (size_t)o.runs), "ms");
+    bench_result("aynid.rss", bench_median(rss, (size_t)o.runs), "MiB");
+    bench_result("aynid.hwm_ready", bench_median(hwm, (size_t)o.runs), "MiB");
+    return 0;
+}

@@ -1,0 +1,204 @@
+/* bench_report.c: ayni-bench-report, the donor report benchmark (docs/BENCHMARKS.md).
+ *
+ * On a ledger made by ayni-bench-gen it times, median of --runs:
+ *   report.donor.store  core_report_donor for one donor over the period, in process;
+ *   report.donor.pdf    `ayni-warehouse report donor ... -o FILE.pdf` end to end against a
+ *                       running aynid: request, query, reply, PDF rendering, file written.
+ * The ledger is only read.  Prints RESULT lines (bench_util.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "bench_aynid.h"
+#include "bench_util.h"
+#include "store.h"
+
+#define S_RUNS_MAX 50
+
+struct s_options {
+    const char *db, *keys, *build, *out, *donor;
+    char from[11], to[11];
+    int runs;
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+s_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ayni-bench-report: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* Wrong usage: the message, and exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+s_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ayni-bench-report: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: ayni-bench-report --db PATH --keys DIR --build DIR --out DIR\n"
+            "                         [--donor CODE] [--from DATE --to DATE] [--runs N]\n"
+            "\n"
+            "Time a donor report on a ledger from ayni-bench-gen: in the store, then end to\n"
+            "end with ayni-warehouse against an aynid started here (ipc sockets in --out).\n"
+            "\n"
+            "  --db PATH     the ledger (only read)\n"
+            "  --keys DIR    its key folder (aynid's --keys)\n"
+            "  --build DIR   the build folder with core/aynid and warehouse/ayni-warehouse\n"
+            "  --out DIR     where the PDF, aynid's sockets and its log go\n"
+            "  --donor CODE  the donor (default CARE-PE, the biggest in generated ledgers)\n"
+            "  --from DATE   the period, YYYY-MM-DD (default: 365 days before today, UTC)\n"
+            "  --to DATE     (default: today, UTC)\n"
+            "  --runs N      timed runs of each, 1 to 50 (default 5); the median is reported\n");
+}
+
+static void
+s_date(time_t t, char out[11])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void
+s_parse(int argc, char **argv, struct s_options *o)
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},    {"keys", required_argument, NULL, 'k'},
+        {"build", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
+        {"donor", required_argument, NULL, 'D'}, {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},    {"runs", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    *o = (struct s_options){.donor = "CARE-PE", .runs = 5};
+    s_date(time(NULL) - 365 * 86400L, o->from);
+    s_date(time(NULL), o->to);
+    int c;
+    char *end;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'k': o->keys = optarg; break;
+        case 'b': o->build = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'D': o->donor = optarg; break;
+        case 'f': snprintf(o->from, sizeof o->from, "%s", optarg); break;
+        case 't': snprintf(o->to, sizeof o->to, "%s", optarg); break;
+        case 'r':
+            o->runs = (int)strtol(optarg, &end, 10);
+            if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
+                s_usage_error("--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
+                              optarg);
+            break;
+        case 'h': s_usage(stdout); exit(0);
+        default:
+            s_usage(stderr);
+            s_usage_error("unknown or incomplete option '%s': see the usage above",
+                          argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        s_usage_error("unexpected argument '%s': every value follows its flag", argv[optind]);
+    if (!o->db || !o->keys || !o->build || !o->out)
+        s_usage_error("%s is required (see --help)",
+                      !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
+    struct stat st;
+    if (stat(o->db, &st) != 0)
+        s_die("cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
+}
+
+/* (a) the store alone: the query and the JSON it builds. */
+static void
+s_store(const struct s_options *o)
+{
+    core_store_t *s = NULL;
+    char err[512];
+    double t[S_RUNS_MAX];
+    json_t *r = NULL;
+    if (core_store_open(&s, o->db, err, sizeof err) != 0)
+        s_die("%s", err);
+    for (int i = 0; i < o->runs; i++) {
+        json_decref(r);
+        r = NULL;
+        double t0 = bench_now();
+        if (core_report_donor(s, o->donor, o->from, o->to, &r) != 0)
+            s_die("report of donor '%s': %s", o->donor, core_store_errmsg(s));
+        t[i] = bench_now() - t0;
+    }
+    size_t rows = json_array_size(json_object_get(r, "deliveries"));
+    size_t shorts = json_array_size(json_object_get(r, "discrepancies"));
+    size_t held = json_array_size(json_object_get(r, "held"));
+    char *text = json_dumps(r, JSON_COMPACT);
+    fprintf(stderr, "ayni-bench-report: donor %s, %s to %s: %zu delivery rows, %zu "
+            "discrepancies, %zu held; %.1f MiB of JSON\n", o->donor, o->from, o->to, rows,
+            shorts, held, text ? (double)strlen(text) / 1048576.0 : 0.0);
+    free(text);
+    json_decref(r);
+    core_store_destroy(&s);
+    bench_result("report.donor.store", bench_median(t, (size_t)o->runs), "s");
+    bench_result("report.donor.rows", (double)rows, "rows");
+}
+
+/* (b) end to end: ayni-warehouse asks a running aynid and renders the PDF. */
+static void
+s_end_to_end(const struct s_options *o)
+{
+    char aynid[400], wh[400], pdf[400];
+    double t[S_RUNS_MAX];
+    struct bench_aynid a;
+    snprintf(aynid, sizeof aynid, "%s/core/aynid", o->build);
+    snprintf(wh, sizeof wh, "%s/warehouse/ayni-warehouse", o->build);
+    snprintf(pdf, sizeof pdf, "%s/donor-report.pdf", o->out);
+    if (bench_aynid_start(&a, aynid, o->db, o->keys, o->out, 30) != 0)
+        exit(1);
+    char *argv[] = {wh,      "--api", a.api,       "--timeout", "600", "report",
+                    "donor", (char *)o->donor,     "--from",    (char *)o->from,
+                    "--to",  (char *)o->to,        "-o",        pdf,   NULL};
+    for (int i = 0; i < o->runs; i++) {
+        int rc = bench_run(argv, false, &t[i]);
+        bench_aynid_drain(&a);
+        if (rc != 0) {
+            bench_aynid_stop(&a);
+            s_die("'%s report donor' failed (exit %d): see above and %s/aynid.log", wh, rc,
+                  o->out);
+        }
+    }
+    bench_aynid_stop(&a);
+    struct stat st;
+    double mib = stat(pdf, &st) == 0 ? (double)st.st_size / 1048576.0 : 0;
+    bench_result("report.donor.pdf", bench_median(t, (size_t)o->runs), "s");
+    bench_result("report.donor.pdf_size", mib, "MiB");
+}
+
+int
+main(int argc, char **argv)
+{
+    struct s_options o;
+    s_parse(argc, argv, &o);
+    if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
+        s_die("cannot make '%s': %s", o.out, strerror(errno));
+    s_store(&o);
+    s_end_to_end(&o);
+    return 0;
+}
