@@ -215,3 +215,8 @@ CREATE TABLE devices (
 
 INSERT INTO locations (code, kind, name, created_at)
 VALUES ('LOSS', 'loss', 'Pérdidas / Losses', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+-- @migration 2
+-- Donor reports read the deliveries and shortfalls of a period: movements with a delivery,
+-- by kind and time, without walking every movement of the period (docs/BENCHMARKS.md).
+CREATE INDEX movements_delivered ON movements (kind, at) WHERE delivery_id IS NOT NULL;
