@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,10 @@
 #include "zap.h"
 
 #define S_POLL_MS 200
+/* A request that replies more than S_TRIM_REPLY bytes or takes more than S_TRIM_MS gets
+ * the heap trimmed once aynid is idle again (s_loop). */
+#define S_TRIM_REPLY (1024 * 1024)
+#define S_TRIM_MS 100
 #define S_PUBLISH_BATCH 1000
 #define S_GROUP_MAX 64 /* requests in one group commit */
 #define S_MAX_ENVELOPE 8
@@ -56,6 +61,7 @@ struct s_options {
 };
 
 static volatile sig_atomic_t s_stop;
+static bool s_trim_due; /* a big request was served: trim the heap when idle */
 static enum s_level s_log_level = S_INFO;
 
 static void
@@ -383,15 +389,18 @@ static void
 s_reply(void *router, struct s_request *r)
 {
     char *text = proto_dump(r->reply);
+    size_t len = strlen(text);
     json_decref(r->reply);
     for (int i = 0; i < r->n - 1; i++) /* the envelope back, then the reply */
         zmq_msg_send(&r->frames[i], router, ZMQ_SNDMORE);
-    zmq_send(router, text, strlen(text), 0);
+    zmq_send(router, text, len, 0);
     free(text);
     for (int i = 0; i < r->n; i++)
         zmq_msg_close(&r->frames[i]);
     s_log(r->out.code ? S_WARN : S_INFO, "op=%s device=%s result=%s ms=%.2f", r->out.op,
           r->device, r->out.code ? ayni_err_code(r->out.code) : "ok", s_ms_since(&r->t0));
+    if (len > S_TRIM_REPLY || s_ms_since(&r->t0) > S_TRIM_MS)
+        s_trim_due = true;
 }
 
 static bool
@@ -447,6 +456,12 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
                 continue;
             s_log(S_ERROR, "poll failed: %s", zmq_strerror(errno));
             break;
+        }
+        /* A big request (a year's donor report, ledger verify) leaves tens of MiB free in
+         * the heap: give them back once idle, or aynid stays that big until it restarts. */
+        if (rc == 0 && s_trim_due) {
+            malloc_trim(0);
+            s_trim_due = false;
         }
         if (zap && (items[1].revents & ZMQ_POLLIN)) {
             char why[64];
