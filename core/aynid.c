@@ -390,6 +390,21 @@ s_reply(void *router, struct s_request *r)
 {
     char *text = proto_dump(r->reply);
     size_t len = strlen(text);
+    if (len > PROTO_MAX_FRAME) {
+        /* Clients drop a bigger message unread (ZMQ_MAXMSGSIZE): say so instead. */
+        char msg[256];
+        snprintf(msg, sizeof msg, "the answer is %.1f MiB, more than the %d MiB a message may "
+                 "carry: ask for less (a shorter period, say)", (double)len / 1048576.0,
+                 PROTO_MAX_FRAME / 1048576);
+        json_t *e = proto_reply_error(json_object_get(r->reply, "id"), AYNI_ETOOBIG, msg,
+                                      json_pack("{sI}", "bytes", (json_int_t)len));
+        free(text);
+        text = proto_dump(e);
+        len = strlen(text);
+        json_decref(e);
+        r->out.code = AYNI_ETOOBIG;
+        s_trim_due = true;
+    }
     json_decref(r->reply);
     for (int i = 0; i < r->n - 1; i++) /* the envelope back, then the reply */
         zmq_msg_send(&r->frames[i], router, ZMQ_SNDMORE);
