@@ -397,7 +397,8 @@ s_reply(void *router, struct s_request *r)
                  "carry: ask for less (a shorter period, say)", (double)len / 1048576.0,
                  PROTO_MAX_FRAME / 1048576);
         json_t *e = proto_reply_error(json_object_get(r->reply, "id"), AYNI_ETOOBIG, msg,
-                                      json_pack("{sI}", "bytes", (json_int_t)len));
+                                      json_pack("{sIsi}", "size", (json_int_t)len, "limit",
+                                                PROTO_MAX_FRAME));
         free(text);
         text = proto_dump(e);
         len = strlen(text);
