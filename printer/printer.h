@@ -26,7 +26,9 @@
  *
  * Environment: AYNI_FONT_DIR overrides /usr/share/fonts/truetype/dejavu;
  * SOURCE_DATE_EPOCH, if set, is the creation date (reproducible output).
- * err may be NULL only if errlen is 0.  No function keeps state between calls.
+ * err may be NULL only if errlen is 0.  No function keeps state between calls (the
+ * built-in fonts' glyph widths, which never change, are tabled once per process), and
+ * documents share nothing: several threads may render at once.
  */
 #ifndef AYNI_PRINTER_H
 #define AYNI_PRINTER_H
@@ -211,6 +213,15 @@ int prn_stock_report_write(const struct prn_stock_report *r, const char *path, c
                            size_t errlen);
 int prn_stock_report_render(const struct prn_stock_report *r, unsigned char **pdf, size_t *len,
                             char *err, size_t errlen);
+
+/* Write pdf[0..len) (from a *_render function) to path as the *_write functions do:
+ * through a temporary file and a rename, so that path never holds part of a file and
+ * nothing is left behind on failure (AYNI_EIO, AYNI_EINVAL without path).  With sync
+ * the file is on disk before the rename (fsync), as the *_write functions always do;
+ * a batch of many files may leave it false and sync them all at once at its end
+ * (syncfs), which on a common disk takes the time of one fsync instead of many. */
+int prn_file_write(const unsigned char *pdf, size_t len, const char *path, bool sync, char *err,
+                   size_t errlen);
 
 /* The reason for a wire code ("damaged", "missing", "expired", "rejected", "other"),
  * or 0 if there is none. */

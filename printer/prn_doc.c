@@ -4,17 +4,25 @@
  * libharu reports failures through a callback; ours records the first one in the
  * document so that drawing code stays free of error branches and the save returns
  * it.  This file must not know about any particular document.
+ *
+ * Page contents are deflated here, at zlib level 1, before libharu saves them: at its
+ * fixed level 6, with a new zlib state for each page, compression took 40% of a slip's
+ * time for 15% smaller files (docs/BENCHMARKS.md).  That pokes at libharu's page and
+ * dict records (hpdf_pages.h, hpdf_objects.h), as prn_font.c does.
  */
 #include "prn_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "error.h"
 #include "mem.h"
@@ -60,6 +68,30 @@ s_now(void)
     return date;
 }
 
+/* title in Latin-1, which PDFDocEncoding shares, into out; false if it has any other
+ * character (or is too long). */
+static bool
+s_latin1(const char *title, char *out, size_t n)
+{
+    const char *p = title;
+    size_t k = 0;
+    while (*p && k + 1 < n) {
+        uint32_t cp = prn__utf8_next(&p);
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp > 0xFF)
+            return false;
+        out[k++] = (char)cp;
+    }
+    out[k] = '\0';
+    return *p == '\0';
+}
+
+void
+prn__doc_utf8(struct prn_doc *d)
+{
+    if (!d->utf8 && HPDF_UseUTFEncodings(d->pdf) == HPDF_OK)
+        d->utf8 = true;
+}
+
 int
 prn__doc_open(struct prn_doc *d, const char *title, char *err, size_t errlen)
 {
@@ -72,10 +104,16 @@ prn__doc_open(struct prn_doc *d, const char *title, char *err, size_t errlen)
         return d->rc;
     }
     HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
-    /* UTF-8 metadata, and the encoder the embedded TrueType fonts need */
-    HPDF_UseUTFEncodings(d->pdf);
-    HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
-    HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, title);
+    /* A title in Latin-1 goes in as it is; only another needs the UTF-8 encoder,
+     * whose set-up costs as much as drawing half a label. */
+    char latin1[256];
+    if (s_latin1(title, latin1, sizeof latin1)) {
+        HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, latin1);
+    } else {
+        prn__doc_utf8(d);
+        HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
+        HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, title);
+    }
     HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "Ayni");
     HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, s_now());
     prn__font_builtin(d);
@@ -85,6 +123,7 @@ prn__doc_open(struct prn_doc *d, const char *title, char *err, size_t errlen)
 void
 prn__doc_close(struct prn_doc *d)
 {
+    prn__doc_qr_forget(d);
     if (d->pdf)
         HPDF_Free(d->pdf);
     free(d->pages);
@@ -128,11 +167,69 @@ prn__doc_number_pages(struct prn_doc *d, size_t first, size_t count, const char 
     }
 }
 
+/* libharu writes "/Filter /FlateDecode" for a stream it deflates; for one deflated here
+ * this writes it (a dict's write_fn runs after its entries). */
+static HPDF_STATUS
+s_flate_entry(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+int
+prn__deflate_pages(HPDF_Page *pages, size_t n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit(&z, PRN_DEFLATE_LEVEL) != Z_OK)
+        return -1;
+    unsigned char *out = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        HPDF_PageAttr attr = (HPDF_PageAttr)pages[i]->attr;
+        HPDF_Stream st = attr->stream;
+        HPDF_UINT size = HPDF_Stream_Size(st), got = 0, k = 0, len;
+        if (size == 0 || !(attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+            continue;
+        size_t bound = deflateBound(&z, size);
+        if (bound > cap)
+            out = xrealloc(out, cap = bound);
+        int zrc = Z_OK;
+        deflateReset(&z);
+        z.next_out = out, z.avail_out = (uInt)cap;
+        while (got < size && zrc == Z_OK) { /* the stream's buffers, in order */
+            z.next_in = HPDF_MemStream_GetBufPtr(st, k++, &len);
+            z.avail_in = len;
+            got += len;
+            if (!z.next_in || len == 0)
+                break;
+            zrc = deflate(&z, got < size ? Z_NO_FLUSH : Z_FINISH);
+        }
+        if (zrc != Z_STREAM_END || z.total_in != size) {
+            rc = -1;
+            break;
+        }
+        HPDF_MemStream_FreeData(st);
+        if (HPDF_Stream_Write(st, out, (HPDF_UINT)z.total_out) != HPDF_OK)
+            rc = -1;
+        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+        attr->contents->write_fn = s_flate_entry;
+    }
+    deflateEnd(&z);
+    free(out);
+    return rc;
+}
+
 int
 prn__doc_save(struct prn_doc *d, unsigned char **pdf, size_t *len)
 {
     if (d->rc)
         return d->rc;
+    if (prn__deflate_pages(d->pages, d->npages) != 0) {
+        prn__doc_fail(d, AYNI_EINTERNAL, "cannot compress the PDF's pages");
+        return d->rc;
+    }
     if (HPDF_SaveToStream(d->pdf) != HPDF_OK || d->rc) {
         prn__doc_fail(d, AYNI_EINTERNAL, "cannot save the PDF: libharu failed");
         return d->rc;
@@ -165,8 +262,13 @@ s_write_all(int fd, const unsigned char *buf, size_t len)
 }
 
 int
-prn__write_file(const unsigned char *buf, size_t len, const char *path, char *err, size_t errlen)
+prn_file_write(const unsigned char *buf, size_t len, const char *path, bool sync, char *err,
+               size_t errlen)
 {
+    if (!path || !*path || !buf) {
+        snprintf(err, errlen, "missing %s", buf ? "output path" : "PDF to write");
+        return AYNI_EINVAL;
+    }
     char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
     int rc = 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -175,7 +277,7 @@ prn__write_file(const unsigned char *buf, size_t len, const char *path, char *er
         free(tmp);
         return AYNI_EIO;
     }
-    if (s_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+    if (s_write_all(fd, buf, len) != 0 || (sync && fsync(fd) != 0)) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         rc = AYNI_EIO;
     }
@@ -219,7 +321,7 @@ prn__write(prn_draw_fn *draw, const void *arg, const char *title, const char *pa
     size_t len = 0;
     int rc = prn__render(draw, arg, title, &pdf, &len, err, errlen);
     if (rc == 0)
-        rc = prn__write_file(pdf, len, path, err, errlen);
+        rc = prn_file_write(pdf, len, path, true, err, errlen);
     free(pdf);
     return rc;
 }

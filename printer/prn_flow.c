@@ -151,12 +151,13 @@ static void
 s_grid(struct prn_flow *f, const struct prn_table *t, const struct prn_col *cols, int ncols,
        float top)
 {
-    float x = t->x;
+    float xs[PRN_MAX_COLS + 1], x = t->x;
     for (int i = 0; i <= ncols; i++) {
-        prn__rule(f->pg, x, top, x, f->y, 0.3f, PRN_GREY_RULE);
+        xs[i] = x;
         if (i < ncols)
             x += cols[i].w;
     }
+    prn__vrules(f->pg, xs, ncols + 1, top, f->y, 0.3f, PRN_GREY_RULE);
 }
 
 /* On a page that continues a row, its first cell's first line again, in grey, so

@@ -1,5 +1,6 @@
 /* prn_font.c: the fonts — Helvetica, Helvetica-Bold and Courier in WinAnsiEncoding
- * with their glyph widths tabled, and DejaVu Sans embedded on first need.
+ * with their glyph widths tabled once per process, and DejaVu Sans embedded on
+ * first need.
  *
  * libharu 2.3.0 gives an embedded UTF-8 font a ToUnicode CMap that is not one
  * (it holds a "cidrange" from its encoding CMap), so viewers warn and some cannot
@@ -11,32 +12,54 @@
 
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "error.h"
 
 #define PRN_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
+static const char *const s_builtin[3] = {"Helvetica", "Helvetica-Bold", "Courier"};
+
+/* The widths never change, so they are tabled once per process: querying libharu's
+ * AFM tables for 3 x 224 glyphs cost more than drawing a label's text. */
+static short s_width[3][256];
+static bool s_width_ok;
+static pthread_once_t s_width_once = PTHREAD_ONCE_INIT;
+
+static void
+s_width_init(void)
+{
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    for (int f = 0; pdf && f < 3; f++) {
+        HPDF_Font font = HPDF_GetFont(pdf, s_builtin[f], "WinAnsiEncoding");
+        if (!font) {
+            HPDF_Free(pdf);
+            return;
+        }
+        for (int b = 0x20; b < 0x100; b++)
+            s_width[f][b] = (short)HPDF_Font_GetUnicodeWidth(font, prn__cp1252_ucs(b));
+    }
+    s_width_ok = pdf != NULL;
+    if (pdf)
+        HPDF_Free(pdf);
+}
+
 void
 prn__font_builtin(struct prn_doc *d)
 {
-    static const char *const names[3] = {"Helvetica", "Helvetica-Bold", "Courier"};
-    for (int f = 0; f < 3; f++) {
-        d->font[f] = HPDF_GetFont(d->pdf, names[f], "WinAnsiEncoding");
-        if (!d->font[f])
-            return;
-        for (int b = 0x20; b < 0x100; b++) {
-            uint32_t cp = (uint32_t)b;
-            for (uint32_t u = 0x100; b >= 0x80 && b < 0xA0 && u < 0x2200; u++)
-                if (prn__cp1252(u) == b) {
-                    cp = u;
-                    break;
-                }
-            d->width[f][b] = (short)HPDF_Font_GetUnicodeWidth(d->font[f], cp);
-        }
+    pthread_once(&s_width_once, s_width_init);
+    if (!s_width_ok) {
+        prn__doc_fail(d, AYNI_EINTERNAL, "cannot load the built-in fonts: libharu failed");
+        return;
     }
+    for (int f = 0; f < 3; f++)
+        if (!(d->font[f] = HPDF_GetFont(d->pdf, s_builtin[f], "WinAnsiEncoding")))
+            return;
+    memcpy(d->width, s_width, sizeof d->width);
 }
 
 static void
@@ -90,6 +113,7 @@ prn__font_ttf(struct prn_doc *d, enum prn_font_id id)
         prn__doc_fail(d, AYNI_EIO, "cannot read font '%s' (install fonts-dejavu-core)", path);
         return NULL;
     }
+    prn__doc_utf8(d);
     const char *name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
     HPDF_Font font = name && !d->rc ? HPDF_GetFont(d->pdf, name, "UTF-8") : NULL;
     if (!font || d->rc) {

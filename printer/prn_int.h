@@ -11,6 +11,7 @@
 #define AYNI_PRN_INT_H
 
 #include <hpdf.h>
+#include <qrencode.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,9 @@ struct prn_doc {
     float st_size, st_grey;
     char *buf;                   /* scratch for text converted for the page */
     size_t bufcap;
+    bool utf8;                   /* libharu's UTF-8 encoders are set up */
+    QRcode *qr;                  /* the last QR symbol encoded, and its text */
+    char *qr_text;
 };
 
 /* A piece of text on one line: s[0..len) of a caller's string. */
@@ -90,13 +94,21 @@ HPDF_Page prn__doc_page(struct prn_doc *d, float w, float h);
 void prn__doc_fail(struct prn_doc *d, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool prn__doc_ok(const struct prn_doc *d);
+/* Set up libharu's UTF-8 encoders, which the embedded fonts need, once. */
+void prn__doc_utf8(struct prn_doc *d);
+/* Free the QR symbol the doc keeps (prn_draw.c). */
+void prn__doc_qr_forget(struct prn_doc *d);
+/* Deflate the content streams of pages[0..n) at PRN_DEFLATE_LEVEL, as libharu would
+ * at its fixed level 6 when they are saved (docs/BENCHMARKS.md): 0, or -1.  Needs only
+ * libharu and zlib: bench/bench_draw.c uses it too. */
+#ifndef PRN_DEFLATE_LEVEL
+#define PRN_DEFLATE_LEVEL 1
+#endif
+int prn__deflate_pages(HPDF_Page *pages, size_t n);
 /* Finish: the PDF in a new buffer, or the first error met. */
 int prn__doc_save(struct prn_doc *d, unsigned char **pdf, size_t *len);
 /* "Página N de M / Page N of M" at the foot of pages [first, first + count). */
 void prn__doc_number_pages(struct prn_doc *d, size_t first, size_t count, const char *left);
-/* Write buf to path through a temporary file, leaving nothing behind on failure. */
-int prn__write_file(const unsigned char *buf, size_t len, const char *path, char *err,
-                    size_t errlen);
 
 /* A whole document: draw it on d, which the caller opens, saves and closes. */
 typedef void prn_draw_fn(struct prn_doc *d, const void *arg);
@@ -120,6 +132,8 @@ bool prn__utf8_valid(const char *s, size_t *bad);
 uint32_t prn__utf8_next(const char **p);
 /* The CP1252 byte for a code point, or -1. */
 int prn__cp1252(uint32_t cp);
+/* The code point of CP1252 byte b (b itself where CP1252 assigns none). */
+uint32_t prn__cp1252_ucs(int b);
 /* True if every character of s[0..len) has a CP1252 byte. */
 bool prn__is_cp1252(const char *s, size_t len);
 
@@ -163,6 +177,11 @@ float prn__para_h(struct prn_doc *d, float w, struct prn_style st, const char *s
 
 /* prn_draw.c: lines, boxes and QR codes. */
 void prn__rule(HPDF_Page pg, float x1, float y1, float x2, float y2, float width, float grey);
+/* Vertical rules at xs[0..n) from y1 to y2, in one path. */
+void prn__vrules(HPDF_Page pg, const float *xs, int n, float y1, float y2, float width,
+                 float grey);
+/* The fill grey for what follows (set only if it differs). */
+void prn__grey_fill(HPDF_Page pg, float grey);
 void prn__box(HPDF_Page pg, float x, float y, float w, float h, float width, float grey);
 void prn__fill(HPDF_Page pg, float x, float y, float w, float h, float grey);
 void prn__dash_rule(HPDF_Page pg, float x1, float y1, float x2, float y2, float grey);
@@ -173,6 +192,10 @@ float prn__qr_side(struct prn_doc *d, const char *text, float mod);
 float prn__qr_module(struct prn_doc *d, const char *text, float side, float min);
 /* Draw the QR for text with its top-left corner (quiet zone included) at x, y. */
 void prn__qr(struct prn_doc *d, HPDF_Page pg, float x, float y, float mod, const char *text);
+/* Draw symbol q so, in black, as one self-contained path (q ... Q) written into pg's
+ * content stream; pg must be outside any path or text object.  0, or -1 if it is not
+ * or libharu failed.  Needs only libharu and libqrencode: bench/bench_draw.c uses it too. */
+int prn__qr_path(HPDF_Page pg, const QRcode *q, float x, float y, float mod);
 
 /* prn_format.c: numbers and dates as printed. */
 /* "1,200" into buf. */

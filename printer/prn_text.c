@@ -165,7 +165,7 @@ s_draw(struct prn_doc *d, HPDF_Page pg, float x, float y, enum prn_align al, str
         HPDF_Page_SetFontAndSize(pg, d->font[id], st.size);
         d->st_font = d->font[id], d->st_size = st.size;
     }
-    HPDF_Page_SetGrayFill(pg, st.grey);
+    prn__grey_fill(pg, st.grey);
     HPDF_Page_TextOut(pg, x, y, txt);
     HPDF_Page_EndText(pg);
 }

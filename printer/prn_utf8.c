@@ -101,6 +101,14 @@ prn__cp1252(uint32_t cp)
     return -1;
 }
 
+uint32_t
+prn__cp1252_ucs(int b)
+{
+    if (b >= 0x80 && b < 0xA0 && s_high[b - 0x80])
+        return s_high[b - 0x80];
+    return (uint32_t)b;
+}
+
 bool
 prn__is_cp1252(const char *s, size_t len)
 {

@@ -416,6 +416,53 @@ test_slip_font_errors(void **state)
     free((char *)s->token);
 }
 
+/* prn_file_write puts a rendered PDF in a file, synced or not, and leaves nothing
+ * behind when it cannot; a title outside Latin-1 still reads back right. */
+static void
+test_slip_file_write(void **state)
+{
+    struct fx *fx = *state;
+    TP_NEED("pdfinfo");
+    struct prn_slip *s = s_slip(fx, 3);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    assert_int_equal(prn_shipment_render(s, PRN_LABELS_A6, &pdf, &len, fx->err, sizeof fx->err),
+                     0);
+    for (int sync = 0; sync <= 1; sync++) {
+        char *path = tu_path(fx->dir, sync ? "synced.pdf" : "unsynced.pdf");
+        assert_int_equal(prn_file_write(pdf, len, path, sync, fx->err, sizeof fx->err), 0);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        unsigned char *back = xmalloc(len + 1);
+        assert_int_equal(fread(back, 1, len + 1, f), len);
+        fclose(f);
+        assert_memory_equal(back, pdf, len);
+        free(back);
+        free(path);
+    }
+    char *bad = tu_path(fx->dir, "no/such/folder/x.pdf");
+    assert_int_equal(prn_file_write(pdf, len, bad, false, fx->err, sizeof fx->err), AYNI_EIO);
+    assert_non_null(strstr(fx->err, "cannot write"));
+    assert_int_equal(prn_file_write(pdf, len, NULL, false, fx->err, sizeof fx->err), AYNI_EINVAL);
+    assert_int_equal(prn_file_write(NULL, 0, bad, false, fx->err, sizeof fx->err), AYNI_EINVAL);
+    char *ls = xasprintf("ls -A '%s'", fx->dir);
+    char *out = tu_run(ls, NULL);
+    assert_string_equal(out, "synced.pdf\nunsynced.pdf\n");
+    free(out);
+    free(ls);
+    free(bad);
+    free(pdf);
+
+    s->code = "ENV-ŋ-0001"; /* the title needs libharu's UTF-8 encoder */
+    char *path = tu_path(fx->dir, "title.pdf");
+    assert_int_equal(prn_slip_write(s, path, fx->err, sizeof fx->err), 0);
+    char *title = tp_info(path, "Title");
+    assert_string_equal(title, "Guía de remisión ENV-ŋ-0001");
+    free(title);
+    free(path);
+    free((char *)s->token);
+}
+
 int
 main(void)
 {
@@ -429,6 +476,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_slip_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_unwritable_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_font_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slip_file_write, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
