@@ -60,6 +60,9 @@ extern const struct wh_cmd wh_commands[];
 
 /* Call op with args (stolen); 0 and *result, or an exit code with the error printed. */
 int wh_call(struct wh *w, const char *op, json_t *args, json_t **result);
+/* Print the error in w->err as wh_call does (JSON on stdout with --json; the message on
+ * stderr unless w->quiet); returns its exit code. */
+int wh_report(struct wh *w);
 /* The default runner: call c->op with args, print the result (JSON or human). */
 int wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args);
 /* Print an error the git way: "ayni-warehouse: <message>". */
@@ -101,6 +104,15 @@ void wh_print_cancelled(struct wh *w, json_t *args, json_t *r);
  * message naming the line and column in err. */
 int wh_csv_receipts(const char *data, size_t len, const char *name, json_t **rows,
                     json_t **lines, char *err, size_t errlen);
+
+/* ---- documents (wh_docs.c) ---- */
+struct prn_place;
+/* The organisation printed at the top of documents: env AYNI_ORG, or Ayni's. */
+const char *wh_org(void);
+/* A location of the core as the printer's place (borrows p's strings). */
+struct prn_place wh_place(json_t *p);
+/* "YYYY-MM-DD" of an ISO time, in buf; returns buf. */
+const char *wh_day(const char *iso, char buf[11]);
 
 /* ---- runners of their own ---- */
 int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);

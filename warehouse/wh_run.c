@@ -30,9 +30,8 @@ wh_i(json_t *o, const char *key)
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* The error the core gave, on stderr (or as JSON on stdout with --json). */
-static int
-s_report(struct wh *w)
+int
+wh_report(struct wh *w)
 {
     int code = w->err.code;
     if (w->json) {
@@ -57,10 +56,10 @@ wh_call(struct wh *w, const char *op, json_t *args, json_t **result)
 {
     if (!w->client && !(w->client = proto_client_new(w->api, w->timeout_ms, w->curve, &w->err))) {
         json_decref(args);
-        return s_report(w);
+        return wh_report(w);
     }
     if (proto_client_call(w->client, op, args, NULL, result, &w->err) != 0)
-        return s_report(w);
+        return wh_report(w);
     return WH_OK;
 }
 

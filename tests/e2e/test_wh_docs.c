@@ -285,6 +285,41 @@ test_slips_dispatched_terminal(void **state)
     free(dir);
 }
 
+/* --jobs: one worker or more than there are shipments print the same files; a bad
+ * count is a usage error; when every worker fails, the failure is reported once. */
+static void
+test_slips_jobs(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    wh_need("qpdf");
+    wh_need("pdftoppm");
+    wh_need("zbarimg");
+    char *dir = xasprintf("%s/guias-jobs", e->dir);
+    for (int i = 0; i < 2; i++) {
+        json_t *files = wh_json(e, 0, "slips", "--dispatched", "-o", dir, "--jobs",
+                                i ? "5" : "1", NULL);
+        assert_int_equal(json_array_size(files), 2);
+        json_decref(files);
+        char *a = xasprintf("%s/%s.pdf", dir, fx->a);
+        s_assert_slip(fx, a, fx->a, 6);
+        free(a);
+    }
+    char *err = wh_expect_err(e, 2, "slips", "--dispatched", "-o", dir, "--jobs", "0", NULL);
+    WH_HAS(err, "--jobs must be a number from 1 to 64, not '0'");
+    free(err);
+    /* a folder where each PDF should go: no worker can write its file */
+    char *bad = xasprintf("%s/guias-bad", e->dir);
+    free(wh_sh(NULL, "mkdir -p '%s/%s.pdf' '%s/%s.pdf'", bad, fx->a, bad, fx->b));
+    err = wh_expect_err(e, 2, "slips", "--dispatched", "-o", bad, "--jobs", "2", NULL);
+    WH_HAS(err, "cannot print the slip of 'ENV-");
+    WH_HAS(err, "Is a directory");
+    assert_int_equal(wh_count(err, "ayni-warehouse:"), 1);
+    free(err);
+    free(bad);
+    free(dir);
+}
+
 static void
 test_report_donor(void **state)
 {
@@ -352,6 +387,7 @@ main(void)
         cmocka_unit_test(test_slip_refused),
         cmocka_unit_test(test_slips_dispatched_piped),
         cmocka_unit_test(test_slips_dispatched_terminal),
+        cmocka_unit_test(test_slips_jobs),
         cmocka_unit_test(test_report_donor),
         cmocka_unit_test(test_report_stock),
     };
