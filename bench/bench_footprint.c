@@ -29,31 +29,6 @@ struct s_options {
     int runs;
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-s_die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-footprint: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-/* Wrong usage: the message, and exit 2. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-s_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-footprint: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(2);
-}
-
 static void
 s_usage(FILE *out)
 {
@@ -95,24 +70,24 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'r':
             o->runs = (int)strtol(optarg, &end, 10);
             if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
-                s_usage_error("--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
+                bench_exit(2, "--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
                               optarg);
             break;
         case 'h': s_usage(stdout); exit(0);
         default:
             s_usage(stderr);
-            s_usage_error("unknown or incomplete option '%s': see the usage above",
+            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
                           argv[optind - 1]);
         }
     }
     if (optind < argc)
-        s_usage_error("unexpected argument '%s': every value follows its flag", argv[optind]);
+        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
     if (!o->db || !o->keys || !o->build || !o->out)
-        s_usage_error("%s is required (see --help)",
+        bench_exit(2, "%s is required (see --help)",
                       !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
     struct stat st;
     if (stat(o->db, &st) != 0)
-        s_die("cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
+        bench_exit(1, "cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
 }
 
 /* One request to aynid, waiting as long as a big ledger needs. */
@@ -123,7 +98,7 @@ s_call(proto_client_t *c, const char *op, json_t *args)
     json_t *r = NULL;
     double t0 = bench_now();
     if (proto_client_call(c, op, args, NULL, &r, &err) != 0)
-        s_die("%s failed: %s", op, err.message);
+        bench_exit(1, "%s failed: %s", op, err.message);
     if (!strcmp(op, "ledger.verify") && !json_is_true(json_object_get(r, "ok")))
         fprintf(stderr, "ayni-bench-footprint: warning: ledger.verify found problems\n");
     fprintf(stderr, "ayni-bench-footprint: %s answered in %.2f s\n", op, bench_now() - t0);
@@ -142,19 +117,19 @@ s_after_requests(const struct s_options *o, struct bench_aynid *a)
     struct proto_error err = {0};
     proto_client_t *c = proto_client_new(a->api, 600000, NULL, &err);
     if (!c)
-        s_die("%s", err.message);
+        bench_exit(1, "%s", err.message);
     double rss, hwm;
     s_call(c, "report.donor", json_pack("{ssssss}", "donor", o->donor, "from", from, "to", to));
     usleep(S_SETTLE_US);
     bench_aynid_drain(a);
     if (bench_proc_memory(a->pid, &rss, &hwm) != 0)
-        s_die("cannot read the memory of aynid (pid %d)", (int)a->pid);
+        bench_exit(1, "cannot read the memory of aynid (pid %d)", (int)a->pid);
     bench_result("aynid.rss_after_report", rss, "MiB");
     s_call(c, "ledger.verify", json_object());
     usleep(S_SETTLE_US);
     bench_aynid_drain(a);
     if (bench_proc_memory(a->pid, &rss, &hwm) != 0)
-        s_die("cannot read the memory of aynid (pid %d)", (int)a->pid);
+        bench_exit(1, "cannot read the memory of aynid (pid %d)", (int)a->pid);
     bench_result("aynid.rss_after_verify", rss, "MiB");
     bench_result("aynid.hwm", hwm, "MiB");
     proto_client_destroy(&c);
@@ -163,10 +138,11 @@ s_after_requests(const struct s_options *o, struct bench_aynid *a)
 int
 main(int argc, char **argv)
 {
+    bench_prog = "ayni-bench-footprint";
     struct s_options o;
     s_parse(argc, argv, &o);
     if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
-        s_die("cannot make '%s': %s", o.out, strerror(errno));
+        bench_exit(1, "cannot make '%s': %s", o.out, strerror(errno));
     char aynid[400];
     snprintf(aynid, sizeof aynid, "%s/core/aynid", o.build);
     double ready[S_RUNS_MAX], rss[S_RUNS_MAX], hwm[S_RUNS_MAX];
@@ -177,11 +153,11 @@ main(int argc, char **argv)
         ready[i] = a.ready_ms;
         usleep(S_SETTLE_US); /* its steady state, once the start-up log lines are out */
         if (bench_proc_memory(a.pid, &rss[i], &hwm[i]) != 0)
-            s_die("cannot read the memory of aynid (pid %d)", (int)a.pid);
+            bench_exit(1, "cannot read the memory of aynid (pid %d)", (int)a.pid);
         if (i == o.runs - 1)
             s_after_requests(&o, &a);
         if (bench_aynid_stop(&a) != 0)
-            s_die("aynid did not stop cleanly: see %s/aynid.log", o.out);
+            bench_exit(1, "aynid did not stop cleanly: see %s/aynid.log", o.out);
     }
     bench_result("aynid.ready", bench_median(ready, (size_t)o.runs), "ms");
     bench_result("aynid.rss", bench_median(rss, (size_t)o.runs), "MiB");

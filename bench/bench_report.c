@@ -27,31 +27,6 @@ struct s_options {
     int runs;
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-s_die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-report: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-/* Wrong usage: the message, and exit 2. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-s_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-report: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(2);
-}
-
 static void
 s_usage(FILE *out)
 {
@@ -108,24 +83,24 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'r':
             o->runs = (int)strtol(optarg, &end, 10);
             if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
-                s_usage_error("--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
+                bench_exit(2, "--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
                               optarg);
             break;
         case 'h': s_usage(stdout); exit(0);
         default:
             s_usage(stderr);
-            s_usage_error("unknown or incomplete option '%s': see the usage above",
+            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
                           argv[optind - 1]);
         }
     }
     if (optind < argc)
-        s_usage_error("unexpected argument '%s': every value follows its flag", argv[optind]);
+        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
     if (!o->db || !o->keys || !o->build || !o->out)
-        s_usage_error("%s is required (see --help)",
+        bench_exit(2, "%s is required (see --help)",
                       !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
     struct stat st;
     if (stat(o->db, &st) != 0)
-        s_die("cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
+        bench_exit(1, "cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
 }
 
 /* (a) the store alone: the query and the JSON it builds. */
@@ -137,13 +112,13 @@ s_store(const struct s_options *o)
     double t[S_RUNS_MAX];
     json_t *r = NULL;
     if (core_store_open(&s, o->db, err, sizeof err) != 0)
-        s_die("%s", err);
+        bench_exit(1, "%s", err);
     for (int i = 0; i < o->runs; i++) {
         json_decref(r);
         r = NULL;
         double t0 = bench_now();
         if (core_report_donor(s, o->donor, o->from, o->to, &r) != 0)
-            s_die("report of donor '%s': %s", o->donor, core_store_errmsg(s));
+            bench_exit(1, "report of donor '%s': %s", o->donor, core_store_errmsg(s));
         t[i] = bench_now() - t0;
     }
     size_t rows = json_array_size(json_object_get(r, "deliveries"));
@@ -180,7 +155,7 @@ s_end_to_end(const struct s_options *o)
         bench_aynid_drain(&a);
         if (rc != 0) {
             bench_aynid_stop(&a);
-            s_die("'%s report donor' failed (exit %d): see above and %s/aynid.log", wh, rc,
+            bench_exit(1, "'%s report donor' failed (exit %d): see above and %s/aynid.log", wh, rc,
                   o->out);
         }
     }
@@ -194,10 +169,11 @@ s_end_to_end(const struct s_options *o)
 int
 main(int argc, char **argv)
 {
+    bench_prog = "ayni-bench-report";
     struct s_options o;
     s_parse(argc, argv, &o);
     if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
-        s_die("cannot make '%s': %s", o.out, strerror(errno));
+        bench_exit(1, "cannot make '%s': %s", o.out, strerror(errno));
     s_store(&o);
     s_end_to_end(&o);
     return 0;

@@ -1,4 +1,5 @@
 /* bench_util.c: the clock, percentiles and result lines of every benchmark. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -41,4 +42,18 @@ bench_result(const char *key, double value, const char *unit)
 {
     printf("RESULT\t%s\t%.6g\t%s\n", key, value, unit);
     fflush(stdout);
+}
+
+const char *bench_prog = "ayni-bench";
+
+void
+bench_exit(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", bench_prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(status);
 }

@@ -38,34 +38,9 @@ struct s_options {
 /* ---- errors, randomness, transactions ---- */
 
 void
-gen_die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-gen: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-/* Wrong usage: the message, and exit 2 (as every Ayni program does). */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-s_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ayni-bench-gen: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(2);
-}
-
-void
 gen_die_store(struct gen *g, int rc, const char *what)
 {
-    gen_die("cannot %s: %s (%s)", what, core_store_errmsg(g->store), ayni_err_code(rc));
+    bench_exit(1, "cannot %s: %s (%s)", what, core_store_errmsg(g->store), ayni_err_code(rc));
 }
 
 uint64_t
@@ -294,7 +269,7 @@ s_open_shipments(struct gen *g, const struct s_options *o, char ***tokens, size_
             snprintf(tk.dest, sizeof tk.dest, "%s", sh->dest);
             char *text = NULL;
             if (core_token_issue(&tk, g->sk, &text) != 0)
-                gen_die("cannot sign the token of package %d of '%s'", k, sh->code);
+                bench_exit(1, "cannot sign the token of package %d of '%s'", k, sh->code);
             *tokens = xrealloc(*tokens, (*ntokens + 1) * sizeof **tokens);
             (*tokens)[(*ntokens)++] = text;
         }
@@ -313,11 +288,11 @@ s_write_tokens(struct gen *g, const char *path, char **tokens, size_t n)
     }
     FILE *f = fopen(path, "w");
     if (!f)
-        gen_die("cannot write '%s': %s", path, strerror(errno));
+        bench_exit(1, "cannot write '%s': %s", path, strerror(errno));
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s\n", tokens[i]);
     if (fclose(f) != 0)
-        gen_die("cannot write '%s': %s", path, strerror(errno));
+        bench_exit(1, "cannot write '%s': %s", path, strerror(errno));
 }
 
 /* ---- options ---- */
@@ -350,7 +325,7 @@ s_number(const char *flag, const char *v, long max)
     errno = 0;
     long n = strtol(v, &end, 10);
     if (errno || end == v || *end || n < 0 || n > max)
-        s_usage_error("%s needs a whole number from 0 to %ld, not '%s'", flag, max, v);
+        bench_exit(2, "%s needs a whole number from 0 to %ld, not '%s'", flag, max, v);
     return n;
 }
 
@@ -383,23 +358,23 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'h': s_usage(stdout); exit(0);
         default:
             s_usage(stderr);
-            s_usage_error("unknown or incomplete option '%s': see the usage above",
+            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
                           argv[optind - 1]);
         }
     }
     if (optind < argc)
-        s_usage_error("unexpected argument '%s': every value follows its flag", argv[optind]);
+        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
     if (!o->db || !o->keys)
-        s_usage_error("%s is required: give the ledger file to create and the key folder",
+        bench_exit(2, "%s is required: give the ledger file to create and the key folder",
                       o->db ? "--keys" : "--db");
     if (packages && o->packages < 1)
-        s_usage_error("--packages must be from 1 to 1000");
+        bench_exit(2, "--packages must be from 1 to 1000");
     if (o->tokens && o->open == 0)
-        s_usage_error("--tokens writes the tokens of open shipments' packages: give "
+        bench_exit(2, "--tokens writes the tokens of open shipments' packages: give "
                       "--open-shipments N too");
     struct stat st;
     if (stat(o->db, &st) == 0)
-        s_usage_error("'%s' already exists: remove it (and its -wal and -shm files) or give a "
+        bench_exit(2, "'%s' already exists: remove it (and its -wal and -shm files) or give a "
                       "new --db", o->db);
 }
 
@@ -420,13 +395,13 @@ s_open(struct gen *g, const struct s_options *o)
     char err[512];
     sqlite3_auto_extension((void (*)(void))s_tune);
     if (core_signkey_load(o->keys, g->pk, g->sk, err, sizeof err) != 0)
-        gen_die("%s", err);
+        bench_exit(1, "%s", err);
     if (core_store_open(&g->store, o->db, err, sizeof err) != 0)
-        gen_die("%s", err);
+        bench_exit(1, "%s", err);
     if (sqlite3_open_v2(o->db, &g->reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(g->reader, "SELECT COALESCE(MAX(id), 0) FROM movements", -1,
                            &g->count_moves, NULL) != SQLITE_OK)
-        gen_die("cannot read '%s': %s", o->db, sqlite3_errmsg(g->reader));
+        bench_exit(1, "cannot read '%s': %s", o->db, sqlite3_errmsg(g->reader));
     core_store_set_actor(g->store, "almacen-central");
 }
 
@@ -452,6 +427,7 @@ s_verify(struct gen *g)
 int
 main(int argc, char **argv)
 {
+    bench_prog = "ayni-bench-gen";
     struct s_options o;
     s_parse(argc, argv, &o);
     struct gen g = {.mov_target = o.movements, .del_target = o.deliveries, .rng = o.seed};

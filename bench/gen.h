@@ -75,7 +75,6 @@ struct gen_ship {
 /* ---- gen.c ---- */
 /* Print "ayni-bench-gen: <what>: <store message>" and exit 1. */
 void gen_die_store(struct gen *g, int rc, const char *what) __attribute__((noreturn));
-void gen_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Count one store action: commit and begin again every few thousand. */
 void gen_tick(struct gen *g);
 /* Uniform in [0, n). */
