@@ -3,11 +3,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,4 +178,63 @@ bench_run(char *const argv[], bool show, double *secs)
         return -1;
     *secs = bench_now() - t0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* ---- options ---- */
+
+static void
+s_date(time_t t, char out[11])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+bench_ledger_parse(int argc, char **argv, struct bench_ledger_options *o,
+                   void (*usage)(FILE *out))
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},    {"keys", required_argument, NULL, 'k'},
+        {"build", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
+        {"donor", required_argument, NULL, 'D'}, {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},    {"runs", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    *o = (struct bench_ledger_options){.donor = "CARE-PE", .runs = 5};
+    s_date(time(NULL) - 365 * 86400L, o->from);
+    s_date(time(NULL), o->to);
+    int c;
+    char *end;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'k': o->keys = optarg; break;
+        case 'b': o->build = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'D': o->donor = optarg; break;
+        case 'f': snprintf(o->from, sizeof o->from, "%s", optarg); break;
+        case 't': snprintf(o->to, sizeof o->to, "%s", optarg); break;
+        case 'r':
+            o->runs = (int)strtol(optarg, &end, 10);
+            if (*end || o->runs < 1 || o->runs > BENCH_RUNS_MAX)
+                bench_exit(2, "--runs needs a number from 1 to %d, not '%s'", BENCH_RUNS_MAX,
+                              optarg);
+            break;
+        case 'h': usage(stdout); exit(0);
+        default:
+            usage(stderr);
+            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
+                          argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
+    if (!o->db || !o->keys || !o->build || !o->out)
+        bench_exit(2, "%s is required (see --help)",
+                      !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
+    struct stat st;
+    if (stat(o->db, &st) != 0)
+        bench_exit(1, "cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
 }

@@ -6,7 +6,21 @@
 #define AYNI_BENCH_AYNID_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
+
+#define BENCH_RUNS_MAX 50
+
+/* The options of the benchmarks on a big ledger: --db --keys --build --out (required),
+ * --donor (CARE-PE), --from and --to (the last 365 days, UTC), --runs (5, 1..50), --help. */
+struct bench_ledger_options {
+    const char *db, *keys, *build, *out, *donor;
+    char from[11], to[11];
+    int runs;
+};
+/* Parse them, or exit 2 with a message (usage prints the program's help). */
+void bench_ledger_parse(int argc, char **argv, struct bench_ledger_options *o,
+                        void (*usage)(FILE *out));
 
 struct bench_aynid {
     pid_t pid;

@@ -7,7 +7,6 @@
  * its memory again.  The ledger is only read.  Prints RESULT lines (bench_util.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,21 +19,15 @@
 #include "bench_util.h"
 #include "proto.h"
 
-#define S_RUNS_MAX 50
 /* Memory is read once aynid is idle again: two of its 200 ms poll time-outs. */
 #define S_SETTLE_US 400000
-
-struct s_options {
-    const char *db, *keys, *build, *out, *donor;
-    int runs;
-};
 
 static void
 s_usage(FILE *out)
 {
     fprintf(out,
             "usage: ayni-bench-footprint --db PATH --keys DIR --build DIR --out DIR\n"
-            "                            [--donor CODE] [--runs N]\n"
+            "                            [--donor CODE] [--from DATE --to DATE] [--runs N]\n"
             "\n"
             "Time aynid's start on a big ledger and read its memory: once ready, and after\n"
             "a donor report and a ledger check.\n"
@@ -44,50 +37,9 @@ s_usage(FILE *out)
             "  --build DIR   the build folder with core/aynid\n"
             "  --out DIR     where aynid's sockets and log go\n"
             "  --donor CODE  the donor of the report (default CARE-PE)\n"
+            "  --from DATE   its period, YYYY-MM-DD (default: 365 days before today, UTC)\n"
+            "  --to DATE     (default: today, UTC)\n"
             "  --runs N      starts, 1 to 50 (default 5); the median is reported\n");
-}
-
-static void
-s_parse(int argc, char **argv, struct s_options *o)
-{
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},    {"keys", required_argument, NULL, 'k'},
-        {"build", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
-        {"donor", required_argument, NULL, 'D'}, {"runs", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
-    *o = (struct s_options){.donor = "CARE-PE", .runs = 5};
-    int c;
-    char *end;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'k': o->keys = optarg; break;
-        case 'b': o->build = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'D': o->donor = optarg; break;
-        case 'r':
-            o->runs = (int)strtol(optarg, &end, 10);
-            if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
-                bench_exit(2, "--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
-                              optarg);
-            break;
-        case 'h': s_usage(stdout); exit(0);
-        default:
-            s_usage(stderr);
-            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
-                          argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
-    if (!o->db || !o->keys || !o->build || !o->out)
-        bench_exit(2, "%s is required (see --help)",
-                      !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
-    struct stat st;
-    if (stat(o->db, &st) != 0)
-        bench_exit(1, "cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
 }
 
 /* One request to aynid, waiting as long as a big ledger needs. */
@@ -107,19 +59,14 @@ s_call(proto_client_t *c, const char *op, json_t *args)
 }
 
 static void
-s_after_requests(const struct s_options *o, struct bench_aynid *a)
+s_after_requests(const struct bench_ledger_options *o, struct bench_aynid *a)
 {
-    char from[11], to[11];
-    time_t now = time(NULL), year_ago = now - 365 * 86400L;
-    struct tm tm;
-    strftime(from, sizeof from, "%Y-%m-%d", gmtime_r(&year_ago, &tm));
-    strftime(to, sizeof to, "%Y-%m-%d", gmtime_r(&now, &tm));
     struct proto_error err = {0};
     proto_client_t *c = proto_client_new(a->api, 600000, NULL, &err);
     if (!c)
         bench_exit(1, "%s", err.message);
     double rss, hwm;
-    s_call(c, "report.donor", json_pack("{ssssss}", "donor", o->donor, "from", from, "to", to));
+    s_call(c, "report.donor", json_pack("{ssssss}", "donor", o->donor, "from", o->from, "to", o->to));
     usleep(S_SETTLE_US);
     bench_aynid_drain(a);
     if (bench_proc_memory(a->pid, &rss, &hwm) != 0)
@@ -139,13 +86,13 @@ int
 main(int argc, char **argv)
 {
     bench_prog = "ayni-bench-footprint";
-    struct s_options o;
-    s_parse(argc, argv, &o);
+    struct bench_ledger_options o;
+    bench_ledger_parse(argc, argv, &o, s_usage);
     if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
         bench_exit(1, "cannot make '%s': %s", o.out, strerror(errno));
     char aynid[400];
     snprintf(aynid, sizeof aynid, "%s/core/aynid", o.build);
-    double ready[S_RUNS_MAX], rss[S_RUNS_MAX], hwm[S_RUNS_MAX];
+    double ready[BENCH_RUNS_MAX], rss[BENCH_RUNS_MAX], hwm[BENCH_RUNS_MAX];
     for (int i = 0; i < o.runs; i++) {
         struct bench_aynid a;
         if (bench_aynid_start(&a, aynid, o.db, o.keys, o.out, 30) != 0)

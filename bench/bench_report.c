@@ -7,7 +7,6 @@
  * The ledger is only read.  Prints RESULT lines (bench_util.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +17,6 @@
 #include "bench_aynid.h"
 #include "bench_util.h"
 #include "store.h"
-
-#define S_RUNS_MAX 50
-
-struct s_options {
-    const char *db, *keys, *build, *out, *donor;
-    char from[11], to[11];
-    int runs;
-};
 
 static void
 s_usage(FILE *out)
@@ -47,69 +38,13 @@ s_usage(FILE *out)
             "  --runs N      timed runs of each, 1 to 50 (default 5); the median is reported\n");
 }
 
-static void
-s_date(time_t t, char out[11])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static void
-s_parse(int argc, char **argv, struct s_options *o)
-{
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},    {"keys", required_argument, NULL, 'k'},
-        {"build", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
-        {"donor", required_argument, NULL, 'D'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},    {"runs", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
-    *o = (struct s_options){.donor = "CARE-PE", .runs = 5};
-    s_date(time(NULL) - 365 * 86400L, o->from);
-    s_date(time(NULL), o->to);
-    int c;
-    char *end;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'k': o->keys = optarg; break;
-        case 'b': o->build = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'D': o->donor = optarg; break;
-        case 'f': snprintf(o->from, sizeof o->from, "%s", optarg); break;
-        case 't': snprintf(o->to, sizeof o->to, "%s", optarg); break;
-        case 'r':
-            o->runs = (int)strtol(optarg, &end, 10);
-            if (*end || o->runs < 1 || o->runs > S_RUNS_MAX)
-                bench_exit(2, "--runs needs a number from 1 to %d, not '%s'", S_RUNS_MAX,
-                              optarg);
-            break;
-        case 'h': s_usage(stdout); exit(0);
-        default:
-            s_usage(stderr);
-            bench_exit(2, "unknown or incomplete option '%s': see the usage above",
-                          argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        bench_exit(2, "unexpected argument '%s': every value follows its flag", argv[optind]);
-    if (!o->db || !o->keys || !o->build || !o->out)
-        bench_exit(2, "%s is required (see --help)",
-                      !o->db ? "--db" : !o->keys ? "--keys" : !o->build ? "--build" : "--out");
-    struct stat st;
-    if (stat(o->db, &st) != 0)
-        bench_exit(1, "cannot read '%s': %s: make it with ayni-bench-gen", o->db, strerror(errno));
-}
-
 /* (a) the store alone: the query and the JSON it builds. */
 static void
-s_store(const struct s_options *o)
+s_store(const struct bench_ledger_options *o)
 {
     core_store_t *s = NULL;
     char err[512];
-    double t[S_RUNS_MAX];
+    double t[BENCH_RUNS_MAX];
     json_t *r = NULL;
     if (core_store_open(&s, o->db, err, sizeof err) != 0)
         bench_exit(1, "%s", err);
@@ -137,10 +72,10 @@ s_store(const struct s_options *o)
 
 /* (b) end to end: ayni-warehouse asks a running aynid and renders the PDF. */
 static void
-s_end_to_end(const struct s_options *o)
+s_end_to_end(const struct bench_ledger_options *o)
 {
     char aynid[400], wh[400], pdf[400];
-    double t[S_RUNS_MAX];
+    double t[BENCH_RUNS_MAX];
     struct bench_aynid a;
     snprintf(aynid, sizeof aynid, "%s/core/aynid", o->build);
     snprintf(wh, sizeof wh, "%s/warehouse/ayni-warehouse", o->build);
@@ -170,8 +105,8 @@ int
 main(int argc, char **argv)
 {
     bench_prog = "ayni-bench-report";
-    struct s_options o;
-    s_parse(argc, argv, &o);
+    struct bench_ledger_options o;
+    bench_ledger_parse(argc, argv, &o, s_usage);
     if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
         bench_exit(1, "cannot make '%s': %s", o.out, strerror(errno));
     s_store(&o);
