@@ -209,7 +209,8 @@ int core_report_stock(core_store_t *store, const char *at, const char *from, con
 int core_events_since(core_store_t *store, int64_t after, int limit, json_t **result);
 /* Each event with seq > after (at most limit), oldest first, as the text to publish: its
  * stored body with "hash" added (the object events_since gives, encoded).  fn returns
- * non-zero to stop.  Cheaper than events_since: nothing is decoded or encoded again. */
+ * 0 to go on, > 0 to stop, < 0 to fail with AYNI_ECORRUPT (the text was no JSON).
+ * Cheaper than events_since, which decodes each text: nothing is decoded here. */
 typedef int (*core_event_fn)(void *arg, int64_t seq, const char *type, const char *text,
                              size_t len);
 int core_events_each(core_store_t *store, int64_t after, int limit, core_event_fn fn, void *arg);

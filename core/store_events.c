@@ -78,38 +78,12 @@ core__event(core_store_t *s, const char *type, json_t *body)
     return rc;
 }
 
-int
-core_events_since(core_store_t *s, int64_t after, int limit, json_t **result)
+static int
+s_corrupt(core_store_t *s, int64_t seq)
 {
-    core__clear_error(s);
-    if (limit < 1 || limit > 10000)
-        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "limit"),
-                          "limit must be between 1 and 10000");
-    if (after < 0)
-        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "since"),
-                          "since must be a seq number, 0 or more");
-    json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_EVT_SINCE, "Ii", after, limit);
-    int rc;
-    while ((rc = core__step(s, st)) == 1) {
-        json_t *body = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-        if (!body) {
-            long long seq = (long long)sqlite3_column_int64(st, 0); /* before the reset */
-            core__reset(st);
-            rc = core__fail(s, AYNI_ECORRUPT, NULL,
-                            "event %lld is not valid JSON: restore the database from a backup",
-                            seq);
-            break;
-        }
-        json_object_set_new(body, "hash", core__jstr(st, 2));
-        json_array_append_new(list, body);
-    }
-    if (rc < 0) {
-        json_decref(list);
-        return rc;
-    }
-    *result = list;
-    return 0;
+    return core__fail(s, AYNI_ECORRUPT, NULL,
+                      "event %lld is not valid JSON: restore the database from a backup",
+                      (long long)seq);
 }
 
 int
@@ -128,9 +102,7 @@ core_events_each(core_store_t *s, int64_t after, int limit, core_event_fn fn, vo
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         if (!type || !body || !hash || n < 2 || body[0] != '{' || body[n - 1] != '}') {
             core__reset(st);
-            rc = core__fail(s, AYNI_ECORRUPT, NULL,
-                            "event %lld is not a JSON object: restore the database from a "
-                            "backup", (long long)seq);
+            rc = s_corrupt(s, seq);
             break;
         }
         /* The body is an object: the hash goes in before its closing brace. */
@@ -140,14 +112,48 @@ core_events_each(core_store_t *s, int64_t after, int limit, core_event_fn fn, vo
         }
         int len = snprintf(text, cap, "%.*s%s\"hash\":\"%s\"}", (int)(n - 1), body,
                            n > 2 ? "," : "", hash);
-        if (fn(arg, seq, type, text, (size_t)len) != 0) {
+        int stop = fn(arg, seq, type, text, (size_t)len);
+        if (stop != 0) {
             core__reset(st);
-            rc = 0;
+            rc = stop < 0 ? s_corrupt(s, seq) : 0;
             break;
         }
     }
     free(text);
     return rc < 0 ? rc : 0;
+}
+
+/* events_since's list: each published text decoded. */
+static int
+s_append(void *arg, int64_t seq, const char *type, const char *text, size_t len)
+{
+    (void)seq;
+    (void)type;
+    json_t *e = json_loadb(text, len, 0, NULL);
+    if (!e)
+        return -1;
+    json_array_append_new(arg, e);
+    return 0;
+}
+
+int
+core_events_since(core_store_t *s, int64_t after, int limit, json_t **result)
+{
+    core__clear_error(s);
+    if (limit < 1 || limit > 10000)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "limit"),
+                          "limit must be between 1 and 10000");
+    if (after < 0)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "since"),
+                          "since must be a seq number, 0 or more");
+    json_t *list = json_array();
+    int rc = core_events_each(s, after, limit, s_append, list);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *result = list;
+    return 0;
 }
 
 int

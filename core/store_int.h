@@ -153,7 +153,6 @@
                     " FROM deliveries WHERE shipment_id = ?1")                                   \
     X(EVT_HEAD, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")                         \
     X(EVT_INSERT, "INSERT INTO events (seq, at, type, body, hash) VALUES (?1, ?2, ?3, ?4, ?5)")   \
-    X(EVT_SINCE, "SELECT seq, body, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")       \
     X(EVT_EACH, "SELECT seq, type, body, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")  \
     X(IDEM_GET, "SELECT op, result FROM idempotency WHERE key = ?1")                              \
     X(IDEM_PUT, "INSERT INTO idempotency (key, op, result, created_at) VALUES (?1, ?2, ?3, ?4)")  \
