@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -38,11 +39,82 @@ e2e_now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+void
+e2e_nap(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+char *
+e2e_read_all(FILE *f)
+{
+    size_t cap = 4096, len = 0, n;
+    char *text = xmalloc(cap);
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2)
+            text = xrealloc(text, cap *= 2);
+    }
+    text[len] = '\0';
+    return text;
+}
+
+char *
+e2e_slurp(const char *path)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f)
+        return xstrdup("");
+    char *text = e2e_read_all(f);
+    fclose(f);
+    return text;
+}
+
+int
+e2e_exit_status(int wstatus)
+{
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
+pid_t
+e2e_spawn(const char *const *argv, const char *in, const char *out, const char *err,
+          char *const *envp)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        fail_msg("cannot run '%s': %s (build it, or set its variable: AYNI_SCAN, "
+                 "AYNI_WAREHOUSE)", argv[0], strerror(rc));
+    return pid;
+}
+
+int
+e2e_reap(pid_t pid, int timeout_ms, const char *what)
+{
+    long deadline = e2e_now_ms() + timeout_ms;
+    int wstatus;
+    while (waitpid(pid, &wstatus, WNOHANG) != pid) {
+        if (e2e_now_ms() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            fail_msg("%s did not finish within %d ms", what, timeout_ms);
+        }
+        e2e_nap(2);
+    }
+    return e2e_exit_status(wstatus);
+}
+
 static void
 s_nap(void)
 {
-    struct timespec ts = {0, S_POLL_MS * 1000000L};
-    nanosleep(&ts, NULL);
+    e2e_nap(S_POLL_MS);
 }
 
 static const char *
@@ -121,19 +193,7 @@ e2e_destroy(struct e2e **e_p)
 char *
 e2e_log(const struct e2e *e)
 {
-    FILE *f = e->log ? fopen(e->log, "r") : NULL;
-    if (!f)
-        return xstrdup("");
-    size_t cap = 4096, len = 0, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            text = xrealloc(text, cap *= 2);
-    }
-    text[len] = '\0';
-    fclose(f);
-    return text;
+    return e2e_slurp(e->log);
 }
 
 bool
@@ -154,13 +214,6 @@ s_ready(const struct e2e *e)
     bool ready = !strncmp(text, "aynid ready api=", 16) || strstr(text, "\naynid ready api=");
     free(text);
     return ready;
-}
-
-/* The exit status of a reaped child: its code, or 128 + the signal that killed it. */
-static int
-s_status(int wstatus)
-{
-    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
 /* Run aynid with its standard error (and output) in a new log file.  The child dies with
@@ -207,9 +260,9 @@ e2e_start_args(struct e2e *e, const char *const *extra)
     while (e2e_now_ms() < deadline) {
         int wstatus;
         if (waitpid(pid, &wstatus, WNOHANG) == pid) { /* stopped before it was ready */
-            if (s_status(wstatus) == 127)
+            if (e2e_exit_status(wstatus) == 127)
                 fail_msg("cannot run '%s' (build aynid, or set AYNID)", s_aynid_path());
-            return s_status(wstatus) ? s_status(wstatus) : 255;
+            return e2e_exit_status(wstatus) ? e2e_exit_status(wstatus) : 255;
         }
         if (s_ready(e)) {
             e->pid = pid;
@@ -265,7 +318,7 @@ e2e_stop_with(struct e2e *e, int sig)
         return 0;
     char *log = e2e_log(e);
     print_error("aynid exited with status %d after signal %d; its log:\n%s\n",
-                s_status(wstatus), sig, log);
+                e2e_exit_status(wstatus), sig, log);
     free(log);
     return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 }
@@ -278,7 +331,7 @@ e2e_assert_running(struct e2e *e)
         return;
     e->pid = 0;
     char *log = e2e_log(e);
-    fail_msg("aynid stopped by itself (status %d); its log:\n%s", s_status(wstatus), log);
+    fail_msg("aynid stopped by itself (status %d); its log:\n%s", e2e_exit_status(wstatus), log);
     free(log);
 }
 

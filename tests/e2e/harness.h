@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -113,5 +114,21 @@ void e2e_seed(struct e2e *e);
 json_t *e2e_dispatch_sample(struct e2e *e);
 /* Monotonic milliseconds. */
 long e2e_now_ms(void);
+
+/* ---- processes, for the tests that run the programs (scan_cli.c, wh_cli.c) ---- */
+/* Sleep ms milliseconds. */
+void e2e_nap(int ms);
+/* What is left to read of f (a new string). */
+char *e2e_read_all(FILE *f);
+/* The whole file (a new string), or "" if it cannot be read. */
+char *e2e_slurp(const char *path);
+/* The exit status of a reaped child: its code, or 128 + the signal that killed it. */
+int e2e_exit_status(int wstatus);
+/* Start argv[0] with argv and envp, standard input from in (NULL: /dev/null), output and
+ * error into the files out and err; fails the test if it cannot run. */
+pid_t e2e_spawn(const char *const *argv, const char *in, const char *out, const char *err,
+                char *const *envp);
+/* Wait for pid up to timeout_ms, then kill it and fail the test naming what; its status. */
+int e2e_reap(pid_t pid, int timeout_ms, const char *what);
 
 #endif

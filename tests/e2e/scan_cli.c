@@ -29,6 +29,7 @@
 extern char **environ;
 
 #define S_MAX_ARGS 32
+#define S_RUN_MS (E2E_WAIT_MS * 3) /* the longest one run may take */
 
 const char *
 scan_cli_path(void)
@@ -44,13 +45,6 @@ scan_cli_path(void)
 #endif
 }
 
-static void
-s_nap(int ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* argv[0] = the binary, then the NULL-terminated arguments of ap. */
 static void
 s_argv(const char **argv, va_list ap)
@@ -63,24 +57,6 @@ s_argv(const char **argv, va_list ap)
     argv[n] = NULL;
 }
 
-static char *
-s_slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return xstrdup("");
-    size_t cap = 4096, len = 0, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            text = xrealloc(text, cap *= 2);
-    }
-    text[len] = '\0';
-    fclose(f);
-    return text;
-}
-
 static void
 s_write_file(const char *path, const char *text)
 {
@@ -89,45 +65,6 @@ s_write_file(const char *path, const char *text)
         fail_msg("cannot write '%s': %s", path, strerror(errno));
     fputs(text ? text : "", f);
     fclose(f);
-}
-
-static int
-s_status(int wstatus)
-{
-    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-}
-
-/* Wait for pid up to E2E_WAIT_MS (then kill it and fail). */
-static int
-s_reap(pid_t pid)
-{
-    long deadline = e2e_now_ms() + E2E_WAIT_MS * 3;
-    int wstatus;
-    while (waitpid(pid, &wstatus, WNOHANG) != pid) {
-        if (e2e_now_ms() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            fail_msg("ayni-scan did not finish within %d ms", E2E_WAIT_MS * 3);
-        }
-        s_nap(5);
-    }
-    return s_status(wstatus);
-}
-
-static pid_t
-s_spawn(const char **argv, const char *in, const char *out, const char *err, char **envp)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp ? envp : environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        fail_msg("cannot run '%s': %s", argv[0], strerror(rc));
-    return pid;
 }
 
 void
@@ -141,9 +78,9 @@ scan_cli_run(struct scan_cli_out *o, const char *dir, const char *input, ...)
     char *in = xasprintf("%s/scan-in.txt", dir), *out = xasprintf("%s/scan-out.txt", dir);
     char *err = xasprintf("%s/scan-err.txt", dir);
     s_write_file(in, input);
-    o->status = s_reap(s_spawn(argv, in, out, err, NULL));
-    o->out = s_slurp(out);
-    o->err = s_slurp(err);
+    o->status = e2e_reap(e2e_spawn(argv, in, out, err, environ), S_RUN_MS, "ayni-scan");
+    o->out = e2e_slurp(out);
+    o->err = e2e_slurp(err);
     if (getenv("AYNI_E2E_VERBOSE"))
         fprintf(stderr, "$ ayni-scan %s … → %d\n%s%s", argv[1], o->status, o->out, o->err);
     if (strstr(o->err, "Sanitizer") || strstr(o->err, "runtime error:"))
@@ -189,7 +126,7 @@ scan_bg_start(struct scan_bg *b, const char *dir, const char *env_extra, const c
     b->out_path = xasprintf("%s/scan-bg-out.txt", dir);
     char *err = xasprintf("%s/scan-bg-err.txt", dir), *in = xasprintf("%s/scan-bg-in.txt", dir);
     s_write_file(in, input);
-    b->pid = s_spawn(argv, in, b->out_path, err, envp);
+    b->pid = e2e_spawn(argv, in, b->out_path, err, envp ? envp : environ);
     free(in);
     free(err);
     free(envp);
@@ -198,7 +135,7 @@ scan_bg_start(struct scan_bg *b, const char *dir, const char *env_extra, const c
 char *
 scan_bg_output(const struct scan_bg *b)
 {
-    return s_slurp(b->out_path);
+    return e2e_slurp(b->out_path);
 }
 
 bool
@@ -213,7 +150,7 @@ scan_bg_wait_for(const struct scan_bg *b, const char *needle, int n, int timeout
             return true;
         if (waitpid(b->pid, NULL, WNOHANG | WNOWAIT) == b->pid)
             return false;
-        s_nap(1);
+        e2e_nap(1);
     }
     return false;
 }
@@ -221,7 +158,7 @@ scan_bg_wait_for(const struct scan_bg *b, const char *needle, int n, int timeout
 int
 scan_bg_wait(struct scan_bg *b)
 {
-    int status = s_reap(b->pid);
+    int status = e2e_reap(b->pid, S_RUN_MS, "ayni-scan");
     b->pid = 0;
     free(b->out_path);
     b->out_path = NULL;
@@ -311,7 +248,7 @@ scan_pty_wait(struct scan_pty *p)
     long deadline = e2e_now_ms() + E2E_WAIT_MS;
     while (s_pty_read(p, 20) && e2e_now_ms() < deadline)
         ; /* until the child closes the terminal */
-    int status = s_reap(p->pid);
+    int status = e2e_reap(p->pid, S_RUN_MS, "ayni-scan");
     close(p->fd);
     if (getenv("AYNI_E2E_VERBOSE"))
         fprintf(stderr, "--- terminal ---\n%s\n--- end ---\n", p->seen);

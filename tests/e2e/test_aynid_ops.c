@@ -64,14 +64,7 @@ s_read(const char *path)
     FILE *f = fopen(path, "r");
     if (!f)
         return NULL;
-    size_t cap = 1 << 16, len = 0, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            text = xrealloc(text, cap *= 2);
-    }
-    text[len] = '\0';
+    char *text = e2e_read_all(f);
     fclose(f);
     return text;
 }

@@ -46,37 +46,6 @@ wh_cli_path(void)
 #endif
 }
 
-static void
-s_nap(int ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static char *
-s_slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return xstrdup("");
-    size_t cap = 4096, len = 0, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            text = xrealloc(text, cap *= 2);
-    }
-    text[len] = '\0';
-    fclose(f);
-    return text;
-}
-
-static int
-s_status(int wstatus)
-{
-    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-}
-
 /* argv[0] = the binary, then args (NULL-terminated). */
 static void
 s_argv(const char **argv, const char *const *args)
@@ -128,54 +97,20 @@ s_env_free(char **envp)
     free(envp);
 }
 
-static pid_t
-s_spawn(const char **argv, const char *out, const char *err, char **envp)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        fail_msg("cannot run '%s': %s (build ayni-warehouse, or set AYNI_WAREHOUSE)", argv[0],
-                 strerror(rc));
-    return pid;
-}
-
-/* Wait for pid up to timeout_ms (then kill it and fail). */
-static int
-s_reap(pid_t pid, int timeout_ms, const char *what)
-{
-    long deadline = e2e_now_ms() + timeout_ms;
-    int wstatus;
-    while (waitpid(pid, &wstatus, WNOHANG) != pid) {
-        if (e2e_now_ms() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            fail_msg("ayni-warehouse %s did not finish within %d ms", what, timeout_ms);
-        }
-        s_nap(2);
-    }
-    return s_status(wstatus);
-}
-
 static void
 s_check_sanitizer(const char *what, const char *text)
 {
     if (strstr(text, "Sanitizer") || strstr(text, "runtime error:"))
-        fail_msg("ayni-warehouse %s: the sanitizer found a bug:\n%s", what, text);
+        fail_msg("%s: the sanitizer found a bug:\n%s", what, text);
 }
 
 /* "item add FOO …": the first few arguments, for messages. */
 static char *
 s_what(const char *const *args)
 {
-    char *w = xstrdup("");
+    char *w = xstrdup("ayni-warehouse");
     for (int i = 0; args[i] && i < 4; i++) {
-        char *next = xasprintf("%s%s%s", w, i ? " " : "", args[i]);
+        char *next = xasprintf("%s %s", w, args[i]);
         free(w);
         w = next;
     }
@@ -191,12 +126,12 @@ wh_runv(struct wh_out *o, struct e2e *e, const char *const *args)
     char **envp = s_env(e);
     char *what = s_what(args);
     long t0 = e2e_now_ms();
-    o->status = s_reap(s_spawn(argv, out, err, envp), S_RUN_MS, what);
+    o->status = e2e_reap(e2e_spawn(argv, NULL, out, err, envp), S_RUN_MS, what);
     o->ms = e2e_now_ms() - t0;
-    o->out = s_slurp(out);
-    o->err = s_slurp(err);
+    o->out = e2e_slurp(out);
+    o->err = e2e_slurp(err);
     if (getenv("AYNI_E2E_VERBOSE"))
-        fprintf(stderr, "$ ayni-warehouse %s → %d (%ld ms)\n%s%s", what, o->status, o->ms,
+        fprintf(stderr, "$ %s → %d (%ld ms)\n%s%s", what, o->status, o->ms,
                 o->out, o->err);
     s_check_sanitizer(what, o->err);
     s_env_free(envp);
@@ -272,13 +207,13 @@ wh_run_pty(struct wh_out *o, struct e2e *e, ...)
     while (s_pty_read(fd, &seen, &len, &cap, 20) && e2e_now_ms() < deadline)
         ; /* until the child closes the terminal */
     char *what = s_what(args);
-    o->status = s_reap(pid, 1000, what);
+    o->status = e2e_reap(pid, 1000, what);
     o->ms = e2e_now_ms() - t0;
     close(fd);
     o->out = seen;
     o->err = xstrdup("");
     if (getenv("AYNI_E2E_VERBOSE"))
-        fprintf(stderr, "$ ayni-warehouse %s (terminal) → %d\n%s\n", what, o->status, seen);
+        fprintf(stderr, "$ %s (terminal) → %d\n%s\n", what, o->status, seen);
     s_check_sanitizer(what, seen);
     free(what);
     s_env_free(envp);
@@ -292,7 +227,7 @@ s_expect(struct wh_out *o, struct e2e *e, int want, const char *const *args)
     wh_runv(o, e, args);
     if (o->status != want) {
         char *what = s_what(args);
-        fail_msg("ayni-warehouse %s: exit code %d, expected %d\n--- stdout ---\n%s--- stderr "
+        fail_msg("%s: exit code %d, expected %d\n--- stdout ---\n%s--- stderr "
                  "---\n%s",
                  what, o->status, want, o->out, o->err);
         free(what);
@@ -360,14 +295,14 @@ wh_bg_start(struct wh_bg *b, struct e2e *e, ...)
     char **envp = s_env(e);
     b->out_path = xasprintf("%s/wh-bg-out.txt", e->dir);
     b->err_path = xasprintf("%s/wh-bg-err.txt", e->dir);
-    b->pid = s_spawn(argv, b->out_path, b->err_path, envp);
+    b->pid = e2e_spawn(argv, NULL, b->out_path, b->err_path, envp);
     s_env_free(envp);
 }
 
 char *
 wh_bg_output(const struct wh_bg *b)
 {
-    return s_slurp(b->out_path);
+    return e2e_slurp(b->out_path);
 }
 
 bool
@@ -382,7 +317,7 @@ wh_bg_wait_for(const struct wh_bg *b, const char *needle, int timeout_ms)
             return true;
         if (e2e_now_ms() > deadline || waitpid(b->pid, NULL, WNOHANG | WNOWAIT) == b->pid)
             return false;
-        s_nap(2);
+        e2e_nap(2);
     }
 }
 
@@ -390,10 +325,10 @@ int
 wh_bg_stop(struct wh_bg *b, int sig, char **out)
 {
     kill(b->pid, sig);
-    int status = s_reap(b->pid, E2E_WAIT_MS, "in the background");
+    int status = e2e_reap(b->pid, E2E_WAIT_MS, "ayni-warehouse in the background");
     if (out)
-        *out = s_slurp(b->out_path);
-    char *err = s_slurp(b->err_path);
+        *out = e2e_slurp(b->out_path);
+    char *err = e2e_slurp(b->err_path);
     s_check_sanitizer("in the background", err);
     if (getenv("AYNI_E2E_VERBOSE"))
         fprintf(stderr, "background ayni-warehouse → %d\n%s", status, err);
@@ -535,17 +470,10 @@ wh_sh(int *status, const char *fmt, ...)
     FILE *p = popen(cmd, "r");
     if (!p)
         fail_msg("cannot run '%s': %s", cmd, strerror(errno));
-    size_t cap = 4096, len = 0, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            text = xrealloc(text, cap *= 2);
-    }
-    text[len] = '\0';
+    char *text = e2e_read_all(p);
     int wstatus = pclose(p);
     if (status)
-        *status = wstatus >= 0 ? s_status(wstatus) : -1;
+        *status = wstatus >= 0 ? e2e_exit_status(wstatus) : -1;
     free(cmd);
     return text;
 }
