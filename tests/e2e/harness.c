@@ -190,6 +190,25 @@ e2e_destroy(struct e2e **e_p)
 
 /* ---- the process ---- */
 
+int
+e2e_setup(void **state)
+{
+    struct e2e *e = e2e_new();
+    e2e_start(e);
+    *state = e;
+    return 0;
+}
+
+int
+e2e_teardown(void **state)
+{
+    struct e2e *e = *state;
+    int rc = e->pid ? e2e_stop(e) : 0;
+    e2e_destroy(&e);
+    assert_int_equal(rc, 0); /* a clean stop is part of every test */
+    return 0;
+}
+
 char *
 e2e_log(const struct e2e *e)
 {

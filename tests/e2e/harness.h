@@ -100,6 +100,11 @@ json_t *e2e_sub_next(void *sub, int timeout_ms);
  * that event is consumed.  sub must be subscribed to "donor.added". */
 long long e2e_sub_ready(struct e2e *e, void *sub);
 
+/* cmocka fixtures: *state becomes a started core (e2e_new, e2e_start); the teardown
+ * requires that it stops cleanly (exit 0), if it still runs, and destroys it. */
+int e2e_setup(void **state);
+int e2e_teardown(void **state);
+
 /* ---- helpers ---- */
 /* json_pack, failing the test on a bad format. */
 json_t *e2e_pack(const char *fmt, ...);

@@ -18,25 +18,6 @@
 #include "harness.h"
 #include "mem.h"
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    int rc = e->pid ? e2e_stop(e) : 0;
-    e2e_destroy(&e);
-    assert_int_equal(rc, 0); /* a clean stop is part of every test */
-    return 0;
-}
-
 static long long
 s_seq(json_t *ev)
 {
@@ -384,11 +365,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_type_and_the_chain, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_prefix_subscription, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_late_subscriber_catches_up, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_missed_events_are_filled, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_events_since_limits, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_every_type_and_the_chain, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_prefix_subscription, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_late_subscriber_catches_up, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_missed_events_are_filled, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_events_since_limits, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,16 +29,6 @@ s_setup(void **state)
     return 0;
 }
 
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    int rc = e->pid ? e2e_stop(e) : 0;
-    e2e_destroy(&e);
-    assert_int_equal(rc, 0); /* a clean stop is part of every test */
-    return 0;
-}
-
 static json_t *
 s_get(json_t *o, const char *path)
 {
@@ -281,12 +271,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_restart_keeps_everything, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_restart_after_crash, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_sigterm_publishes_everything, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_sigint_while_idle, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_refuses_bad_database, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_refuses_taken_endpoints, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_keeps_everything, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_after_crash, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_sigterm_publishes_everything, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_sigint_while_idle, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_bad_database, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_taken_endpoints, s_setup, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,25 +17,6 @@
 #include "harness.h"
 #include "mem.h"
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    int rc = e->pid ? e2e_stop(e) : 0;
-    e2e_destroy(&e);
-    assert_int_equal(rc, 0); /* a clean stop is part of every test */
-    return 0;
-}
-
 /* Send text; require an error reply with code, the given id (JSON text, "null" for none)
  * and, if field is not NULL, details.field; then require that aynid still answers.
  * Returns the error object (a new reference) for further checks. */
@@ -388,5 +369,5 @@ main(void)
         cmocka_unit_test(test_pipelining),
     };
     /* One aynid for the whole group: every case must leave it answering the next. */
-    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+    return cmocka_run_group_tests(tests, e2e_setup, e2e_teardown);
 }

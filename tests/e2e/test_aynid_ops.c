@@ -82,25 +82,6 @@ s_source_dir(void)
 
 /* ---- fixtures ---- */
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    int rc = e->pid ? e2e_stop(e) : 0;
-    e2e_destroy(&e);
-    assert_int_equal(rc, 0); /* a clean stop is part of every test */
-    return 0;
-}
-
 /* ---- the catalog ---- */
 
 static void
@@ -650,9 +631,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_op, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_idempotency_keys, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_scan_id_repeats, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_every_op, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_keys, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_scan_id_repeats, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

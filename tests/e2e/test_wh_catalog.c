@@ -15,23 +15,6 @@
 #include "mem.h"
 #include "wh_cli.h"
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 /* The object of a JSON array whose "code" is code, or NULL. */
 static json_t *
 s_by_code(json_t *list, const char *code)
@@ -194,10 +177,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_items, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_locations, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_donors, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_catalog_aligned, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_items, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_locations, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_donors, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_catalog_aligned, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: catalog", tests, NULL, NULL);
 }

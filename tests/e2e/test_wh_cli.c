@@ -28,14 +28,6 @@ s_setup(void **state)
     return 0;
 }
 
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 /* The command paths `--help` lists ("item add", "stock", …), as a JSON array. */
 static json_t *
 s_commands(struct e2e *e)
@@ -305,5 +297,5 @@ main(void)
         cmocka_unit_test(test_no_answer_times_out),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: help, usage, exit codes", tests, s_setup,
-                                       s_teardown);
+                                       e2e_teardown);
 }

@@ -31,14 +31,6 @@ s_setup(void **state)
     return 0;
 }
 
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 /* The lines of text, as a JSON array of strings. */
 static json_t *
 s_lines(const char *text)
@@ -241,10 +233,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_events_since_and_topic, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_events_follow, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_events_follow_topic_json, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_ledger_verify, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_events_since_and_topic, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_events_follow, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_events_follow_topic_json, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_verify, s_setup, e2e_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: events and ledger", tests, NULL, NULL);
 }

@@ -40,14 +40,6 @@ s_setup(void **state)
     return 0;
 }
 
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 /* True if s is a shipment code and nothing else: ENV-YYYY-NNNNNN. */
 static bool
 s_is_code(const char *s)
@@ -307,11 +299,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_new_prints_code_last, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_pack_show_dispatch, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_list, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_cancel, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_refusals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_new_prints_code_last, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_pack_show_dispatch, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_list, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_cancel, s_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, s_setup, e2e_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: shipments", tests, NULL, NULL);
 }
