@@ -34,7 +34,7 @@ s_usage(FILE *out)
             "\n"
             "  --db PATH     the ledger (from ayni-bench-gen; only read)\n"
             "  --keys DIR    its key folder\n"
-            "  --build DIR   the build folder with core/aynid\n"
+            "  --build DIR   the build folder with core/service/aynid\n"
             "  --out DIR     where aynid's sockets and log go\n"
             "  --donor CODE  the donor of the report (default CARE-PE)\n"
             "  --from DATE   its period, YYYY-MM-DD (default: 365 days before today, UTC)\n"
@@ -91,7 +91,7 @@ main(int argc, char **argv)
     if (mkdir(o.out, 0755) != 0 && errno != EEXIST)
         bench_exit(1, "cannot make '%s': %s", o.out, strerror(errno));
     char aynid[400];
-    snprintf(aynid, sizeof aynid, "%s/core/aynid", o.build);
+    snprintf(aynid, sizeof aynid, "%s/core/service/aynid", o.build);
     double ready[BENCH_RUNS_MAX], rss[BENCH_RUNS_MAX], hwm[BENCH_RUNS_MAX];
     for (int i = 0; i < o.runs; i++) {
         struct bench_aynid a;

@@ -30,7 +30,7 @@ s_usage(FILE *out)
             "\n"
             "  --db PATH     the ledger (only read)\n"
             "  --keys DIR    its key folder (aynid's --keys)\n"
-            "  --build DIR   the build folder with core/aynid and warehouse/ayni-warehouse\n"
+            "  --build DIR   the build folder with core/service/aynid and warehouse/ayni-warehouse\n"
             "  --out DIR     where the PDF, aynid's sockets and its log go\n"
             "  --donor CODE  the donor (default CARE-PE, the biggest in generated ledgers)\n"
             "  --from DATE   the period, YYYY-MM-DD (default: 365 days before today, UTC)\n"
@@ -77,7 +77,7 @@ s_end_to_end(const struct bench_ledger_options *o)
     char aynid[400], wh[400], pdf[400];
     double t[BENCH_RUNS_MAX];
     struct bench_aynid a;
-    snprintf(aynid, sizeof aynid, "%s/core/aynid", o->build);
+    snprintf(aynid, sizeof aynid, "%s/core/service/aynid", o->build);
     snprintf(wh, sizeof wh, "%s/warehouse/ayni-warehouse", o->build);
     snprintf(pdf, sizeof pdf, "%s/donor-report.pdf", o->out);
     if (bench_aynid_start(&a, aynid, o->db, o->keys, o->out, 30) != 0)

@@ -1,6 +1,6 @@
 /* test_aynid_ops.c: every operation of aynid's request API, through the real service:
  * each one's success path with the shape of its result, and the idempotency keys.
- * The op table in core/api_ops.c and the sections of docs/PROTOCOL.md are checked
+ * The op table in core/service/api_ops.c and the sections of docs/PROTOCOL.md are checked
  * against what the test exercised, so a new op cannot go untested or undocumented.
  */
 #include <setjmp.h>
@@ -386,7 +386,7 @@ s_ledger(struct e2e *e)
     json_decref(info);
 }
 
-/* The op names in core/api_ops.c's table, or 0 if the source is not at hand.  A table row
+/* The op names in core/service/api_ops.c's table, or 0 if the source is not at hand.  A table row
  * is {"name", ROLES, mutating, s_handler, ...}; an argument spec {"name", 's', ...}. */
 static int
 s_table_ops(char names[64][48])
@@ -394,7 +394,7 @@ s_table_ops(char names[64][48])
     const char *src = s_source_dir();
     if (!src)
         return 0;
-    char *path = xasprintf("%s/core/api_ops.c", src);
+    char *path = xasprintf("%s/core/service/api_ops.c", src);
     char *text = s_read(path);
     if (!text)
         fail_msg("cannot read '%s'", path);
@@ -413,7 +413,7 @@ s_table_ops(char names[64][48])
     }
     free(text);
     if (n < 20)
-        fail_msg("read only %d ops from core/api_ops.c: has the table's layout changed?", n);
+        fail_msg("read only %d ops from core/service/api_ops.c: has the table's layout changed?", n);
     return n;
 }
 
@@ -449,7 +449,7 @@ test_every_op(void **state)
         for (int j = 0; j < s_ndone; j++)
             done |= !strcmp(ops[i], s_done[j]);
         if (!done)
-            fail_msg("op '%s' is in core/api_ops.c but this test never ran it", ops[i]);
+            fail_msg("op '%s' is in core/service/api_ops.c but this test never ran it", ops[i]);
         char *heading = xasprintf(" `%s`\n", ops[i]);
         if (!strstr(doc, heading))
             fail_msg("op '%s' has no section in docs/PROTOCOL.md", ops[i]);

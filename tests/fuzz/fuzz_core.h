@@ -14,9 +14,7 @@
 #include <jansson.h>
 
 #include "api.h"
-
-#define FUZZ_SIGNING_SEED "ayni-fuzz-signing-key-not-secret" /* 32 bytes, public */
-#define FUZZ_NOW 1795348800                                  /* 2026-11-22T12:00:00Z */
+#include "fuzz_seed.h"
 
 /* What the fixture holds:
  *   locations ALM-LIMA (warehouse), ALM-CUSCO (warehouse), COM-SANTA-ROSA (community,

@@ -1,5 +1,5 @@
-/* fuzz_token.c: libFuzzer target for the QR token decoder and verifier (core/token.c)
- * and the Base32 codec under it (core/base32.c).
+/* fuzz_token.c: libFuzzer target for the QR token decoder and verifier (core/lib/token.c)
+ * and the Base32 codec under it (core/lib/base32.c).
  *
  * The input is a scanned text.  Checks, besides no crash or sanitizer report (libFuzzer
  * hands over exactly size bytes, so ASan catches any read past the text):
@@ -19,7 +19,7 @@
 #include <sodium.h>
 
 #include "base32.h"
-#include "fuzz_core.h"
+#include "fuzz_seed.h"
 #include "token.h"
 
 #define S_B32_MAX 1024 /* bytes of input tried as Base32 */

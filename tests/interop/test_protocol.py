@@ -6,7 +6,7 @@ the way the document says a client in any language may: one JSON object per fram
 DEALER socket, events as two-frame messages on a SUB socket, the hash chain recomputed with
 the document's own canonical form, and the catch-up procedure of section 7.3.
 
-The aynid binary comes from $AYNID, or ../../build/core/aynid relative to this file.
+The aynid binary comes from $AYNID, or ../../build/core/service/aynid relative to this file.
 Standard library plus pyzmq only; run it with Debian's /usr/bin/python3.
 """
 
@@ -28,7 +28,7 @@ import uuid
 import zmq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-AYNID = os.environ.get("AYNID") or os.path.join(HERE, "..", "..", "build", "core", "aynid")
+AYNID = os.environ.get("AYNID") or os.path.join(HERE, "..", "..", "build", "core", "service", "aynid")
 
 CALL_TIMEOUT_MS = 5000          # PROTOCOL.md 1: the C client's time-out per call
 EVENT_TIMEOUT_S = 3.0           # events leave at least every 200 ms (PROTOCOL.md 7)
