@@ -1,7 +1,8 @@
-/* store.c: opening the ledger database, migrations, statements, transactions, errors.
+/* store.c: opening the ledger database, migrations, statements, transactions.
  *
  * The one place that talks to SQLite's connection-level API.  Operations live in the
- * other store_*.c files and reach the database only through the helpers here.
+ * other store_*.c files and reach the database only through the helpers here; how a
+ * failure is recorded is below all of them, in store_error.c.
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -22,73 +23,6 @@ static const char *const s_sql[ST__COUNT] = {
 
 #define S_BUSY_TIMEOUT_MS 5000
 #define S_MIGRATION_MARK "\n-- @migration "
-
-/* ---- errors ---- */
-
-void
-core__clear_error(core_store_t *s)
-{
-    s->errmsg[0] = '\0';
-    json_decref(s->errdetails);
-    s->errdetails = NULL;
-}
-
-int
-core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-    va_end(ap);
-    json_decref(s->errdetails);
-    s->errdetails = details;
-    return code;
-}
-
-static int
-s_map_rc(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_FULL:
-        return AYNI_EFULL;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return AYNI_EBUSY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return AYNI_ECORRUPT;
-    case SQLITE_CONSTRAINT:
-        return AYNI_ECONFLICT;
-    default:
-        return AYNI_ESTORAGE;
-    }
-}
-
-int
-core__dberr(core_store_t *s, int rc, const char *doing)
-{
-    int code = s_map_rc(rc);
-    const char *hint = "";
-    if (code == AYNI_EFULL)
-        hint = ": free disk space, then retry";
-    else if (code == AYNI_EBUSY)
-        hint = ": another process holds the database; stop it or retry";
-    else if (code == AYNI_ECORRUPT)
-        hint = ": restore the database from a backup";
-    return core__fail(s, code, NULL, "cannot %s: %s%s", doing, sqlite3_errmsg(s->db), hint);
-}
-
-const char *
-core_store_errmsg(const core_store_t *s)
-{
-    return s->errmsg[0] ? s->errmsg : "no error";
-}
-
-json_t *
-core_store_errdetails(const core_store_t *s)
-{
-    return s->errdetails;
-}
 
 /* ---- statements ---- */
 
@@ -480,7 +414,7 @@ s_migrate(core_store_t *s)
         free(sql);
         if (rc != SQLITE_OK) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            int code = core__fail(s, s_map_rc(rc), NULL, "cannot apply migration %d: %s", n,
+            int code = core__fail(s, core__map_rc(rc), NULL, "cannot apply migration %d: %s", n,
                                   msg ? msg : sqlite3_errstr(rc));
             sqlite3_free(msg);
             return code;
@@ -502,7 +436,7 @@ s_configure(core_store_t *s)
                           " PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;",
                           NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        int code = core__fail(s, s_map_rc(rc), NULL, "cannot configure the database: %s",
+        int code = core__fail(s, core__map_rc(rc), NULL, "cannot configure the database: %s",
                               msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         return code;
@@ -517,7 +451,7 @@ s_prepare_all(core_store_t *s)
         int rc = sqlite3_prepare_v3(s->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                                     NULL);
         if (rc != SQLITE_OK)
-            return core__fail(s, s_map_rc(rc), NULL, "cannot prepare statement %d: %s", i,
+            return core__fail(s, core__map_rc(rc), NULL, "cannot prepare statement %d: %s", i,
                               sqlite3_errmsg(s->db));
     }
     return 0;
@@ -533,7 +467,7 @@ core_store_open(core_store_t **store_p, const char *path, char *err, size_t errl
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        rc = core__fail(s, s_map_rc(rc), NULL, "cannot open '%s': %s", path,
+        rc = core__fail(s, core__map_rc(rc), NULL, "cannot open '%s': %s", path,
                         s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         goto out_fail;
     }

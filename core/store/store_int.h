@@ -368,6 +368,8 @@ int core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
 /* Turn a SQLite result code into an Ayni error, naming what was being done. */
 int core__dberr(core_store_t *s, int rc, const char *doing);
 void core__clear_error(core_store_t *s);
+/* SQLite's result code rc as one of ours (AYNI_EFULL, AYNI_EBUSY, ...). */
+int core__map_rc(int rc);
 
 /* ---- statements ----
  * fmt gives one character per parameter: 't' const char * (NULL binds NULL),
