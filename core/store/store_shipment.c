@@ -13,37 +13,6 @@
 
 #define S_PACKAGES_MAX 9999
 
-int
-core__shipment(core_store_t *s, const char *code, struct core__shipment *out)
-{
-    int rc = core__check_code(s, "shipment", code);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = core__query(s, ST_SHIP_BY_CODE, "t", code);
-    if ((rc = core__step(s, st)) < 0)
-        return rc;
-    if (rc == 0) {
-        char *hint = core__suggest(s, ST_SHIP_CODES, NULL, code);
-        json_t *d = json_pack("{ssss}", "field", "shipment", "code", code);
-        if (hint)
-            json_object_set_new(d, "suggestion", json_string(hint));
-        rc = core__fail(s, AYNI_ENOTFOUND, d, "unknown shipment '%s'%s%s%s", code,
-                        hint ? ": did you mean '" : ": list them with 'shipment list'",
-                        hint ? hint : "", hint ? "'?" : "");
-        free(hint);
-        return rc;
-    }
-    out->id = sqlite3_column_int64(st, 0);
-    snprintf(out->code, sizeof out->code, "%s", code);
-    out->from = sqlite3_column_int64(st, 1);
-    out->to = sqlite3_column_int64(st, 2);
-    out->transit = sqlite3_column_int64(st, 3);
-    snprintf(out->state, sizeof out->state, "%s", sqlite3_column_text(st, 4));
-    out->packages = sqlite3_column_int(st, 7);
-    core__reset(st);
-    return 0;
-}
-
 static int
 s_wrong_state(core_store_t *s, const struct core__shipment *sh, const char *doing)
 {

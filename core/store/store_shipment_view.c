@@ -1,9 +1,43 @@
-/* store_shipment_view.c: reading shipments: one in full (what a slip prints and a
- * scanner's manifest needs), or a list.  Writes nothing.
+/* store_shipment_view.c: reading shipments: one by its code (what dispatch, cancel and
+ * delivery start from), one in full (what a slip prints and a scanner's manifest needs),
+ * or a list.  Writes nothing, and calls no other shipment file: they call it.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
+
+int
+core__shipment(core_store_t *s, const char *code, struct core__shipment *out)
+{
+    int rc = core__check_code(s, "shipment", code);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = core__query(s, ST_SHIP_BY_CODE, "t", code);
+    if ((rc = core__step(s, st)) < 0)
+        return rc;
+    if (rc == 0) {
+        char *hint = core__suggest(s, ST_SHIP_CODES, NULL, code);
+        json_t *d = json_pack("{ssss}", "field", "shipment", "code", code);
+        if (hint)
+            json_object_set_new(d, "suggestion", json_string(hint));
+        rc = core__fail(s, AYNI_ENOTFOUND, d, "unknown shipment '%s'%s%s%s", code,
+                        hint ? ": did you mean '" : ": list them with 'shipment list'",
+                        hint ? hint : "", hint ? "'?" : "");
+        free(hint);
+        return rc;
+    }
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->code, sizeof out->code, "%s", code);
+    out->from = sqlite3_column_int64(st, 1);
+    out->to = sqlite3_column_int64(st, 2);
+    out->transit = sqlite3_column_int64(st, 3);
+    snprintf(out->state, sizeof out->state, "%s", sqlite3_column_text(st, 4));
+    out->packages = sqlite3_column_int(st, 7);
+    core__reset(st);
+    return 0;
+}
 
 /* [{"lot","expiry","donor","donor_name","qty"[,"serials"]}] of one line's picks. */
 static int
