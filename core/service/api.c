@@ -1,10 +1,9 @@
-/* api.c: dispatching requests: op lookup, argument checks, transactions, idempotency.
+/* api.c: dispatching requests: op lookup, roles, transactions, idempotency.
  *
  * Every reply is built here, so every failure has one shape.  Handlers (api_ops.c) get
- * arguments that already have the right types, and keep no state between requests.
+ * arguments that already have the right types (api_args.c), and keep no state between
+ * requests.
  */
-#include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +11,6 @@
 #include "api.h"
 #include "error.h"
 #include "mem.h"
-#include "spelling.h"
-
-int
-api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    proto_error_set(&a->err, code, details, "%s", msg);
-    return code;
-}
 
 const char *const *
 api_op_names(void)
@@ -36,22 +22,6 @@ api_op_names(void)
             names[n++] = op->name;
     }
     return names;
-}
-
-/* The nearest of the NULL-terminated names to word, or NULL if none is near. */
-static const char *
-s_nearest(const char *word, const char *const *names)
-{
-    const char *best = NULL;
-    size_t bestd = (size_t)-1;
-    for (; *names; names++) {
-        size_t d = ayni_edit_distance(word, *names);
-        if (d < bestd) {
-            bestd = d;
-            best = *names;
-        }
-    }
-    return best && ayni_near_enough(word, bestd) ? best : NULL;
 }
 
 const struct api_op *
@@ -69,7 +39,7 @@ s_find(struct api *a, const char *name)
     const struct api_op *op = api_op_find(name);
     if (op)
         return op;
-    const char *hint = s_nearest(name, api_op_names());
+    const char *hint = api_nearest(name, api_op_names());
     json_t *d = json_pack("{ss}", "op", name);
     if (hint) {
         json_object_set_new(d, "suggestion", json_string(hint));
@@ -79,65 +49,6 @@ s_find(struct api *a, const char *name)
                  name);
     }
     return NULL;
-}
-
-static bool
-s_type_ok(json_t *v, char type)
-{
-    switch (type) {
-    case 's': return json_is_string(v);
-    case 'i': return json_is_integer(v);
-    case 'b': return json_is_boolean(v);
-    case 'a': return json_is_array(v);
-    case 'o': return json_is_object(v);
-    default: assert(!"bad arg type"); return false;
-    }
-}
-
-static const char *
-s_type_name(char type)
-{
-    switch (type) {
-    case 's': return "a string";
-    case 'i': return "an integer";
-    case 'b': return "true or false";
-    case 'a': return "an array";
-    default: return "an object";
-    }
-}
-
-int
-api_check_args(struct api *a, const struct api_op *op, json_t *args)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(args, key, v) {
-        const struct api_arg *spec = op->args;
-        while (spec->name && strcmp(spec->name, key))
-            spec++;
-        if (!spec->name) {
-            const char *names[32];
-            size_t n = 0;
-            for (spec = op->args; spec->name && n < 31; spec++)
-                names[n++] = spec->name;
-            names[n] = NULL;
-            const char *hint = s_nearest(key, names);
-            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
-                            "unknown argument '%s' for '%s'%s%s%s", key, op->name,
-                            hint ? ": did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
-        }
-        if (json_is_null(v) && !spec->required)
-            continue;
-        if (!s_type_ok(v, spec->type))
-            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
-                            "argument '%s' of '%s' must be %s", key, op->name,
-                            s_type_name(spec->type));
-    }
-    for (const struct api_arg *spec = op->args; spec->name; spec++)
-        if (spec->required && !json_object_get(args, spec->name))
-            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", spec->name),
-                            "argument '%s' of '%s' is required", spec->name, op->name);
-    return 0;
 }
 
 /* The store's own message, for a failure the handler left to it. */
@@ -244,7 +155,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
         op = s_find(a, req.op);
         rc = op ? s_check_role(a, op, actor, role) : AYNI_EUNKNOWNOP;
         if (rc == 0)
-            rc = api_check_args(a, op, req.args);
+            rc = api_check_args(a, op->name, op->args, req.args);
     }
     if (rc == 0 && op->mutating)
         rc = s_run_mutating(a, op, req.args, req.idem, &result);

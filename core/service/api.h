@@ -79,9 +79,14 @@ extern const struct api_op api_ops[];
 
 /* The op of that name, or NULL. */
 const struct api_op *api_op_find(const char *name);
-/* Every argument present is known and of its type, every required one is there; else
- * fails the request in hand with bad_request naming the field. */
-int api_check_args(struct api *a, const struct api_op *op, json_t *args);
+
+/* ---- api_args.c: the request in hand ---- */
+/* Every argument present in args is named in specs (ending with {NULL}) and of its type,
+ * every required one is there; else fails the request in hand with bad_request naming
+ * the field and what (an op name, or what else the arguments are of). */
+int api_check_args(struct api *a, const char *what, const struct api_arg *specs, json_t *args);
+/* The nearest of the NULL-terminated names to word, or NULL if none is near enough. */
+const char *api_nearest(const char *word, const char *const *names);
 
 /* Fail the request in hand with code and a message (details stolen); returns code. */
 int api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)

@@ -132,6 +132,12 @@ s_receive(struct api *a, json_t *args, json_t **r)
     return rc;
 }
 
+/* The arguments of one receipt, alone (stock.receive) or as a row of stock.receive_batch. */
+#define TAKE {"item", 's', true}, {"lot", 's', false}, {"qty", 'i', false}, {"serials", 'a', false}
+static const struct api_arg s_receive_args[] = {
+    {"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false}, {"note", 's', false},
+    {NULL, 0, false}};
+
 /* Every row like stock.receive's args, all in the request's one transaction: one row
  * failing fails them all, and the error names the row (0-based) it came from. */
 static int
@@ -148,7 +154,7 @@ s_receive_batch(struct api *a, json_t *args, json_t **r)
         json_t *one = NULL;
         int rc = !json_is_object(row)
                      ? api_fail(a, AYNI_EBADREQ, NULL, "row %zu is not an object", i)
-                     : api_check_args(a, api_op_find("stock.receive"), row);
+                     : api_check_args(a, "stock.receive", s_receive_args, row);
         if (rc == 0)
             rc = s_receive(a, row, &one);
         if (rc) {
@@ -478,7 +484,6 @@ s_device_disable(struct api *a, json_t *args, json_t **r)
 #define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
 #define WRITE (API_WAREHOUSE | API_ADMIN)
 #define ADMIN API_ADMIN
-#define TAKE {"item", 's', true}, {"lot", 's', false}, {"qty", 'i', false}, {"serials", 'a', false}
 
 const struct api_op api_ops[] = {
     {"item.add", WRITE, true, s_item_add,
@@ -492,9 +497,7 @@ const struct api_op api_ops[] = {
     {"location.list", READ, false, s_location_list, ARGS({"kind", 's', false})},
     {"donor.add", WRITE, true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
     {"donor.list", READ, false, s_donor_list, NOARGS},
-    {"stock.receive", WRITE, true, s_receive,
-     ARGS({"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false},
-          {"note", 's', false})},
+    {"stock.receive", WRITE, true, s_receive, s_receive_args},
     {"stock.receive_batch", WRITE, true, s_receive_batch, ARGS({"rows", 'a', true})},
     {"stock.transfer", WRITE, true, s_transfer,
      ARGS({"from", 's', true}, {"to", 's', true}, TAKE, {"note", 's', false})},
