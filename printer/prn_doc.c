@@ -2,8 +2,8 @@
  * metadata and compression; its pages; page numbers; saving to memory or a file.
  *
  * libharu reports failures through a callback; ours records the first one in the
- * document so that drawing code stays free of error branches and the save returns
- * it.  This file must not know about any particular document.
+ * document (prn_state.c) so that drawing code stays free of error branches and the
+ * save returns it.  This file must not know about any particular document.
  *
  * Page contents are deflated here, at zlib level 1, before libharu saves them: at its
  * fixed level 6, with a new zlib state for each page, compression took 40% of a slip's
@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,26 +32,6 @@ s_on_error(HPDF_STATUS status, HPDF_STATUS detail, void *arg)
     struct prn_doc *d = arg;
     prn__doc_fail(d, AYNI_EINTERNAL, "libharu error 0x%04X (detail %u)", (unsigned)status,
                   (unsigned)detail);
-}
-
-void
-prn__doc_fail(struct prn_doc *d, int rc, const char *fmt, ...)
-{
-    if (d->rc)
-        return;
-    d->rc = rc;
-    if (d->err && d->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(d->err, d->errlen, fmt, ap);
-        va_end(ap);
-    }
-}
-
-bool
-prn__doc_ok(const struct prn_doc *d)
-{
-    return d->rc == 0;
 }
 
 /* The creation date: now, or SOURCE_DATE_EPOCH for reproducible output. */
@@ -83,13 +62,6 @@ s_latin1(const char *title, char *out, size_t n)
     }
     out[k] = '\0';
     return *p == '\0';
-}
-
-void
-prn__doc_utf8(struct prn_doc *d)
-{
-    if (!d->utf8 && HPDF_UseUTFEncodings(d->pdf) == HPDF_OK)
-        d->utf8 = true;
 }
 
 int

@@ -86,16 +86,18 @@ struct prn_spans {
     size_t n, cap;
 };
 
-/* prn_doc.c: the document. */
-int prn__doc_open(struct prn_doc *d, const char *title, char *err, size_t errlen);
-void prn__doc_close(struct prn_doc *d);
-HPDF_Page prn__doc_page(struct prn_doc *d, float w, float h);
+/* prn_state.c: what drawing records in the document. */
 /* Record the first error; later ones are dropped (they are usually its echo). */
 void prn__doc_fail(struct prn_doc *d, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool prn__doc_ok(const struct prn_doc *d);
 /* Set up libharu's UTF-8 encoders, which the embedded fonts need, once. */
 void prn__doc_utf8(struct prn_doc *d);
+
+/* prn_doc.c: the document. */
+int prn__doc_open(struct prn_doc *d, const char *title, char *err, size_t errlen);
+void prn__doc_close(struct prn_doc *d);
+HPDF_Page prn__doc_page(struct prn_doc *d, float w, float h);
 /* Free the QR symbol the doc keeps (prn_draw.c). */
 void prn__doc_qr_forget(struct prn_doc *d);
 /* Deflate the content streams of pages[0..n) at PRN_DEFLATE_LEVEL, as libharu would
