@@ -14,17 +14,6 @@
 
 #define S_PROG "ayni-warehouse"
 
-void
-wh_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, S_PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 /* ---- help ---- */
 
 static void

@@ -1,4 +1,5 @@
-/* wh_run.c: calling aynid and turning its answers into output and exit codes. */
+/* wh_run.c: calling aynid and turning its answers into output, error messages and exit
+ * codes.  Below every command file and wh_main.c, which call it; it calls none of them. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,17 @@
 
 #include "error.h"
 #include "wh.h"
+
+void
+wh_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ayni-warehouse: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
 
 void
 wh_print_json(json_t *v)
