@@ -115,7 +115,7 @@ const char *scan_reason_parse(const char *answer);
 /* 1 yes, 0 no, -1 not an answer; an empty answer gives dflt. */
 int scan_yes_no(const char *answer, int dflt);
 
-/* ---- one run of a command ---- */
+/* ---- one run of a command (scan_run.c) ---- */
 struct scan_run {
     scan_queue_t *q;
     const char *api;          /* request endpoint (flag, env or queue) */

@@ -1,0 +1,54 @@
+/* scan_run.c: what every ayni-scan command shares while it runs: its error messages, the
+ * exit code it has earned so far, and the one connection to aynid (made on first use,
+ * with the device's keys).  Below the command files and scan_main.c, which call it; it
+ * calls none of them.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "scan.h"
+
+void
+scan_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("ayni-scan: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void
+scan_run_note(struct scan_run *r, int exit_code)
+{
+    if (exit_code > r->exit)
+        r->exit = exit_code;
+}
+
+proto_client_t *
+scan_run_client(struct scan_run *r)
+{
+    if (r->client)
+        return r->client;
+    struct proto_error err = {0};
+    struct proto_curve keys;
+    bool secure = r->prov != NULL;
+    if (secure) {
+        memcpy(keys.server_key, r->prov->server_key, 32);
+        memcpy(keys.public_key, r->prov->public_key, 32);
+        memcpy(keys.secret_key, r->prov->secret_key, 32);
+    } else {
+        secure = scan_queue_curve(r->q, &keys);
+    }
+    r->client = proto_client_new(r->api, r->timeout_ms, secure ? &keys : NULL, &err);
+    sodium_memzero(&keys, sizeof keys);
+    if (!r->client)
+        scan_error("%s", err.message);
+    proto_error_clear(&err);
+    return r->client;
+}
