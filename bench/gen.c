@@ -1,6 +1,6 @@
 /* gen.c: ayni-bench-gen, which builds a big, realistic ledger for the benchmarks.
  *
- * Everything goes through the store API (core/store.h), so the ledger is exactly what
+ * Everything goes through the store API (core/store/store.h), so the ledger is exactly what
  * aynid would have written: balances, serial units, events and their hash chain.  Speed
  * comes from grouping a few thousand actions in one transaction (core_store_begin).
  * A year of history: donations, transfers, adjustments, shipments dispatched and

@@ -11,7 +11,7 @@
  * for instance) is set in an embedded DejaVu Sans, so nothing prints as '?'.
  *
  * Every function validates all of its input before drawing anything and returns 0
- * or a negative AYNI_E... code (core/error.h) with a message in err:
+ * or a negative AYNI_E... code (core/lib/error.h) with a message in err:
  *   AYNI_EINVAL    a field is missing, not UTF-8, or out of range (the message
  *                  names the field, e.g. "invalid UTF-8 in 'lines[3].item_name_es'")
  *   AYNI_EIO       the file could not be written, or a font file could not be read

@@ -1,6 +1,6 @@
 /* wh.h: ayni-warehouse, the warehouse staff's command-line tool (shared declarations).
  *
- * Every command goes through aynid's API (core/proto.h); none touches a database.  Most
+ * Every command goes through aynid's API (core/lib/proto.h); none touches a database.  Most
  * commands are rows of one table (wh_commands.c): options map to op arguments and a
  * printer shows the result.  Exit codes: 0 done, 1 refused by the core, 2 wrong usage,
  * 3 the core cannot be reached.

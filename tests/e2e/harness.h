@@ -62,7 +62,7 @@ char *e2e_log(const struct e2e *e);
 bool e2e_log_has(const struct e2e *e, const char *text);
 
 /* ---- requests ---- */
-/* Call op through the C client (core/proto_client.c); args stolen (NULL: none).  0 and
+/* Call op through the C client (core/lib/proto_client.c); args stolen (NULL: none).  0 and
  * *result, or the error code with err filled (the caller clears err). */
 int e2e_call(struct e2e *e, const char *op, json_t *args, const char *idem, json_t **result,
              struct proto_error *err);

@@ -1,4 +1,4 @@
-/* test_signkey.c: the signing key files (core/signkey.c): creation, reload and refusals. */
+/* test_signkey.c: the signing key files (core/lib/signkey.c): creation, reload and refusals. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_token.c: the signed QR tokens (core/token.c) and their Base32 (core/base32.c).
+/* test_token.c: the signed QR tokens (core/lib/token.c) and their Base32 (core/base32.c).
  *
  * Run it under the sanitizer build too: the truncation and random-input tests copy
  * each input into a buffer of exactly its size, with no NUL, so any read past the
