@@ -302,6 +302,10 @@ s_ship_list(struct api *a, json_t *args, json_t **r)
 
 /* ---- deliveries ---- */
 
+/* One entry of delivery.confirm's lines: what arrived of one line, and why any is short. */
+static const struct api_arg s_line_args[] = {
+    {"line", 'i', true}, {"received", 'i', true}, {"reason", 's', false}, {NULL, 0, false}};
+
 static int
 s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, size_t *n)
 {
@@ -315,12 +319,23 @@ s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, s
         return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "lines"), "too many lines");
     *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
     json_array_foreach(arr, i, l) {
+        char what[32];
+        snprintf(what, sizeof what, "lines[%zu]", i);
+        if (json_is_object(l) && api_check_args(a, what, s_line_args, l)) {
+            /* a misspelt or unknown key ("reasn") must not drop the reason silently */
+            json_t *d = a->err.details ? a->err.details : (a->err.details = json_object());
+            json_object_set(d, "argument", json_object_get(d, "field"));
+            json_object_set_new(d, "field", json_string("lines"));
+            json_object_set_new(d, "index", json_integer((json_int_t)i));
+            free(*out);
+            *out = NULL;
+            return AYNI_EBADREQ;
+        }
         json_t *line = json_object_get(l, "line"), *got = json_object_get(l, "received");
         json_t *reason = json_object_get(l, "reason");
         /* line is an int in the store: a bigger number must not wrap to a real line */
-        if (!json_is_integer(line) || !json_is_integer(got) ||
-            json_integer_value(line) < INT_MIN || json_integer_value(line) > INT_MAX ||
-            (reason && !json_is_null(reason) && !json_is_string(reason))) {
+        if (!json_is_object(l) || json_integer_value(line) < INT_MIN ||
+            json_integer_value(line) > INT_MAX) {
             free(*out);
             *out = NULL;
             return api_fail(a, AYNI_EBADREQ, json_pack("{sssi}", "field", "lines", "index", (int)i),

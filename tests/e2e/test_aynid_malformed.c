@@ -215,6 +215,25 @@ test_extreme_integers(void **state)
                            json_string_value(json_object_get(p1, "token")));
     s_check(e, text, "bad_request", "2", "lines");
     free(text);
+    /* An unknown key in a line ("reasn" for "reason") once dropped the reason silently. */
+    const char *wrong[] = {"{\"line\":1,\"received\":1,\"reasn\":\"missing\"}",
+                           "{\"line\":1,\"received\":1,\"x\":1}",
+                           "{\"line\":1,\"received\":\"1\"}", "{\"received\":1}"};
+    const char *key[] = {"reasn", "x", "received", "line"};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        text = xasprintf("{\"v\":1,\"id\":2,\"op\":\"delivery.confirm\",\"args\":{\"token\":"
+                         "\"%s\",\"scan_id\":\"k%zu\",\"lines\":[%s]}}",
+                         json_string_value(json_object_get(p1, "token")), i, wrong[i]);
+        json_t *err = s_refused(e, text, strlen(text), "bad_request", "2", "lines");
+        json_t *det = json_object_get(err, "details");
+        assert_string_equal(json_string_value(json_object_get(det, "argument")), key[i]);
+        assert_int_equal(json_integer_value(json_object_get(det, "index")), 0);
+        if (i == 0)
+            assert_non_null(strstr(json_string_value(json_object_get(err, "message")),
+                                   "did you mean 'reason'"));
+        json_decref(err);
+        free(text);
+    }
     json_t *s2 = e2e_ok(e, "shipment.get",
                         e2e_pack("{sO}", "shipment", json_object_get(d, "code")));
     assert_string_equal(json_string_value(json_object_get(s2, "state")), "dispatched");
