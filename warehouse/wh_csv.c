@@ -120,6 +120,12 @@ s_on_field(void *data, size_t len, void *user)
         r->col++;
         return;
     }
+    if (data && memchr(data, '\0', len)) { /* a C string would end there, silently */
+        s_fail(r, r->header_done && r->col < r->ncols ? s_columns[r->map[r->col]] : NULL,
+               "a field holds a NUL byte (0x00): save the file again as text (CSV UTF-8)");
+        r->col++;
+        return;
+    }
     char *f = xstrndup(data ? data : "", data ? len : 0);
     if (r->col == 0 && !r->row)
         r->row = json_object();

@@ -56,6 +56,26 @@ s_good_rows(const char *later)
                      later, later, later);
 }
 
+/* Write text as name in dir, each \x1f in it written as a NUL byte (which a C string
+ * cannot hold); the path (a new string). */
+static char *
+s_write_nul(const char *dir, const char *name, const char *text)
+{
+    char *path = wh_write(dir, name, text);
+    if (!strchr(text, '\x1f'))
+        return path;
+    char *bytes = xstrdup(text);
+    size_t n = strlen(bytes);
+    for (char *p = bytes; (p = strchr(p, '\x1f')); p++)
+        *p = '\0';
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    free(bytes);
+    return path;
+}
+
 /* Import a file that must record nothing: the exit code is want, the message names
  * line 7 and column, and the stock and the event stream are as before.  stderr is
  * returned (a new string). */
@@ -64,7 +84,7 @@ s_import_nothing(struct fx *fx, const char *name, const char *text, int want,
                  const char *column)
 {
     struct e2e *e = fx->e;
-    char *path = wh_write(e->dir, name, text);
+    char *path = s_write_nul(e->dir, name, text);
     json_t *before = e2e_ok(e, "stock.levels", NULL);
     long long head = e2e_head(e);
     char *err = wh_expect_err(e, want, "import", "receipts", path, NULL);
@@ -258,6 +278,25 @@ test_import_line7_malformed(void **state)
     WH_HAS(err, "more fields than the header");
     free(err);
     free(csv);
+    /* A NUL byte once cut a value short: "5\0" "7" imported as 5, a lot "CSV-45\0EVIL" as
+     * "CSV-45", and a header "qty\0" passed as qty. */
+    const char *nul[][2] = {{"ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,5\x1f" "7,\n", "qty"},
+                            {"ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,CSV-45\x1f" "EVIL,,5,\n", "lot"}};
+    for (size_t i = 0; i < 2; i++) {
+        csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s%s", rows, nul[i][0]);
+        err = s_import_nothing(fx, "nul.csv", csv, 2, nul[i][1]);
+        WH_HAS(err, "NUL byte");
+        free(err);
+        free(csv);
+    }
+    char *path = s_write_nul(fx->e->dir, "nulhead.csv",
+                             "at,donor,item,lot,expiry,qty\x1f\nALM-LIMA-VES,SOFTYS,HYGIENE-KIT,"
+                             "SOF-HIG-2610,,5\n");
+    err = wh_expect_err(fx->e, 2, "import", "receipts", path, NULL);
+    WH_HAS(err, "line 1: a field holds a NUL byte");
+    WH_HAS(err, "nothing was imported");
+    free(err);
+    free(path);
     free(rows);
 }
 
