@@ -470,6 +470,14 @@ s_server_info(struct api *a, json_t *args, json_t **r)
 static int
 s_device_add(struct api *a, json_t *args, json_t **r)
 {
+    static const unsigned char none[32];
+    char own[65];
+    sodium_bin2hex(own, sizeof own, a->curve_pk, 32);
+    /* A device holding the core's own key would stand for the core itself. */
+    if (memcmp(a->curve_pk, none, 32) != 0 && !strcmp(s_str(args, "public_key"), own))
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "public_key"),
+                        "public_key is the core's own CURVE key, not a device's: make the "
+                        "device's own key pair");
     return core_device_add(a->store, s_str(args, "name"), s_str(args, "role"),
                            s_str(args, "public_key"), r);
 }

@@ -29,6 +29,10 @@ s_check(core_store_t *s, const char *name, const char *role, const char *key)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "public_key"),
                           "public_key must be the device's CURVE public key as 64 lower-case "
                           "hex digits");
+    if (strspn(key, "0") == 64) /* no secret key has it: a placeholder, not a device */
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "public_key"),
+                          "public_key is all zeros, which is no device's key: make the "
+                          "device's own key pair");
     return 0;
 }
 

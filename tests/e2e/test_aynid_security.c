@@ -263,6 +263,31 @@ test_roles_and_the_device_in_the_ledger(void **state)
     sqlite3_close(db);
 }
 
+/* device.add once accepted the all-zero key and the core's own CURVE key. */
+static void
+test_device_add_refuses_keys_of_no_device(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    char own[65], msg[512];
+    sodium_bin2hex(own, sizeof own, s->admin.server_key, 32);
+    const char *keys[] = {"0000000000000000000000000000000000000000000000000000000000000000", own};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *r = NULL;
+        assert_int_equal(s_call_as(s, &admin, "device.add",
+                                   e2e_pack("{ssssss}", "name", "rogue", "role", "scanner",
+                                            "public_key", keys[i]),
+                                   &r, msg, sizeof msg),
+                         AYNI_EINVAL);
+        assert_non_null(strstr(msg, i == 0 ? "all zeros" : "the core's own CURVE key"));
+        json_decref(r);
+    }
+    json_t *list = NULL;
+    assert_int_equal(s_call_as(s, &admin, "device.list", NULL, &list, NULL, 0), 0);
+    assert_int_equal(json_array_size(list), 1); /* the admin alone */
+    json_decref(list);
+}
+
 static void
 test_key_files_are_private(void **state)
 {
@@ -304,6 +329,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_device_add_refuses_keys_of_no_device, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_key_files_are_private, s_setup, s_teardown),
     };
