@@ -31,6 +31,20 @@ s_int(json_t *args, const char *key, long dflt)
     return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
+/* One rule for every list inside arguments (serials, lines, rows): at least min and at
+ * most S_MAX_LIST entries, else invalid_argument naming the field. */
+static int
+s_list_size(struct api *a, json_t *arr, const char *key, size_t min)
+{
+    size_t n = json_array_size(arr);
+    if (n >= min && n <= S_MAX_LIST)
+        return 0;
+    return api_fail(a, AYNI_EINVAL, json_pack("{sssIsI}", "field", key, "count", (json_int_t)n,
+                                              "max", (json_int_t)S_MAX_LIST),
+                    "'%s' holds %zu entries; a request may carry %zu to %d: send more in "
+                    "several requests", key, n, min, S_MAX_LIST);
+}
+
 /* args[key] as an array of strings in *out (borrowed from args; free the array only). */
 static int
 s_strings(struct api *a, json_t *args, const char *key, const char ***out, size_t *n)
@@ -41,9 +55,9 @@ s_strings(struct api *a, json_t *args, const char *key, const char ***out, size_
     *n = 0;
     if (!json_is_array(arr))
         return 0;
-    if (json_array_size(arr) > S_MAX_LIST)
-        return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
-                        "'%s' holds more than %d entries", key, S_MAX_LIST);
+    int rc = s_list_size(a, arr, key, 0);
+    if (rc)
+        return rc;
     *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
     json_array_foreach(arr, i, v) {
         if (!json_is_string(v)) {
@@ -143,16 +157,15 @@ static const struct api_arg s_receive_args[] = {
 static int
 s_receive_batch(struct api *a, json_t *args, json_t **r)
 {
-    json_t *rows = json_object_get(args, "rows"), *row, *results = json_array();
+    json_t *rows = json_object_get(args, "rows"), *row;
     size_t i;
-    if (json_array_size(rows) == 0 || json_array_size(rows) > S_MAX_LIST) {
-        json_decref(results);
-        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "rows"),
-                        "rows must hold 1 to %d receipts", S_MAX_LIST);
-    }
+    int rc = s_list_size(a, rows, "rows", 1);
+    if (rc)
+        return rc;
+    json_t *results = json_array();
     json_array_foreach(rows, i, row) {
         json_t *one = NULL;
-        int rc = !json_is_object(row)
+        rc = !json_is_object(row)
                      ? api_fail(a, AYNI_EBADREQ, NULL, "row %zu is not an object", i)
                      : api_check_args(a, "stock.receive", s_receive_args, row);
         if (rc == 0)
@@ -315,8 +328,9 @@ s_delivery_lines(struct api *a, json_t *args, struct core_delivery_line **out, s
     *n = 0;
     if (!json_is_array(arr))
         return 0;
-    if (json_array_size(arr) > S_MAX_LIST)
-        return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "lines"), "too many lines");
+    int rc = s_list_size(a, arr, "lines", 0);
+    if (rc)
+        return rc;
     *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
     json_array_foreach(arr, i, l) {
         char what[32];

@@ -171,11 +171,21 @@ test_args(void **state)
 
 /* A quantity of -2^63 once made the store negate LONG_MIN (undefined; the sanitizer
  * build aborted).  Every op that takes a quantity refuses it now. */
+/* The harness's catalog and stock, once for the group's one aynid. */
+static void
+s_seed_once(struct e2e *e)
+{
+    json_t *items = e2e_ok(e, "item.list", NULL);
+    if (json_array_size(items) == 0)
+        e2e_seed(e);
+    json_decref(items);
+}
+
 static void
 test_extreme_integers(void **state)
 {
     struct e2e *e = *state;
-    e2e_seed(e);
+    s_seed_once(e);
     json_t *s = e2e_ok(e, "shipment.create", e2e_pack("{ss ss}", "from", "ALM-LIMA", "to",
                                                       "COM-0042"));
     char *line = xasprintf("{\"v\":1,\"id\":1,\"op\":\"shipment.add_line\",\"args\":{\"shipment\":"
@@ -275,6 +285,55 @@ test_too_large(void **state)
     assert_null(reply);
     free(big);
     e2e_alive(e);
+}
+
+/* A list past 10 000 entries once got bad_request (serials, lines) or invalid_argument
+ * (rows): one rule now, invalid_argument naming the list. */
+static void
+test_list_limits(void **state)
+{
+    struct e2e *e = *state;
+    s_seed_once(e);
+    json_t *sh = e2e_ok(e, "shipment.create", e2e_pack("{ss ss}", "from", "ALM-LIMA", "to",
+                                                       "COM-0042"));
+    json_t *code = json_object_get(sh, "code");
+    json_decref(e2e_ok(e, "shipment.add_line",
+                       e2e_pack("{sO ss si}", "shipment", code, "item", "FOOD-KIT", "qty", 1)));
+    json_t *d = e2e_ok(e, "shipment.dispatch", e2e_pack("{sO}", "shipment", code));
+    json_decref(sh);
+    const char *token =
+        json_string_value(json_object_get(json_array_get(json_object_get(d, "packages"), 0),
+                                          "token"));
+    const char *entry[] = {"\"S\"", "{\"line\":1,\"received\":1}", "{}"};
+    const char *field[] = {"serials", "lines", "rows"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = 10001, one = strlen(entry[k]);
+        char *list = xcalloc(n, one + 1), *p = list;
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                *p++ = ',';
+            memcpy(p, entry[k], one);
+            p += one;
+        }
+        char *text =
+            k == 0 ? xasprintf("{\"v\":1,\"id\":4,\"op\":\"stock.receive\",\"args\":{\"at\":"
+                               "\"ALM-LIMA\",\"donor\":\"UNICEF\",\"item\":\"TABLET\","
+                               "\"serials\":[%s]}}", list)
+            : k == 1 ? xasprintf("{\"v\":1,\"id\":4,\"op\":\"delivery.confirm\",\"args\":{"
+                                 "\"token\":\"%s\",\"scan_id\":\"big\",\"lines\":[%s]}}",
+                                 token, list)
+                     : xasprintf("{\"v\":1,\"id\":4,\"op\":\"stock.receive_batch\",\"args\":"
+                                 "{\"rows\":[%s]}}", list);
+        json_t *err = s_refused(e, text, strlen(text), "invalid_argument", "4", field[k]);
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(err, "details"),
+                                                            "max")), 10000);
+        json_decref(err);
+        free(text);
+        free(list);
+    }
+    s_check(e, "{\"v\":1,\"id\":5,\"op\":\"stock.receive_batch\",\"args\":{\"rows\":[]}}",
+            "invalid_argument", "5", "rows");
+    json_decref(d);
 }
 
 /* Frames before the request are an envelope, sent back before the reply. */
@@ -384,6 +443,7 @@ main(void)
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_extreme_integers),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_envelope),
         cmocka_unit_test(test_pipelining),
     };
