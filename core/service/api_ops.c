@@ -1,5 +1,5 @@
 /* api_ops.c: the table of ops and their handlers: JSON arguments in, store calls, JSON
- * results out.  Arguments arrive type-checked by api.c; handlers keep no state.
+ * results out.  Arguments arrive type-checked (api_args.c); handlers keep no state.
  */
 #include <limits.h>
 #include <stdio.h>
