@@ -63,7 +63,7 @@ s_utf8_valid(const char *p)
     while (*u) {
         int n;
         if (*u < 0x80) {
-            if (*u < 0x20 && *u != '\t')
+            if ((*u < 0x20 && *u != '\t') || *u == 0x7f)
                 return false; /* control characters never belong in a name */
             u++;
             continue;
@@ -85,6 +85,11 @@ s_utf8_valid(const char *p)
         if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
             (cp >= 0xd800 && cp <= 0xdfff))
             return false;
+        /* C1 controls, and the embeddings, overrides and isolates that make a printed
+         * name read otherwise than it is stored ("Comas" shown, "samoC" kept). */
+        if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+            return false;
         u += n + 1;
     }
     return true;
@@ -104,7 +109,8 @@ core__check_text(core_store_t *s, const char *field, const char *text, bool requ
                           "%s is too long: at most %zu bytes", field, max);
     if (!s_utf8_valid(text))
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
-                          "%s is not valid UTF-8 text (or holds control characters)", field);
+                          "%s is not valid UTF-8 text, or holds a control or bidirectional-override "
+                          "character: type it again as plain text", field);
     return 0;
 }
 

@@ -104,6 +104,17 @@ test_donors(void **state)
     assert_int_equal(core_donor_list(s, &r), 0);
     assert_int_equal(json_array_size(r), 3);
     json_decref(r);
+    /* DEL, a C1 control (U+0085) and a right-to-left override (U+202E) were once stored. */
+    const char *bad[] = {"Softys\x7f", "Softys\xc2\x85", "Softys \xe2\x80\xae" "CARE",
+                         "\xe2\x81\xa6" "AECID"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct core_donor b = {"BAD", bad[i]};
+        assert_int_equal(core_donor_add(s, &b, &r), AYNI_EINVAL);
+        assert_non_null(strstr(core_store_errmsg(s), "bidirectional-override"));
+    }
+    struct core_donor ok = {"NINAS", "Fondo para niñas de Huánuco — Perú"};
+    assert_int_equal(core_donor_add(s, &ok, &r), 0);
+    json_decref(r);
 }
 
 static void
