@@ -26,6 +26,7 @@ struct api {
     time_t started;
     bool grouped;           /* inside api_group_begin .. commit */
     struct proto_error err; /* the failure of the request in hand */
+    unsigned role;          /* the role bit of the request in hand (API_ADMIN when open) */
 };
 
 /* What happened, for the log line. */

@@ -470,12 +470,15 @@ s_server_info(struct api *a, json_t *args, json_t **r)
     char curve[65] = "";
     if (a->secure)
         sodium_bin2hex(curve, sizeof curve, a->curve_pk, 32);
-    *r = json_pack("{ss ss si si ss sI s{sI ss} so sb s:o}", "name", "aynid", "version",
+    *r = json_pack("{ss ss si si sI s{sI ss} so sb s:o}", "name", "aynid", "version",
                    AYNI_VERSION, "protocol", PROTO_VERSION, "schema",
-                   core_store_schema_version(), "db", a->db_path, "uptime_s",
+                   core_store_schema_version(), "uptime_s",
                    (json_int_t)(time(NULL) - a->started), "events", "head", (json_int_t)head,
                    "hash", hash, "signing_key", s_public_key(a), "secure", a->secure,
                    "curve_key", a->secure ? json_string(curve) : json_null());
+    /* Where the ledger lives on the host is for whoever runs it, not for every phone. */
+    if (a->role == API_ADMIN)
+        json_object_set_new(*r, "db", json_string(a->db_path));
     return 0;
 }
 

@@ -263,6 +263,25 @@ test_roles_and_the_device_in_the_ledger(void **state)
     sqlite3_close(db);
 }
 
+/* server.info once showed every scanner where the ledger lives on the host. */
+static void
+test_server_info_db_path_for_admins_only(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    struct proto_provision scanner = s_device(s, "phone-3", "scanner");
+    struct proto_curve sk = s_keys(&scanner);
+    json_t *info = NULL;
+    assert_int_equal(s_call_as(s, &sk, "server.info", NULL, &info, NULL, 0), 0);
+    assert_null(json_object_get(info, "db"));
+    assert_non_null(json_object_get(info, "events"));
+    json_decref(info);
+    assert_int_equal(s_call_as(s, &admin, "server.info", NULL, &info, NULL, 0), 0);
+    assert_string_equal(json_string_value(json_object_get(info, "db")), s->e->db);
+    json_decref(info);
+    sodium_memzero(&scanner, sizeof scanner);
+}
+
 /* device.add once accepted the all-zero key and the core's own CURVE key. */
 static void
 test_device_add_refuses_keys_of_no_device(void **state)
@@ -329,6 +348,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_server_info_db_path_for_admins_only, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_device_add_refuses_keys_of_no_device, s_setup,
                                         s_teardown),
