@@ -92,6 +92,15 @@ core_device_disable(core_store_t *s, const char *name, json_t **result)
     }
     if (rc || (rc = core__tx_begin(s)))
         return rc;
+    int64_t admins = 0;
+    if (enabled && !strcmp(role, "admin") &&
+        (rc = core__scalar(s, &admins, ST_DEV_ADMINS, "")) == 0 && admins <= 1)
+        rc = core__fail(s, AYNI_ESTATE, json_pack("{ss}", "name", name),
+                        "'%s' is the last enabled admin: with it disabled nobody could add or "
+                        "disable a device; add another admin first (device add NAME --role "
+                        "admin)", name);
+    if (rc)
+        return core__finish(s, rc, NULL, result);
     json_t *res = json_pack("{ss ss sb}", "name", name, "role", role, "enabled", 0);
     rc = core__run(s, ST_DEV_DISABLE, "t", name);
     if (rc == 0 && enabled)

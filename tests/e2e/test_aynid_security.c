@@ -263,6 +263,30 @@ test_roles_and_the_device_in_the_ledger(void **state)
     sqlite3_close(db);
 }
 
+/* The last admin once could disable itself, and then nobody could add or disable a
+ * device. */
+static void
+test_last_admin_stays(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    char msg[512];
+    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
+                               NULL, msg, sizeof msg),
+                     AYNI_ESTATE);
+    assert_non_null(strstr(msg, "last enabled admin"));
+    struct proto_provision second = s_device(s, "admin-2", "admin");
+    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
+                               NULL, NULL, 0),
+                     0);
+    struct proto_curve k2 = s_keys(&second);
+    assert_int_equal(s_call_as(s, &k2, "device.disable", e2e_pack("{ss}", "name", "admin-2"),
+                               NULL, NULL, 0),
+                     AYNI_ESTATE);
+    assert_int_equal(s_call_as(s, &k2, "device.list", NULL, NULL, NULL, 0), 0);
+    sodium_memzero(&second, sizeof second);
+}
+
 /* server.info once showed every scanner where the ledger lives on the host. */
 static void
 test_server_info_db_path_for_admins_only(void **state)
@@ -349,6 +373,7 @@ main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_last_admin_stays, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_server_info_db_path_for_admins_only, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_device_add_refuses_keys_of_no_device, s_setup,
