@@ -109,8 +109,9 @@ core__check_text(core_store_t *s, const char *field, const char *text, bool requ
                           "%s is too long: at most %zu bytes", field, max);
     if (!s_utf8_valid(text))
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
-                          "%s is not valid UTF-8 text, or holds a control or bidirectional-override "
-                          "character: type it again as plain text", field);
+                          "%s is not valid UTF-8 text, or holds a control or "
+                          "bidirectional-override character: type it again as plain text",
+                          field);
     return 0;
 }
 

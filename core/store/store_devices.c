@@ -94,7 +94,7 @@ core_device_disable(core_store_t *s, const char *name, json_t **result)
         return rc;
     int64_t admins = 0;
     if (enabled && !strcmp(role, "admin") &&
-        (rc = core__scalar(s, &admins, ST_DEV_ADMINS, "")) == 0 && admins <= 1)
+        (rc = core_device_admins(s, &admins)) == 0 && admins <= 1)
         rc = core__fail(s, AYNI_ESTATE, json_pack("{ss}", "name", name),
                         "'%s' is the last enabled admin: with it disabled nobody could add or "
                         "disable a device; add another admin first (device add NAME --role "
