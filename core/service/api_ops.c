@@ -39,10 +39,14 @@ s_list_size(struct api *a, json_t *arr, const char *key, size_t min)
     size_t n = json_array_size(arr);
     if (n >= min && n <= S_MAX_LIST)
         return 0;
-    return api_fail(a, AYNI_EINVAL, json_pack("{sssIsI}", "field", key, "count", (json_int_t)n,
-                                              "max", (json_int_t)S_MAX_LIST),
-                    "'%s' holds %zu entries; a request may carry %zu to %d: send more in "
-                    "several requests", key, n, min, S_MAX_LIST);
+    json_t *d = json_pack("{sssIsI}", "field", key, "count", (json_int_t)n, "max",
+                          (json_int_t)S_MAX_LIST);
+    if (n < min)
+        return api_fail(a, AYNI_EINVAL, d, "'%s' is empty: give 1 to %d entries", key,
+                        S_MAX_LIST);
+    return api_fail(a, AYNI_EINVAL, d,
+                    "'%s' holds %zu entries, more than the %d one request may carry: send "
+                    "the rest in another request", key, n, S_MAX_LIST);
 }
 
 /* args[key] as an array of strings in *out (borrowed from args; free the array only). */
