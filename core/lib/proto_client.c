@@ -105,7 +105,10 @@ proto_client_endpoint(const proto_client_t *c)
     return c->endpoint;
 }
 
-/* Wait for the reply whose id is want; 0 and *msg, or AYNI_EUNAVAILABLE on time-out. */
+/* Wait for the reply whose id is want; 0 and *msg, or AYNI_EUNAVAILABLE on time-out.
+ * An error reply with id null is the answer too: aynid could not read the request (too
+ * large, not JSON) and so could not echo its id, and this client has one request in
+ * flight on its own connection.  Replies to calls that gave up are dropped. */
 static int
 s_wait(proto_client_t *c, long want, zmq_msg_t *msg)
 {
@@ -127,7 +130,8 @@ s_wait(proto_client_t *c, long want, zmq_msg_t *msg)
         }
         json_t *root = json_loadb(zmq_msg_data(msg), zmq_msg_size(msg), 0, NULL);
         json_t *id = root ? json_object_get(root, "id") : NULL;
-        bool mine = json_is_integer(id) && json_integer_value(id) == want;
+        bool mine = (json_is_integer(id) && json_integer_value(id) == want) ||
+                    (json_is_null(id) && json_is_false(json_object_get(root, "ok")));
         json_decref(root);
         if (mine)
             return 0;

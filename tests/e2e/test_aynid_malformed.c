@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
+#include "error.h"
 #include "harness.h"
 #include "mem.h"
 
@@ -272,6 +273,17 @@ test_too_large(void **state)
     assert_int_equal(json_integer_value(json_object_get(d, "size")), (json_int_t)len);
     assert_int_equal(json_integer_value(json_object_get(d, "limit")), PROTO_MAX_REQUEST);
     json_decref(err);
+    /* Through the C client too: too_large is its answer, at once, not a time-out that
+     * looks like a dead core (it once dropped replies with id null). */
+    long t0 = e2e_now_ms();
+    struct proto_error perr = {0};
+    json_t *pad = json_stringn(big + 100, PROTO_MAX_REQUEST);
+    assert_int_equal(e2e_call(e, "item.list", json_pack("{so}", "pad", pad), NULL, NULL, &perr),
+                     AYNI_ETOOBIG);
+    assert_true(e2e_now_ms() - t0 < E2E_WAIT_MS / 2);
+    assert_non_null(strstr(perr.message, "over the limit"));
+    proto_error_clear(&perr);
+    e2e_alive(e);
     /* Exactly at the limit it is read (and refused only for its unknown argument). */
     memcpy(big + len - 4, "\"}}", 3);
     json_decref(s_refused(e, big, len - 1, "bad_request", "1", "pad"));
