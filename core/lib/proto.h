@@ -20,6 +20,9 @@
 #define PROTO_MAX_REQUEST (1024 * 1024)
 /* A frame larger than this makes ZeroMQ drop the connection (no reply is possible). */
 #define PROTO_MAX_FRAME (16 * 1024 * 1024)
+/* The most entries a list inside arguments may hold (serials, lines, rows), whole or
+ * uploaded in parts (docs/PROTOCOL.md section 4). */
+#define PROTO_MAX_LIST 10000
 
 struct proto_request {
     json_t *root;     /* owns everything below */

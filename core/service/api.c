@@ -63,11 +63,100 @@ s_from_store(struct api *a, int rc)
     return rc;
 }
 
-/* A mutating op: one transaction holding the change, its events and its idem key; or,
- * in a group, one savepoint of the group's transaction. */
+/* ---- uploads: an op's list in parts (docs/PROTOCOL.md section 4) ---- */
+
+/* The request's place in an upload; id NULL: the request is whole. */
+struct s_part {
+    const char *id;
+    long part;
+    bool last;
+    const char *list; /* the op's argument that comes in parts */
+    json_t *args;     /* the op's own arguments: the request's without "upload" */
+};
+
+static const struct api_arg s_upload_args[] = {
+    {"id", 's', true}, {"part", 'i', true}, {"last", 'b', true}, {NULL, 0, false}};
+
+/* The name of op's argument that may come in parts, or NULL. */
+static const char *
+s_parted(const struct api_op *op)
+{
+    for (const struct api_arg *arg = op->args; arg->name; arg++)
+        if (arg->type == 'p')
+            return arg->name;
+    return NULL;
+}
+
+/* Check the request's arguments against op's; a part of an upload carries "upload" too,
+ * and a part before the last only the list besides it (the rest comes with the last). */
 static int
-s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const char *idem,
-               json_t **result)
+s_check(struct api *a, const struct api_op *op, json_t *args, struct s_part *p)
+{
+    json_t *up = json_object_get(args, "upload");
+    p->list = s_parted(op);
+    if (!up || !p->list)
+        return api_check_args(a, op->name, op->args, args);
+    if (!json_is_object(up))
+        return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "upload"),
+                        "argument 'upload' of '%s' must be an object: "
+                        "{\"id\", \"part\", \"last\"}", op->name);
+    int rc = api_check_args(a, "upload", s_upload_args, up);
+    if (rc)
+        return rc;
+    p->part = (long)json_integer_value(json_object_get(up, "part"));
+    p->last = json_is_true(json_object_get(up, "last"));
+    if (json_integer_value(json_object_get(up, "part")) < 0 ||
+        json_integer_value(json_object_get(up, "part")) > PROTO_MAX_LIST)
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "part"),
+                        "upload part must be 0 to %d: number the parts 0, 1, 2, ...",
+                        PROTO_MAX_LIST);
+    p->args = json_copy(args);
+    json_object_del(p->args, "upload");
+    if (p->last)
+        rc = api_check_args(a, op->name, op->args, p->args);
+    else if (!json_is_array(json_object_get(p->args, p->list)) || json_object_size(p->args) != 1)
+        rc = api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", p->list),
+                      "a part of an upload before the last carries '%s' (an array) and "
+                      "'upload' only: give the other arguments of '%s' with the last part",
+                      p->list, op->name);
+    if (rc == 0)
+        p->id = json_string_value(json_object_get(up, "id"));
+    return rc;
+}
+
+/* Run op on the request's arguments; for a part of an upload, stage it, or (the last)
+ * take back the parts before it and run op on the whole list. */
+static int
+s_call(struct api *a, const struct api_op *op, json_t *args, const struct s_part *p,
+       json_t **result)
+{
+    if (!p->id)
+        return op->fn(a, args, result);
+    json_t *items = json_object_get(p->args, p->list), *all = NULL;
+    int rc;
+    if (!p->last) {
+        long staged = 0;
+        rc = core_upload_put(a->store, p->id, op->name, p->part, items, PROTO_MAX_LIST, &staged);
+        if (rc == 0)
+            *result = json_pack("{sssIsI}", "upload", p->id, "part", (json_int_t)p->part,
+                                "staged", (json_int_t)staged);
+        return rc;
+    }
+    if (p->part > 0 && (rc = core_upload_take(a->store, p->id, op->name, p->part, &all)))
+        return rc;
+    if (all) {
+        json_array_extend(all, items);
+        json_object_set_new(p->args, p->list, all);
+    }
+    return op->fn(a, p->args, result);
+}
+
+/* A mutating op: one transaction holding the change, its events and its idem key; or,
+ * in a group, one savepoint of the group's transaction.  A part of an upload that fails
+ * drops the upload (all or none: the client sends the list again). */
+static int
+s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const struct s_part *p,
+               const char *idem, json_t **result)
 {
     int rc = a->grouped ? core_store_savepoint(a->store) : core_store_begin(a->store);
     if (rc)
@@ -78,7 +167,7 @@ s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const char 
         repeat = rc != AYNI_ENOTFOUND;
     }
     if (!repeat) {
-        rc = op->fn(a, args, result);
+        rc = s_call(a, op, args, p, result);
         if (rc == 0 && idem)
             rc = core_idem_put(a->store, idem, op->name, *result);
     }
@@ -91,7 +180,10 @@ s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const char 
     if (rc) {
         json_decref(*result);
         *result = NULL;
-        return s_from_store(a, rc);
+        s_from_store(a, rc);
+        if (p->id)
+            core_upload_drop(a->store, p->id); /* if that fails, it lapses in an hour */
+        return rc;
     }
     return 0;
 }
@@ -151,15 +243,16 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     a->role = role ? api_role_bit(role) : API_ADMIN;
     int rc = proto_request_parse(data, len, &req, &a->err);
     const struct api_op *op = NULL;
+    struct s_part part = {0};
     if (rc == 0) {
         snprintf(out->op, sizeof out->op, "%s", req.op);
         op = s_find(a, req.op);
         rc = op ? s_check_role(a, op, actor, role) : AYNI_EUNKNOWNOP;
         if (rc == 0)
-            rc = api_check_args(a, op->name, op->args, req.args);
+            rc = s_check(a, op, req.args, &part);
     }
     if (rc == 0 && op->mutating)
-        rc = s_run_mutating(a, op, req.args, req.idem, &result);
+        rc = s_run_mutating(a, op, req.args, &part, req.idem, &result);
     else if (rc == 0 && (rc = op->fn(a, req.args, &result)))
         s_from_store(a, rc);
     out->code = rc;
@@ -168,6 +261,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     else
         reply = proto_reply_error(req.id, rc, a->err.message,
                                   a->err.details ? json_incref(a->err.details) : NULL);
+    json_decref(part.args);
     proto_request_clear(&req);
     return reply;
 }

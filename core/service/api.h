@@ -64,7 +64,9 @@ const char *const *api_op_names(void);
 /* ---- for the handlers in api_ops.c ---- */
 struct api_arg {
     const char *name;
-    char type; /* 's' string, 'i' integer, 'b' boolean, 'a' array, 'o' object */
+    /* 's' string, 'i' integer, 'b' boolean, 'a' array, 'o' object; 'p' an array that may
+     * come in parts, an upload (api.c, docs/PROTOCOL.md section 4): one per op at most */
+    char type;
     bool required;
 };
 

@@ -46,7 +46,8 @@ s_type_ok(json_t *v, char type)
     case 's': return json_is_string(v);
     case 'i': return json_is_integer(v);
     case 'b': return json_is_boolean(v);
-    case 'a': return json_is_array(v);
+    case 'a':
+    case 'p': return json_is_array(v);
     case 'o': return json_is_object(v);
     default: assert(!"bad arg type"); return false;
     }
@@ -59,7 +60,8 @@ s_type_name(char type)
     case 's': return "a string";
     case 'i': return "an integer";
     case 'b': return "true or false";
-    case 'a': return "an array";
+    case 'a':
+    case 'p': return "an array";
     default: return "an object";
     }
 }

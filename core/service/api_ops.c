@@ -14,8 +14,6 @@
 #include "signkey.h"
 #include "token.h"
 
-#define S_MAX_LIST 10000
-
 /* ---- argument helpers (types are already checked) ---- */
 
 static const char *
@@ -32,21 +30,21 @@ s_int(json_t *args, const char *key, long dflt)
 }
 
 /* One rule for every list inside arguments (serials, lines, rows): at least min and at
- * most S_MAX_LIST entries, else invalid_argument naming the field. */
+ * most PROTO_MAX_LIST entries, else invalid_argument naming the field. */
 static int
 s_list_size(struct api *a, json_t *arr, const char *key, size_t min)
 {
     size_t n = json_array_size(arr);
-    if (n >= min && n <= S_MAX_LIST)
+    if (n >= min && n <= PROTO_MAX_LIST)
         return 0;
     json_t *d = json_pack("{sssIsI}", "field", key, "count", (json_int_t)n, "max",
-                          (json_int_t)S_MAX_LIST);
+                          (json_int_t)PROTO_MAX_LIST);
     if (n < min)
         return api_fail(a, AYNI_EINVAL, d, "'%s' is empty: give 1 to %d entries", key,
-                        S_MAX_LIST);
+                        PROTO_MAX_LIST);
     return api_fail(a, AYNI_EINVAL, d,
                     "'%s' holds %zu entries, more than the %d one request may carry: send "
-                    "the rest in another request", key, n, S_MAX_LIST);
+                    "the rest in another request", key, n, PROTO_MAX_LIST);
 }
 
 /* args[key] as an array of strings in *out (borrowed from args; free the array only). */
@@ -542,7 +540,7 @@ const struct api_op api_ops[] = {
     {"donor.add", WRITE, true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
     {"donor.list", READ, false, s_donor_list, NOARGS},
     {"stock.receive", WRITE, true, s_receive, s_receive_args},
-    {"stock.receive_batch", WRITE, true, s_receive_batch, ARGS({"rows", 'a', true})},
+    {"stock.receive_batch", WRITE, true, s_receive_batch, ARGS({"rows", 'p', true})},
     {"stock.transfer", WRITE, true, s_transfer,
      ARGS({"from", 's', true}, {"to", 's', true}, TAKE, {"note", 's', false})},
     {"stock.adjust", WRITE, true, s_adjust,

@@ -220,3 +220,24 @@ VALUES ('LOSS', 'loss', 'Pérdidas / Losses', strftime('%Y-%m-%dT%H:%M:%SZ', 'no
 -- Donor reports read the deliveries and shortfalls of a period: movements with a delivery,
 -- by kind and time, without walking every movement of the period (docs/BENCHMARKS.md).
 CREATE INDEX movements_delivered ON movements (kind, at) WHERE delivery_id IS NOT NULL;
+
+-- @migration 3
+-- Uploads: a list too long for one request (import receipts of a big file) is sent in
+-- parts, staged here until its last part, whose request takes them back and makes every
+-- change in one transaction: all rows or none (docs/PROTOCOL.md section 4).  Staging is no
+-- stock change and writes no event; what is staged is the client's, by owner (device).
+CREATE TABLE uploads (
+    id         TEXT PRIMARY KEY,
+    op         TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    parts      INTEGER NOT NULL,
+    items      INTEGER NOT NULL,
+    bytes      INTEGER NOT NULL,
+    touched_at TEXT NOT NULL
+);
+CREATE TABLE upload_parts (
+    upload TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+    part   INTEGER NOT NULL,
+    body   TEXT NOT NULL,
+    PRIMARY KEY (upload, part)
+);

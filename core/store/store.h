@@ -195,6 +195,26 @@ int core_device_by_name(core_store_t *store, const char *name, char role[16], bo
 /* How many enabled admin devices there are. */
 int core_device_admins(core_store_t *store, int64_t *count);
 
+/* ---- uploads: a list sent in parts, for an op whose one request it would overflow ----
+ * Each part is staged under the upload's id (1..64 of [A-Za-z0-9._/-], chosen by the
+ * client, best random) for the store's actor, its owner; the last part's request takes
+ * them all back, in order, to make its change in its own transaction.  A part must come
+ * in order (0, 1, ...) for the same op; an upload untouched for an hour is dropped, and
+ * one owner may hold CORE_UPLOAD_MAX_OPEN at once.  Totals: max_items (the op's list
+ * limit) and CORE_UPLOAD_MAX_BYTES of JSON. */
+#define CORE_UPLOAD_MAX_OPEN 4
+#define CORE_UPLOAD_MAX_BYTES (8L * 1024 * 1024)
+#define CORE_UPLOAD_TTL 3600
+/* Stage items (a JSON array) as part number part; *staged: the items staged so far. */
+int core_upload_put(core_store_t *store, const char *id, const char *op, long part,
+                    json_t *items, size_t max_items, long *staged);
+/* The items of parts 0 .. part-1, in order, as a new array in *items, and the upload is
+ * gone (with the transaction: a rollback keeps it). */
+int core_upload_take(core_store_t *store, const char *id, const char *op, long part,
+                     json_t **items);
+/* Drop the actor's upload id, if it is there (after a part failed: all or none). */
+int core_upload_drop(core_store_t *store, const char *id);
+
 /* ---- reports (dates YYYY-MM-DD, both days included, UTC) ---- */
 /* What a donor's stock did in the period: deliveries by community, shortfalls with
  * reasons, totals by item and region, stock still held, and the event chain's head. */

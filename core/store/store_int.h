@@ -173,7 +173,21 @@
                   " ORDER BY loc.code, i.code")                                                  \
     CORE_VERIFY_STATEMENTS(X)                                                                     \
     CORE_REPORT_STATEMENTS(X)                                                                     \
-    CORE_DEVICE_STATEMENTS(X)
+    CORE_DEVICE_STATEMENTS(X)                                                                     \
+    CORE_UPLOAD_STATEMENTS(X)
+
+/* The staged parts of store_upload.c. */
+#define CORE_UPLOAD_STATEMENTS(X)                                                                 \
+    X(UP_EXPIRE, "DELETE FROM uploads WHERE touched_at < ?1")                                     \
+    X(UP_OPEN, "SELECT COUNT(*) FROM uploads WHERE owner = ?1")                                   \
+    X(UP_INSERT, "INSERT INTO uploads (id, op, owner, parts, items, bytes, touched_at)"           \
+                 " VALUES (?1, ?2, ?3, 0, 0, 0, ?4)")                                            \
+    X(UP_GET, "SELECT op, owner, parts, items, bytes FROM uploads WHERE id = ?1")                 \
+    X(UP_ADD, "UPDATE uploads SET parts = parts + 1, items = items + ?2, bytes = bytes + ?3,"     \
+              " touched_at = ?4 WHERE id = ?1")                                                  \
+    X(UP_PART_INSERT, "INSERT INTO upload_parts (upload, part, body) VALUES (?1, ?2, ?3)")        \
+    X(UP_PARTS, "SELECT body FROM upload_parts WHERE upload = ?1 ORDER BY part")                  \
+    X(UP_DROP, "DELETE FROM uploads WHERE id = ?1 AND owner = ?2")
 
 /* The registered client devices of store_devices.c (keys as 64 hex digits). */
 #define CORE_DEVICE_STATEMENTS(X)                                                                 \
