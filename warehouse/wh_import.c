@@ -1,19 +1,26 @@
 /* wh_import.c: `import receipts FILE.csv`: many donations in one request.
  *
  * The file is read whole and checked (wh_csv.c), then sent as one stock.receive_batch,
- * which the core records in one transaction: all rows or none.  Every error names the
- * file's line and the column.
+ * which the core records in one transaction: all rows or none.  A file too big for one
+ * request goes as an upload (docs/PROTOCOL.md section 4): parts that each fit, staged by
+ * the core until the last, whose request records every row in one transaction.  Every
+ * error names the file's line and the column.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "error.h"
 #include "mem.h"
+#include "proto.h"
 #include "wh.h"
 
 #define S_MAX_FILE (64L * 1024 * 1024)
+/* The rows of one request: its limit less room for the envelope and the upload's id. */
+#define S_PART_BYTES ((size_t)PROTO_MAX_REQUEST - 4096)
 
 /* The whole file in a new buffer, or NULL with err filled. */
 static char *
@@ -48,6 +55,61 @@ s_slurp(const char *path, size_t *len, char *err, size_t errlen)
     return buf;
 }
 
+/* The encoded size of each row (and its comma) in a new array; NULL if a row is too big
+ * for any request, after saying so, naming its line. */
+static size_t *
+s_row_sizes(const char *path, json_t *rows, json_t *lines)
+{
+    size_t n = json_array_size(rows);
+    size_t *len = xcalloc(n ? n : 1, sizeof *len);
+    for (size_t i = 0; i < n; i++) {
+        char *text = proto_dump(json_array_get(rows, i));
+        len[i] = strlen(text) + 1;
+        free(text);
+        if (len[i] + 2 > S_PART_BYTES) {
+            wh_error("%s: line %lld: the row is %.1f MiB, more than one request may carry "
+                     "(%.1f MiB): give it fewer serials; nothing was imported", path,
+                     (long long)json_integer_value(json_array_get(lines, i)),
+                     (double)len[i] / 1048576.0, (double)S_PART_BYTES / 1048576.0);
+            free(len);
+            return NULL;
+        }
+    }
+    return len;
+}
+
+/* Send rows (each len[i] bytes) as one stock.receive_batch, or as an upload of parts of
+ * at most S_PART_BYTES each; *result is the last reply's. */
+static int
+s_send(struct wh *w, json_t *rows, const size_t *len, json_t **result)
+{
+    size_t n = json_array_size(rows), bytes = 2, i;
+    for (i = 0; i < n; i++)
+        bytes += len[i];
+    if (bytes <= S_PART_BYTES)
+        return wh_call(w, "stock.receive_batch", json_pack("{sO}", "rows", rows), result);
+    unsigned char raw[16];
+    char id[33];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+    int rc = WH_OK;
+    i = 0;
+    for (long part = 0; i < n && rc == WH_OK; part++) {
+        json_t *slice = json_array();
+        for (bytes = 2; i < n && bytes + len[i] <= S_PART_BYTES; bytes += len[i++])
+            json_array_append(slice, json_array_get(rows, i));
+        json_t *up = json_pack("{sssIsb}", "id", id, "part", (json_int_t)part, "last", i == n);
+        json_t *reply = NULL;
+        rc = wh_call(w, "stock.receive_batch", json_pack("{soso}", "rows", slice, "upload", up),
+                     &reply);
+        if (rc == WH_OK && i < n)
+            json_decref(reply);
+        else if (rc == WH_OK)
+            *result = reply;
+    }
+    return rc;
+}
+
 int
 wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
@@ -63,9 +125,22 @@ wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
         rc = WH_USAGE;
         goto out;
     }
+    if (json_array_size(rows) > PROTO_MAX_LIST) {
+        wh_error("'%s' holds %zu rows, more than the %d one import may: split it into files "
+                 "of at most %d rows; nothing was imported", path, json_array_size(rows),
+                 PROTO_MAX_LIST, PROTO_MAX_LIST);
+        rc = WH_USAGE;
+        goto out;
+    }
+    size_t *sizes = s_row_sizes(path, rows, lines);
+    if (!sizes) {
+        rc = WH_USAGE;
+        goto out;
+    }
     json_t *result = NULL;
     w->quiet = true; /* one message, naming the file's line rather than the row's index */
-    rc = wh_call(w, "stock.receive_batch", json_pack("{sO}", "rows", rows), &result);
+    rc = s_send(w, rows, sizes, &result);
+    free(sizes);
     if (rc) {
         json_t *row = json_object_get(w->err.details, "row");
         const char *why = w->err.message;

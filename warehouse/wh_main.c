@@ -60,7 +60,8 @@ s_help_cmd(FILE *out, const struct wh_cmd *c)
                 "kits, expiry (YYYY-MM-DD); a serial row gives serials separated by spaces,\n"
                 "';' or line breaks.  A note is kept with its receipt.\n"
                 "Every row is checked and the file is recorded whole or not at all: an error\n"
-                "names the line and the column.\n");
+                "names the line and the column.  Up to 10000 rows a file; a big file is sent\n"
+                "in parts, still recorded whole or not at all.\n");
 }
 
 static void

@@ -300,6 +300,72 @@ test_import_line7_malformed(void **state)
     free(rows);
 }
 
+/* A file of n ordinary rows (notes with accents, as staff write them): FOOD-KIT into
+ * ALM-LIMA-SJL, row i with i % 7 + 1 kits; the last row's item is bad_item if not NULL.
+ * Its total in *total. */
+static char *
+s_big_file(struct fx *fx, const char *name, int n, const char *bad_item, long *total)
+{
+    size_t cap = (size_t)n * 160 + 64, len = 0;
+    char *csv = xmalloc(cap);
+    len += (size_t)snprintf(csv, cap, "at,donor,item,lot,expiry,qty,serials,note\n");
+    *total = 0;
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(csv + len, cap - len,
+                                "ALM-LIMA-SJL,CARE-PE,%s,CARE-ALI-%05d,%s,%d,,\"Campaña "
+                                "Friaje 2026, Huánuco — lote %d\"\n",
+                                bad_item && i == n - 1 ? bad_item : "FOOD-KIT", i, fx->later,
+                                i % 7 + 1, i);
+        *total += i % 7 + 1;
+    }
+    char *path = wh_write(fx->e->dir, name, csv);
+    free(csv);
+    return path;
+}
+
+/* 10,000 rows (the most one import takes) are about 1.4 MiB, more than one request may
+ * carry: they go as an upload in parts, and are recorded whole, in one transaction.  An
+ * error on the last row, in the last part, records none of them; a failed upload leaves
+ * nothing open (the five failures here would pass the four an importer may hold).  One
+ * row more than 10,000 is refused before anything is sent. */
+static void
+test_import_10000_rows(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    long total = 0;
+    char *bad = s_big_file(fx, "grande-mal.csv", 10000, "FOOD-KTI", &total);
+    long long head = e2e_head(e);
+    for (int i = 0; i < 5; i++) {
+        char *err = wh_expect_err(e, 1, "import", "receipts", bad, NULL);
+        char *where = xasprintf("%s: line 10001, column 'item': ", bad);
+        WH_HAS(err, where);
+        WH_HAS(err, "did you mean 'FOOD-KIT'?");
+        WH_HAS(err, "nothing was imported");
+        free(where);
+        free(err);
+    }
+    assert_int_equal(e2e_head(e), head);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "FOOD-KIT"), 0);
+
+    char *good = s_big_file(fx, "grande.csv", 10000, NULL, &total);
+    char *out = wh_expect(e, 0, "import", "receipts", good, NULL);
+    WH_HAS(out, "importadas 10000 recepciones");
+    free(out);
+    assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "FOOD-KIT"), total);
+    assert_int_equal(e2e_head(e), head + 10000);
+
+    char *over = s_big_file(fx, "demasiado.csv", 10001, NULL, &total);
+    char *err = wh_expect_err(e, 2, "import", "receipts", over, NULL);
+    WH_HAS(err, "holds 10001 rows, more than the 10000 one import may");
+    WH_HAS(err, "nothing was imported");
+    free(err);
+    assert_int_equal(e2e_head(e), head + 10000);
+    free(over);
+    free(good);
+    free(bad);
+}
+
 static void
 test_import_usage(void **state)
 {
@@ -335,6 +401,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_import_line7_after_blank_and_multiline, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_import_line7_malformed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_10000_rows, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_import_usage, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: import receipts", tests, NULL, NULL);
