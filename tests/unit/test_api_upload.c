@@ -96,6 +96,7 @@ test_three_parts_one_change(void **state)
     assert_int_equal(json_integer_value(json_object_get(r, "received")), 2);
     json_decref(r);
     sf_verify_ok(a.store);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 /* A bad row in the first part fails the last one, named by its place in the whole list,
@@ -116,6 +117,7 @@ test_bad_row_fails_all(void **state)
     assert_int_equal(sf_qty(a.store, "ALM-LIMA-SJL", "HYGIENE-KIT", NULL), 0);
     assert_int_equal(s_part(&a, "wh-1", "u-bad", 2, true, s_rows(1, 1), NULL, NULL),
                      AYNI_ENOTFOUND);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 static void
@@ -146,6 +148,7 @@ test_parts_in_order_by_their_owner(void **state)
     assert_int_equal(s_part(&a, "wh-1", "u-twice", 1, true, s_rows(1, 1), NULL, NULL),
                      AYNI_ENOTFOUND);
     assert_int_equal(sf_qty(a.store, "ALM-LIMA-SJL", "HYGIENE-KIT", NULL), 0);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 static void
@@ -191,6 +194,7 @@ test_malformed_parts(void **state)
     struct api_outcome out;
     json_decref(api_handle(&a, frame, strlen(frame), "wh-1", NULL, &out));
     assert_int_equal(out.code, AYNI_EBADREQ);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 /* Four open uploads a device, the whole list at most 10,000 entries, an hour untouched. */
@@ -229,6 +233,7 @@ test_limits(void **state)
     assert_int_equal(s_part(&a, "wh-3", "u-big", 1, true, s_rows(1, 1), NULL, NULL),
                      AYNI_ENOTFOUND);
     assert_int_equal(sf_qty(a.store, "ALM-LIMA-SJL", "HYGIENE-KIT", NULL), 2);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 /* Staging is part of the request's transaction: a group that does not commit kept no
@@ -249,6 +254,7 @@ test_group_rolled_back(void **state)
     assert_int_equal(s_part(&a, "wh-1", "u-g2", 1, true, s_rows(1, 1), &r, NULL), 0);
     assert_int_equal(json_integer_value(json_object_get(r, "received")), 3);
     json_decref(r);
+    proto_error_clear(&a.err); /* the last failure's details */
 }
 
 int
