@@ -105,8 +105,7 @@ s_check(struct api *a, const struct api_op *op, json_t *args, struct s_part *p)
         return rc;
     p->part = (long)json_integer_value(json_object_get(up, "part"));
     p->last = json_is_true(json_object_get(up, "last"));
-    if (json_integer_value(json_object_get(up, "part")) < 0 ||
-        json_integer_value(json_object_get(up, "part")) > PROTO_MAX_LIST)
+    if (p->part < 0 || p->part > PROTO_MAX_LIST)
         return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "part"),
                         "upload part must be 0 to %d: number the parts 0, 1, 2, ...",
                         PROTO_MAX_LIST);
