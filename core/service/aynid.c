@@ -272,9 +272,40 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
 
 struct s_publisher {
     void *sock;
+    const char *endpoint;
     int64_t published; /* the last seq sent */
     int64_t sent;      /* events sent since start */
 };
+
+/* Drop every subscriber: unbind the event socket (which closes the connections made
+ * through it) and bind it again.  Each subscriber reconnects by itself and passes the
+ * device check (ZAP) again, so a device disabled since it connected is refused; the
+ * others see a gap in seq and catch up with events.since (docs/PROTOCOL.md 7.3).  The
+ * port may stay busy for a moment after the unbind: retry for up to a second. */
+static void
+s_rebind(struct s_publisher *p)
+{
+    char bound[1024];
+    size_t len = sizeof bound;
+    if (zmq_getsockopt(p->sock, ZMQ_LAST_ENDPOINT, bound, &len) != 0 ||
+        zmq_unbind(p->sock, bound) != 0) {
+        s_log(S_ERROR, "cannot drop the event subscribers on '%s': %s", p->endpoint,
+              zmq_strerror(errno));
+        return;
+    }
+    for (int i = 0; i < 100; i++) {
+        if (zmq_bind(p->sock, p->endpoint) == 0) {
+            s_log(S_INFO, "a device was disabled: every event subscriber must connect again");
+            return;
+        }
+        if (errno != EADDRINUSE)
+            break;
+        struct timespec nap = {0, 10 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    s_log(S_ERROR, "cannot listen for events on '%s' again: %s", p->endpoint,
+          zmq_strerror(errno));
+}
 
 static int
 s_send_event(void *arg, int64_t seq, const char *type, const char *text, size_t len)
@@ -431,8 +462,9 @@ s_readable(void *router)
 /* Group commit: every request waiting (up to S_GROUP_MAX) is handled in one transaction,
  * each in its own savepoint, and one commit (one fsync) makes them all durable before any
  * reply goes out.  If the group cannot commit, nothing of it was kept: each request is
- * handled again in its own transaction, so that one request's failure is its own. */
-static void
+ * handled again in its own transaction, so that one request's failure is its own.
+ * True if a device was disabled: its subscription must be cut (s_rebind). */
+static bool
 s_serve_group(struct api *a, void *router)
 {
     static struct s_request group[S_GROUP_MAX];
@@ -441,7 +473,7 @@ s_serve_group(struct api *a, void *router)
         n += s_take(a, router, &group[n]);
     } while (n < S_GROUP_MAX && !s_stop && s_readable(router));
     if (n == 0)
-        return;
+        return false;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     bool grouped = api_group_begin(a) == 0;
@@ -457,8 +489,12 @@ s_serve_group(struct api *a, void *router)
         for (int i = 0; i < n; i++)
             s_handle(a, &group[i]);
     }
-    for (int i = 0; i < n; i++)
+    bool disabled = false;
+    for (int i = 0; i < n; i++) {
+        disabled |= group[i].out.code == 0 && !strcmp(group[i].out.op, "device.disable");
         s_reply(router, &group[i]);
+    }
+    return disabled;
 }
 
 static void
@@ -485,8 +521,8 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
             if (*why)
                 s_log(S_WARN, "connection refused: %s", why);
         }
-        if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
-            s_serve_group(a, router);
+        if (rc > 0 && (items[0].revents & ZMQ_POLLIN) && s_serve_group(a, router))
+            s_rebind(pub);
         s_publish(a, pub); /* right after the replies: subscribers hear within a group */
     }
 }
@@ -612,7 +648,8 @@ main(int argc, char **argv)
         zap = NULL;
     }
     void *router = (!a.secure || zap) ? s_bind(ctx, ZMQ_ROUTER, o.api, "requests", &a) : NULL;
-    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL, 0, 0};
+    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL,
+                              o.events, 0, 0};
     char head[65];
     rc = 1;
     if (!router || !pub.sock || core_events_head(a.store, &pub.published, head) != 0)

@@ -263,6 +263,71 @@ test_roles_and_the_device_in_the_ledger(void **state)
     sqlite3_close(db);
 }
 
+/* A disabled device once kept its open event subscription, and heard every new event
+ * until aynid restarted.  Disabling a device now drops every subscriber: each comes back
+ * through the device check, and the disabled one is refused; the others catch up. */
+static void
+test_disabled_device_loses_its_subscription(void **state)
+{
+    struct sec *s = *state;
+    struct proto_curve admin = s_keys(&s->admin);
+    struct proto_provision reader = s_device(s, "lector-9", "reader");
+    struct proto_curve kr = s_keys(&reader);
+    void *subs[2];
+    const struct proto_curve *keys[2] = {&kr, &admin};
+    for (int i = 0; i < 2; i++) {
+        subs[i] = e2e_socket(s->e, ZMQ_SUB, NULL);
+        proto_curve_apply(subs[i], keys[i]);
+        zmq_setsockopt(subs[i], ZMQ_SUBSCRIBE, "donor.added", 11);
+        assert_int_equal(zmq_connect(subs[i], s->e->events), 0);
+    }
+    /* both subscriptions are up: each hears a new donor */
+    for (int i = 0; i < 2; i++) {
+        json_t *ev = NULL;
+        for (int tries = 0; tries < 50 && !ev; tries++) {
+            char code[32];
+            snprintf(code, sizeof code, "ANTES-%d-%d", i, tries);
+            assert_int_equal(s_call_as(s, &admin, "donor.add",
+                                       e2e_pack("{ssss}", "code", code, "name", "Donante"),
+                                       NULL, NULL, 0), 0);
+            ev = e2e_sub_next(subs[i], 100);
+        }
+        assert_non_null(ev);
+        json_decref(ev);
+    }
+    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-9"),
+                               NULL, NULL, 0), 0);
+    /* for two seconds, new donors: the admin hears them again, the disabled reader never */
+    bool admin_heard = false;
+    long t0 = e2e_now_ms();
+    for (int i = 0; e2e_now_ms() - t0 < 2000; i++) {
+        char code[32];
+        snprintf(code, sizeof code, "DESPUES-%d", i);
+        assert_int_equal(s_call_as(s, &admin, "donor.add",
+                                   e2e_pack("{ssss}", "code", code, "name", "Donante"), NULL,
+                                   NULL, 0), 0);
+        json_t *ev;
+        while ((ev = e2e_sub_next(subs[0], 20))) {
+            const char *got = json_string_value(
+                json_object_get(json_object_get(ev, "donor"), "code"));
+            if (got && !strncmp(got, "DESPUES-", 8))
+                fail_msg("disabled device 'lector-9' still hears events: %s", got);
+            json_decref(ev);
+        }
+        while ((ev = e2e_sub_next(subs[1], 20))) {
+            const char *got = json_string_value(
+                json_object_get(json_object_get(ev, "donor"), "code"));
+            admin_heard = admin_heard || (got && !strncmp(got, "DESPUES-", 8));
+            json_decref(ev);
+        }
+    }
+    assert_true(admin_heard);
+    assert_true(e2e_log_has(s->e, "connection refused: device disabled"));
+    for (int i = 0; i < 2; i++)
+        e2e_close(s->e, &subs[i]);
+    sodium_memzero(&reader, sizeof reader);
+}
+
 /* The last admin once could disable itself, and then nobody could add or disable a
  * device. */
 static void
@@ -372,6 +437,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_disabled_device_loses_its_subscription, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_last_admin_stays, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_server_info_db_path_for_admins_only, s_setup,
