@@ -20,6 +20,9 @@
 #define PROTO_MAX_REQUEST (1024 * 1024)
 /* A frame larger than this makes ZeroMQ drop the connection (no reply is possible). */
 #define PROTO_MAX_FRAME (16 * 1024 * 1024)
+/* The same, for any one frame a client sends to aynid: every frame a request brings is
+ * held in memory before aynid can refuse it, so this bounds what one costs. */
+#define PROTO_MAX_REQUEST_FRAME (4 * 1024 * 1024)
 /* The most entries a list inside arguments may hold (serials, lines, rows), whole or
  * uploaded in parts (docs/PROTOCOL.md section 4). */
 #define PROTO_MAX_LIST 10000

@@ -38,9 +38,12 @@
  * the heap trimmed once aynid is idle again (s_loop). */
 #define S_TRIM_REPLY (1024 * 1024)
 #define S_TRIM_MS 100
+#define S_MMAP_THRESHOLD (256 * 1024)
 #define S_PUBLISH_BATCH 1000
 #define S_GROUP_MAX 64 /* requests in one group commit */
-#define S_MAX_ENVELOPE 8
+/* The request bodies one group may hold at once: with at most PROTO_MAX_REQUEST each,
+ * a group stops taking requests past this, so that it holds a few MiB, not 64 bodies. */
+#define S_GROUP_BYTES (4 * 1024 * 1024)
 /* ZeroMQ queue limits, per connection (docs/RELIABILITY.md).  A client's unread replies
  * are held up to S_REPLY_HWM, then dropped (it times out and resends): a client that
  * never reads costs aynid at most that many replies, not everything it asked for.  Its
@@ -244,7 +247,7 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
     void *sock = zmq_socket(ctx, type);
     int linger = 1000, sndhwm = type == ZMQ_ROUTER ? S_REPLY_HWM : S_EVENT_HWM;
     int rcvhwm = S_REQUEST_HWM;
-    int64_t max = PROTO_MAX_FRAME;
+    int64_t max = PROTO_MAX_REQUEST_FRAME;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
     if (type == ZMQ_ROUTER) {
@@ -343,79 +346,126 @@ s_ms_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Read one whole message: the envelope frames, then the body (the last frame).  A
- * message of more than S_MAX_ENVELOPE frames is no request of ours: it is dropped. */
-static int
-s_recv(void *sock, zmq_msg_t *frames, int *n)
-{
-    int more = 1, total = 0;
-    *n = 0;
-    while (more) {
-        zmq_msg_t f;
-        zmq_msg_init(&f);
-        if (zmq_msg_recv(&f, sock, 0) < 0) {
-            zmq_msg_close(&f);
-            break;
-        }
-        more = zmq_msg_more(&f);
-        total++;
-        if (*n < S_MAX_ENVELOPE) {
-            zmq_msg_init(&frames[*n]);
-            zmq_msg_move(&frames[(*n)++], &f);
-        }
-        zmq_msg_close(&f);
-    }
-    return more || total > S_MAX_ENVELOPE ? -1 : 0;
-}
-
-/* The device a request came from (ZAP put its name on the message) and its role now:
- * a device disabled since it connected gets no role, and every op refuses it. */
-static const char *
-s_caller(struct api *a, zmq_msg_t *body, char role[16])
-{
-    const char *device = zmq_msg_gets(body, "User-Id");
-    bool enabled = false;
-    if (!device || core_device_by_name(a->store, device, role, &enabled) != 0 || !enabled)
-        snprintf(role, 16, "disabled");
-    return device ? device : "unknown";
-}
-
-/* One request, from its arrival to its reply. */
+/* One request, from its arrival to its reply.  Only what a request may hold is kept:
+ * the routing id ROUTER puts first, the empty delimiter a REQ socket sends, and the body
+ * (freed at once if it is over PROTO_MAX_REQUEST: its size is all the too_large answer
+ * needs).  Every other frame is closed as it arrives, so that no envelope costs memory. */
 struct s_request {
-    zmq_msg_t frames[S_MAX_ENVELOPE]; /* the envelope, then the body */
-    int n;
+    zmq_msg_t id, body;
+    bool delimiter; /* a REQ socket's empty frame came before the body: send it back */
+    bool has_body;  /* body holds the frame (not over the limit, not a bad envelope) */
+    int frames;     /* how many frames the message had */
+    size_t size;    /* the body's size */
     char device[101], role[16];
     struct timespec t0;
     json_t *reply;
     struct api_outcome out;
 };
 
-/* Receive the next request; false if the message is no request of ours (dropped). */
+/* True for the frames of one legitimate request: [id, body] from a DEALER, or
+ * [id, empty, body] from a REQ. */
+static bool
+s_envelope_ok(const struct s_request *r)
+{
+    return r->frames == 2 || (r->frames == 3 && r->delimiter);
+}
+
+/* Read one whole message into r (see struct s_request); false if there was none.  In
+ * secure mode the device's name (ZAP put it on every frame the client sent) is copied
+ * into r->device. */
+static bool
+s_recv(void *sock, struct s_request *r, bool secure)
+{
+    int more = 1;
+    zmq_msg_t f;
+    r->frames = 0;
+    r->delimiter = r->has_body = false;
+    r->size = 0;
+    snprintf(r->device, sizeof r->device, "%s", secure ? "" : "local");
+    zmq_msg_init(&r->id);
+    zmq_msg_init(&r->body);
+    while (more) {
+        zmq_msg_init(&f);
+        if (zmq_msg_recv(&f, sock, 0) < 0) {
+            zmq_msg_close(&f);
+            break;
+        }
+        more = zmq_msg_more(&f);
+        int i = r->frames++;
+        if (i == 0) {
+            zmq_msg_move(&r->id, &f);
+            continue;
+        }
+        const char *user = secure && i == 1 ? zmq_msg_gets(&f, "User-Id") : NULL;
+        if (user)
+            snprintf(r->device, sizeof r->device, "%s", user);
+        if (i == 1 && more && zmq_msg_size(&f) == 0)
+            r->delimiter = true;
+        if (!more) {
+            r->size = zmq_msg_size(&f);
+            r->has_body = s_envelope_ok(r) && r->size <= PROTO_MAX_REQUEST;
+            if (r->has_body)
+                zmq_msg_move(&r->body, &f);
+        }
+        zmq_msg_close(&f);
+    }
+    if (r->frames > 0 && !more)
+        return true;
+    zmq_msg_close(&r->id);
+    zmq_msg_close(&r->body);
+    return false;
+}
+
+/* The role now of the device a request came from: a device disabled since it
+ * connected gets none, and every op refuses it. */
+static void
+s_caller(struct api *a, struct s_request *r)
+{
+    bool enabled = false;
+    if (!*r->device || core_device_by_name(a->store, r->device, r->role, &enabled) != 0 ||
+        !enabled)
+        snprintf(r->role, sizeof r->role, "disabled");
+    if (!*r->device)
+        snprintf(r->device, sizeof r->device, "unknown");
+}
+
+/* Receive the next request; false if there was no message. */
 static bool
 s_take(struct api *a, void *router, struct s_request *r)
 {
-    if (s_recv(router, r->frames, &r->n) != 0 || r->n < 2) {
-        for (int i = 0; i < r->n; i++)
-            zmq_msg_close(&r->frames[i]);
+    if (!s_recv(router, r, a->secure))
         return false;
-    }
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->reply = NULL;
-    /* A copy: the name lives in the message's metadata, gone once the frames are closed. */
-    snprintf(r->device, sizeof r->device, "%s",
-             a->secure ? s_caller(a, &r->frames[r->n - 1], r->role) : "local");
+    if (a->secure)
+        s_caller(a, r);
     return true;
 }
 
 static void
 s_handle(struct api *a, struct s_request *r)
 {
-    zmq_msg_t *body = &r->frames[r->n - 1];
     json_decref(r->reply);
-    r->reply = api_handle(a, zmq_msg_data(body), zmq_msg_size(body), r->device,
+    r->reply = NULL;
+    if (!s_envelope_ok(r)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "a request is one frame from a DEALER socket (or an empty "
+                 "frame and one from REQ), and this message had %d: send the JSON request "
+                 "alone", r->frames - 1);
+        r->reply = proto_reply_error(json_null(), AYNI_EBADREQ, msg,
+                                     json_pack("{si}", "frames", r->frames - 1));
+        snprintf(r->out.op, sizeof r->out.op, "?");
+        r->out.code = AYNI_EBADREQ;
+        return;
+    }
+    /* Over PROTO_MAX_REQUEST the body was not kept: its size alone gets too_large. */
+    static const char none[1];
+    r->reply = api_handle(a, r->has_body ? zmq_msg_data(&r->body) : none, r->size, r->device,
                           a->secure ? r->role : NULL, &r->out);
 }
 
+/* The reply, to the routing id alone (and the delimiter a REQ socket waits for): never
+ * an echo of frames the client made up. */
 static void
 s_reply(void *router, struct s_request *r)
 {
@@ -438,12 +488,13 @@ s_reply(void *router, struct s_request *r)
         s_trim_due = true;
     }
     json_decref(r->reply);
-    for (int i = 0; i < r->n - 1; i++) /* the envelope back, then the reply */
-        zmq_msg_send(&r->frames[i], router, ZMQ_SNDMORE);
+    zmq_msg_send(&r->id, router, ZMQ_SNDMORE);
+    if (r->delimiter && s_envelope_ok(r))
+        zmq_send(router, "", 0, ZMQ_SNDMORE);
     zmq_send(router, text, len, 0);
     free(text);
-    for (int i = 0; i < r->n; i++)
-        zmq_msg_close(&r->frames[i]);
+    zmq_msg_close(&r->id);
+    zmq_msg_close(&r->body);
     s_log(r->out.code ? S_WARN : S_INFO, "op=%s device=%s result=%s ms=%.2f", r->out.op,
           r->device, r->out.code ? ayni_err_code(r->out.code) : "ok", s_ms_since(&r->t0));
     if (len > S_TRIM_REPLY || s_ms_since(&r->t0) > S_TRIM_MS)
@@ -469,9 +520,13 @@ s_serve_group(struct api *a, void *router)
 {
     static struct s_request group[S_GROUP_MAX];
     int n = 0;
+    size_t bytes = 0;
     do {
-        n += s_take(a, router, &group[n]);
-    } while (n < S_GROUP_MAX && !s_stop && s_readable(router));
+        if (!s_take(a, router, &group[n]))
+            continue;
+        bytes += group[n].has_body ? group[n].size : 0;
+        n++;
+    } while (n < S_GROUP_MAX && bytes < S_GROUP_BYTES && !s_stop && s_readable(router));
     if (n == 0)
         return false;
     struct timespec t0, t1;
@@ -521,9 +576,10 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
             if (*why)
                 s_log(S_WARN, "connection refused: %s", why);
         }
-        if (rc > 0 && (items[0].revents & ZMQ_POLLIN) && s_serve_group(a, router))
-            s_rebind(pub);
+        bool disabled = rc > 0 && (items[0].revents & ZMQ_POLLIN) && s_serve_group(a, router);
         s_publish(a, pub); /* right after the replies: subscribers hear within a group */
+        if (disabled) /* after the group's own events, device.disabled among them */
+            s_rebind(pub);
     }
 }
 
@@ -619,6 +675,10 @@ main(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : 2;
     s_log_level = o.level;
+    /* Big buffers (request frames of megabytes, a year's report) straight from and back
+     * to the system: glibc would otherwise raise its mmap threshold after the first big
+     * free and keep later ones in the heap, resident long after they were freed. */
+    mallopt(M_MMAP_THRESHOLD, S_MMAP_THRESHOLD);
     if (o.init_admin)
         return s_init_admin(&o);
     if (o.insecure && (!s_local(o.api) || !s_local(o.events))) {

@@ -172,14 +172,22 @@ s_served(struct e2e *e, const char *op)
     return n;
 }
 
-/* Send n copies of a request for op on a DEALER that never reads, probing the
- * well-behaved client all along, until aynid has served them all; returns aynid's peak
- * growth over its size before, in KiB. */
+/* One message to flood with: its frames (the last one the request body). */
+struct s_message {
+    const void *frame[4];
+    size_t len[4];
+    int frames;
+};
+
+/* Send n copies of message m on a DEALER that never reads, probing the well-behaved
+ * client all along, until aynid has served them all (its log counts them under op; op
+ * NULL: for a second, for messages aynid never sees); returns aynid's peak growth over
+ * its size before, in KiB. */
 static long
-s_flood(struct e2e *e, const char *op, const char *args, long n, long *worst_ms)
+s_flood_message(struct e2e *e, const char *op, const struct s_message *m, long n,
+                long *worst_ms)
 {
-    char *request = xasprintf("{\"v\":1,\"id\":1,\"op\":\"%s\",\"args\":%s}", op, args);
-    long served0 = s_served(e, op);
+    long served0 = op ? s_served(e, op) : 0;
     s_reset_peak(e->pid);
     long before = s_status_kib(e->pid, "VmRSS"), peak = before;
     void *flood = e2e_socket(e, ZMQ_DEALER, NULL);
@@ -189,18 +197,22 @@ s_flood(struct e2e *e, const char *op, const char *args, long n, long *worst_ms)
     zmq_setsockopt(flood, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
     assert_int_equal(zmq_connect(flood, e->api), 0);
     *worst_ms = 0;
+    long every = n > 500 ? 500 : 1;
     for (long i = 0; i < n; i++) {
-        assert_int_equal(zmq_send(flood, request, strlen(request), 0), (int)strlen(request));
-        if (i % 500 == 0) {
+        for (int f = 0; f < m->frames; f++)
+            assert_int_equal(zmq_send(flood, m->frame[f], m->len[f],
+                                      f + 1 < m->frames ? ZMQ_SNDMORE : 0),
+                             (int)m->len[f]);
+        if (i % every == 0) {
             long ms = s_probe(e);
             *worst_ms = ms > *worst_ms ? ms : *worst_ms;
             long rss = s_status_kib(e->pid, "VmRSS");
             peak = rss > peak ? rss : peak;
         }
     }
-    long deadline = e2e_now_ms() + 120000;
-    while (s_served(e, op) - served0 < n) {
-        if (e2e_now_ms() > deadline)
+    long deadline = e2e_now_ms() + (op ? 120000 : 1000);
+    while (op ? s_served(e, op) - served0 < n : e2e_now_ms() < deadline) {
+        if (op && e2e_now_ms() > deadline)
             fail_msg("aynid served %ld of %ld flooding requests in 120 s",
                      s_served(e, op) - served0, n);
         long ms = s_probe(e);
@@ -211,9 +223,19 @@ s_flood(struct e2e *e, const char *op, const char *args, long n, long *worst_ms)
     }
     long hwm = s_status_kib(e->pid, "VmHWM");
     e2e_close(e, &flood);
-    free(request);
     e2e_assert_running(e);
     return (hwm > peak ? hwm : peak) - before;
+}
+
+/* s_flood_message with one request for op with args. */
+static long
+s_flood(struct e2e *e, const char *op, const char *args, long n, long *worst_ms)
+{
+    char *request = xasprintf("{\"v\":1,\"id\":1,\"op\":\"%s\",\"args\":%s}", op, args);
+    struct s_message m = {{request}, {strlen(request)}, 1};
+    long grew = s_flood_message(e, op, &m, n, worst_ms);
+    free(request);
+    return grew;
 }
 
 static void
@@ -237,6 +259,42 @@ test_unread_requests(void **state)
            before, n, small, worst_small, n, reply / 1024, big, worst_big, after, S_GROWTH_MIB);
     assert_true(big < S_GROWTH_MIB * 1024L);
     assert_true(small < S_GROWTH_MIB * 1024L);
+    e2e_alive(e);
+}
+
+/* Big frames in front of a request once came back with every reply: a client that never
+ * read, sending [8 MiB, 8 MiB, keys.public] 40 times, grew aynid by 616 MiB.  A request
+ * frame over 4 MiB now drops the connection; frames under it that no DEALER or REQ sends
+ * are refused unkept, and a body over the 1 MiB limit is freed as soon as its size is
+ * known: no such flood may grow aynid past the bound. */
+static void
+test_big_frames(void **state)
+{
+    struct e2e *e = *state;
+    long n = s_env_long("AYNI_FLOOD_BIG", 40), worst[3];
+    size_t mib8 = 8u << 20, mib3 = 3u << 20;
+    char *big = xcalloc(1, mib8);
+    memset(big, 'x', mib8);
+    static const char request[] = "{\"v\":1,\"id\":1,\"op\":\"keys.public\"}";
+    struct s_message attack = {{big, big, request}, {mib8, mib8, sizeof request - 1}, 3};
+    struct s_message envelope = {{big, big, request}, {mib3, mib3, sizeof request - 1}, 3};
+    struct s_message body = {{big}, {mib3}, 1};
+    long before = s_status_kib(e->pid, "VmRSS");
+    /* the attack as it was: ZeroMQ drops each connection, aynid serves nothing */
+    long att = s_flood_message(e, NULL, &attack, n, &worst[0]);
+    long env = s_flood_message(e, "?", &envelope, n, &worst[1]);
+    assert_true(e2e_log_has(e, "result=bad_request"));
+    long oversize = s_flood_message(e, "?", &body, n, &worst[2]);
+    assert_true(e2e_log_has(e, "result=too_large"));
+    printf("big frames: aynid at %ld KiB resident; %ld unread messages of [8 MiB, 8 MiB, "
+           "request]: it grew by at most %ld KiB, others answered within %ld ms; of [3 MiB, "
+           "3 MiB, request]: %ld KiB, %ld ms; of one 3 MiB body: %ld KiB, %ld ms (bound: %d "
+           "MiB of growth)\n",
+           before, n, att, worst[0], env, worst[1], oversize, worst[2], S_GROWTH_MIB);
+    assert_true(att < S_GROWTH_MIB * 1024L);
+    assert_true(env < S_GROWTH_MIB * 1024L);
+    assert_true(oversize < S_GROWTH_MIB * 1024L);
+    free(big);
     e2e_alive(e);
 }
 
@@ -306,6 +364,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_unread_requests, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_big_frames, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_connection_churn, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
