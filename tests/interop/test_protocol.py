@@ -438,11 +438,18 @@ class ProtocolInterop(unittest.TestCase):
         reply = self.c.call("item.list", v=2)
         self.assertEqual(reply["error"]["code"], "bad_version")
 
-        # Envelope echo with a DEALER: frames before the request come back unchanged.
-        frames = self.c.send_raw([b"env-a", b"", json.dumps(
-            {"v": 1, "id": "env", "op": "keys.public"}).encode()])
-        self.assertEqual(frames[:2], [b"env-a", b""])
+        # Section 1, envelope: a DEALER sending the REQ delimiter gets it back; frames of
+        # its own before the request are refused, and none comes back.
+        body = json.dumps({"v": 1, "id": "env", "op": "keys.public"}).encode()
+        frames = self.c.send_raw([b"", body])
+        self.assertEqual(frames[0], b"")
         self.assertEqual(json.loads(frames[-1])["id"], "env")
+        frames = self.c.send_raw([b"env-a", b"", body])
+        self.assertEqual(len(frames), 1)
+        reply = json.loads(frames[0])
+        self.assertIsNone(reply["id"])
+        self.assertEqual(reply["error"]["code"], "bad_request")
+        self.assertEqual(reply["error"]["details"]["frames"], 3)
 
         # The service keeps answering, and nothing was recorded.
         self.assertEqual(self.head(), 0)
