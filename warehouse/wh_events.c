@@ -101,8 +101,9 @@ static int
 s_follow(struct wh *w, long long last, const char *topic)
 {
     void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0, rc = WH_OK;
+    int linger = 0, ipv6 = 1, rc = WH_OK;
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_IPV6, &ipv6, sizeof ipv6);
     if (w->curve)
         proto_curve_apply(sub, w->curve);
     /* Every event, filtered here: a gap in seq then always means a lost event, never one

@@ -49,9 +49,10 @@ s_open(proto_client_t *c, struct proto_error *err)
     c->sock = zmq_socket(c->ctx, ZMQ_DEALER);
     if (c->secure)
         proto_curve_apply(c->sock, &c->curve);
-    int linger = 0;
+    int linger = 0, ipv6 = 1; /* ipv6: tcp://[::1]:PORT, and localhost resolved either way */
     int64_t max = PROTO_MAX_FRAME;
     zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(c->sock, ZMQ_IPV6, &ipv6, sizeof ipv6);
     zmq_setsockopt(c->sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
     if (zmq_connect(c->sock, c->endpoint) != 0) {
         proto_error_set(err, AYNI_EINVAL, json_pack("{ss}", "endpoint", c->endpoint),

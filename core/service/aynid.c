@@ -19,6 +19,8 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,15 +190,72 @@ s_parse(int argc, char **argv, struct s_options *o)
 
 static unsigned char s_curve_sk[32]; /* the core's CURVE secret key, when secure */
 
-/* True for an endpoint only this machine can reach: ipc://, or tcp on a loopback address. */
+/* The host and port of tcp://HOST:PORT (HOST may be [IPv6]); false if it is not that. */
+static bool
+s_tcp_parts(const char *endpoint, char host[64], unsigned *port)
+{
+    if (strncmp(endpoint, "tcp://", 6) != 0)
+        return false;
+    const char *h = endpoint + 6, *colon;
+    size_t hlen;
+    if (*h == '[') {
+        const char *close = strchr(h, ']');
+        if (!close || close[1] != ':')
+            return false;
+        hlen = (size_t)(close - h - 1);
+        h++;
+        colon = close + 1;
+    } else {
+        colon = strrchr(h, ':');
+        if (!colon)
+            return false;
+        hlen = (size_t)(colon - h);
+    }
+    const char *p = colon + 1;
+    if (hlen == 0 || hlen >= 64 || !*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p))
+        return false;
+    *port = (unsigned)strtoul(p, NULL, 10);
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    return *port >= 1 && *port <= 65535;
+}
+
+/* True for an endpoint only this machine can reach: ipc://PATH, or tcp:// on a loopback
+ * address (127.0.0.0/8, [::1], localhost) and one port.  Parsed, not matched by prefix:
+ * 'tcp://127.evil:1' and lists such as 'tcp://127.0.0.1:1;tcp://0.0.0.0:2' are not. */
 static bool
 s_local(const char *endpoint)
 {
-    static const char *const ok[] = {"ipc://", "tcp://127.", "tcp://localhost:", "tcp://[::1]:"};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (!strncmp(endpoint, ok[i], strlen(ok[i])))
-            return true;
-    return false;
+    if (!strncmp(endpoint, "ipc://", 6))
+        return endpoint[6] != '\0' && !strchr(endpoint, ';');
+    char host[64];
+    unsigned port;
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (!s_tcp_parts(endpoint, host, &port))
+        return false;
+    if (!strcmp(host, "localhost"))
+        return true;
+    if (strchr(host, ':')) /* written [IPv6] */
+        return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+    return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+/* The addresses to bind for an endpoint: itself, or for tcp://localhost:PORT both
+ * loopback addresses, since ZeroMQ binds to addresses, not host names, and a client
+ * may resolve localhost to either. */
+static int
+s_addresses(const char *endpoint, char out[2][300])
+{
+    char host[64];
+    unsigned port;
+    if (s_tcp_parts(endpoint, host, &port) && !strcmp(host, "localhost")) {
+        snprintf(out[0], 300, "tcp://127.0.0.1:%u", port);
+        snprintf(out[1], 300, "tcp://[::1]:%u", port);
+        return 2;
+    }
+    snprintf(out[0], 300, "%s", endpoint);
+    return 1;
 }
 
 /* ZeroMQ replaces an ipc:// socket file that is in use; refuse instead, so that a second
@@ -236,6 +295,30 @@ s_lock_db(const char *path)
     return fd;
 }
 
+/* Bind sock to every address of endpoint (s_addresses), retrying for up to tries × 10 ms
+ * while the port is still busy (right after an unbind); 0 or the errno.  The IPv6 half
+ * of localhost may fail on a machine without IPv6: the IPv4 one is enough. */
+static int
+s_bind_all(void *sock, const char *endpoint, int tries)
+{
+    char addr[2][300];
+    int n = s_addresses(endpoint, addr);
+    for (int i = 0; i < n; i++) {
+        int rc, t = 0;
+        while ((rc = zmq_bind(sock, addr[i])) != 0 && errno == EADDRINUSE && ++t < tries) {
+            struct timespec nap = {0, 10 * 1000 * 1000};
+            nanosleep(&nap, NULL);
+        }
+        if (rc != 0 && !(i == 1 && (errno == EADDRNOTAVAIL || errno == ENODEV))) {
+            int e = errno;
+            for (int j = 0; j < i; j++)
+                zmq_unbind(sock, addr[j]);
+            return e;
+        }
+    }
+    return 0;
+}
+
 static void *
 s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct api *a)
 {
@@ -261,9 +344,11 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, s_curve_sk, 32);
         zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain));
     }
-    if (zmq_bind(sock, endpoint) == 0)
+    int ipv6 = 1; /* for tcp://[::1]:PORT and other IPv6 addresses */
+    zmq_setsockopt(sock, ZMQ_IPV6, &ipv6, sizeof ipv6);
+    int e = s_bind_all(sock, endpoint, 1);
+    if (e == 0)
         return sock;
-    int e = errno;
     s_log(S_ERROR, "cannot listen for %s on '%s': %s%s", what, endpoint, zmq_strerror(e),
           e == EADDRINUSE ? " (is another aynid running? stop it, or choose another endpoint)"
                           : " (write endpoints as tcp://HOST:PORT or ipc:///path)");
@@ -288,26 +373,16 @@ struct s_publisher {
 static void
 s_rebind(struct s_publisher *p)
 {
-    char bound[1024];
-    size_t len = sizeof bound;
-    if (zmq_getsockopt(p->sock, ZMQ_LAST_ENDPOINT, bound, &len) != 0 ||
-        zmq_unbind(p->sock, bound) != 0) {
-        s_log(S_ERROR, "cannot drop the event subscribers on '%s': %s", p->endpoint,
-              zmq_strerror(errno));
-        return;
-    }
-    for (int i = 0; i < 100; i++) {
-        if (zmq_bind(p->sock, p->endpoint) == 0) {
-            s_log(S_INFO, "a device was disabled: every event subscriber must connect again");
-            return;
-        }
-        if (errno != EADDRINUSE)
-            break;
-        struct timespec nap = {0, 10 * 1000 * 1000};
-        nanosleep(&nap, NULL);
-    }
-    s_log(S_ERROR, "cannot listen for events on '%s' again: %s", p->endpoint,
-          zmq_strerror(errno));
+    char addr[2][300];
+    int n = s_addresses(p->endpoint, addr);
+    for (int i = 0; i < n; i++)
+        zmq_unbind(p->sock, addr[i]); /* the IPv6 half of localhost may not be bound */
+    int e = s_bind_all(p->sock, p->endpoint, 100);
+    if (e == 0)
+        s_log(S_INFO, "a device was disabled: every event subscriber must connect again");
+    else
+        s_log(S_ERROR, "cannot listen for events on '%s' again: %s (restart aynid)",
+              p->endpoint, zmq_strerror(e));
 }
 
 static int

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -125,6 +129,51 @@ test_refuses_to_start_open_or_without_keys(void **state)
     const char *const tcp[] = {"--api", "tcp://0.0.0.0:5599", NULL};
     assert_int_equal(e2e_start_args(e, tcp), 2);
     assert_true(e2e_log_has(e, "only when every endpoint is loopback or ipc://"));
+    e2e_destroy(&e);
+}
+
+/* A free TCP port on loopback, for a test's own endpoint. */
+static unsigned
+s_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+/* The loopback rule of --insecure once checked a prefix ('tcp://127.evil:1' passed it, and
+ * failed later at bind), and 'tcp://localhost:…' and 'tcp://[::1]:…', which SECURITY.md
+ * lists, did not bind at all. */
+static void
+test_insecure_only_on_loopback(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "tcp://127.evil:5599", "tcp://127.0.0.1:5599;tcp://0.0.0.0:5598", "tcp://0.0.0.0:5599",
+        "tcp://[::]:5599", "tcp://localhost.example.org:5599", "tcp://127.0.0.1:",
+        "tcp://127.0.0.1:99999", "tcp://[::1]5599", "tcp://128.0.0.1:5599", "ipc://",
+    };
+    struct e2e *e = e2e_new();
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *const args[] = {"--api", refused[i], NULL};
+        if (e2e_start_args(e, args) != 2 ||
+            !e2e_log_has(e, "only when every endpoint is loopback or ipc://"))
+            fail_msg("--insecure accepted '%s'", refused[i]);
+    }
+    static const char *const hosts[] = {"localhost", "[::1]", "127.0.0.2"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        free(e->api);
+        e->api = xasprintf("tcp://%s:%u", hosts[i], s_free_port());
+        e2e_start(e);
+        json_t *info = e2e_ok(e, "server.info", NULL);
+        assert_false(json_is_true(json_object_get(info, "secure")));
+        json_decref(info);
+        assert_int_equal(e2e_stop(e), 0);
+    }
     e2e_destroy(&e);
 }
 
@@ -432,6 +481,7 @@ main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_to_start_open_or_without_keys),
+        cmocka_unit_test(test_insecure_only_on_loopback),
         cmocka_unit_test_setup_teardown(test_only_registered_enabled_devices_get_answers, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
