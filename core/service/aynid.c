@@ -63,6 +63,8 @@ struct s_options {
     enum s_level level;
     bool insecure;          /* no CURVE: only on loopback and ipc:// */
     const char *init_admin; /* write the first admin's provisioning file and exit */
+    const char *recover_admin; /* register a new admin, write its file and exit */
+    const char *name;          /* the recovered admin's name */
 };
 
 static volatile sig_atomic_t s_stop;
@@ -102,6 +104,8 @@ s_usage(FILE *out)
             "usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
             "             [--log-level error|warn|info|debug] [--insecure]\n"
             "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
+            "       aynid --recover-admin FILE [--name NAME] [--db PATH] [--api ENDPOINT]\n"
+            "             [--events ENDPOINT] [--keys DIR]\n"
             "\n"
             "The Ayni core service: the stock ledger (SQLite), its request API and its\n"
             "event stream (ZeroMQ).\n"
@@ -115,6 +119,11 @@ s_usage(FILE *out)
             "                     endpoint is loopback or ipc:// (demos and tests)\n"
             "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
             "                     provisioning file to FILE (mode 0600), and exit\n"
+            "  --recover-admin FILE  with aynid stopped, on the server: register a new admin\n"
+            "                     device (--name, default admin-recovery) for a ledger whose\n"
+            "                     admins are disabled or whose files are lost, write its\n"
+            "                     provisioning file to FILE, and exit\n"
+            "  --name NAME        the recovered admin's name (with --recover-admin)\n"
             "  --help, --version\n"
             "\n"
             "Endpoints may be tcp://HOST:PORT or ipc:///path.  aynid is secure by default:\n"
@@ -139,7 +148,9 @@ s_parse(int argc, char **argv, struct s_options *o)
         {"events", required_argument, NULL, 'e'}, {"keys", required_argument, NULL, 'k'},
         {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {"insecure", no_argument, NULL, 'i'},
-        {"init-admin", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0},
+        {"init-admin", required_argument, NULL, 'I'},
+        {"recover-admin", required_argument, NULL, 'R'}, {"name", required_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
     };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
     *o = (struct s_options){0};
@@ -170,6 +181,8 @@ s_parse(int argc, char **argv, struct s_options *o)
         }
         case 'i': o->insecure = true; break;
         case 'I': o->init_admin = optarg; break;
+        case 'R': o->recover_admin = optarg; break;
+        case 'n': o->name = optarg; break;
         case 'h': s_usage(stdout); return 1;
         case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
         default:
@@ -181,6 +194,15 @@ s_parse(int argc, char **argv, struct s_options *o)
     if (optind < argc) {
         fprintf(stderr, "aynid: unexpected argument '%s'\n", argv[optind]);
         s_usage(stderr);
+        return 2;
+    }
+    if (o->init_admin && o->recover_admin) {
+        fprintf(stderr, "aynid: --init-admin and --recover-admin go one at a time: "
+                "--init-admin for a new ledger, --recover-admin for one whose admins are lost\n");
+        return 2;
+    }
+    if (o->name && !o->recover_admin) {
+        fprintf(stderr, "aynid: --name goes with --recover-admin (the recovered admin's name)\n");
         return 2;
     }
     return 0;
@@ -688,14 +710,44 @@ s_open_store(struct api *a, const struct s_options *o)
     return rc;
 }
 
-/* --init-admin FILE: the CURVE keys (made if missing) and the first admin device, whose
- * provisioning file is written before the device is registered (and removed if that
- * fails), so that no admin exists without its file. */
+/* Make the admin device name: its key pair, and its provisioning file at path, written
+ * before the device is registered (and removed if that fails), so that no admin exists
+ * without its file.  a's store is open and s_curve_sk holds the core's CURVE key. */
+static int
+s_make_admin(struct api *a, const struct s_options *o, const char *name, const char *path)
+{
+    struct proto_provision p = {0};
+    char err[512], hex[65];
+    json_t *r = NULL;
+    snprintf(p.device, sizeof p.device, "%s", name);
+    snprintf(p.role, sizeof p.role, "admin");
+    snprintf(p.api, sizeof p.api, "%s", o->api);
+    snprintf(p.events, sizeof p.events, "%s", o->events);
+    memcpy(p.server_key, a->curve_pk, 32);
+    proto_provision_keypair(&p);
+    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
+    int rc = proto_provision_write(path, &p, err, sizeof err);
+    sodium_memzero(&p, sizeof p);
+    if (rc) {
+        s_log(S_ERROR, "%s", err);
+        return rc;
+    }
+    if ((rc = core_device_add(a->store, name, "admin", hex, &r))) {
+        s_log(S_ERROR, "%s", core_store_errmsg(a->store));
+        unlink(path);
+        return rc;
+    }
+    json_decref(r);
+    fprintf(stderr, "aynid: admin device '%s' registered; its provisioning file is '%s' "
+            "(mode 0600): keep it safe, it holds the admin's secret key\n", name, path);
+    return 0;
+}
+
+/* --init-admin FILE: the CURVE keys (made if missing) and the first admin device. */
 static int
 s_init_admin(const struct s_options *o)
 {
     struct api a = {.db_path = o->db}; /* opened as insecure: the CURVE key is made below */
-    struct proto_provision p = {0};
     char err[512];
     int64_t admins = 0;
     int lock = s_lock_db(o->db), rc = 1;
@@ -708,33 +760,62 @@ s_init_admin(const struct s_options *o)
     }
     if (admins > 0) {
         s_log(S_ERROR, "this ledger already has an admin device: add more devices with "
-              "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin -o FILE'");
+              "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin -o FILE' "
+              "(or, if no admin file is usable any more, 'aynid --recover-admin FILE')");
         rc = 1;
         goto out;
     }
-    snprintf(p.device, sizeof p.device, "admin");
-    snprintf(p.role, sizeof p.role, "admin");
-    snprintf(p.api, sizeof p.api, "%s", o->api);
-    snprintf(p.events, sizeof p.events, "%s", o->events);
-    memcpy(p.server_key, a.curve_pk, 32);
-    proto_provision_keypair(&p);
-    char hex[65];
-    json_t *r = NULL;
-    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
-    if ((rc = proto_provision_write(o->init_admin, &p, err, sizeof err))) {
-        s_log(S_ERROR, "%s", err);
-        goto out;
-    }
-    if ((rc = core_device_add(a.store, "admin", "admin", hex, &r))) {
-        s_log(S_ERROR, "%s", core_store_errmsg(a.store));
-        unlink(o->init_admin);
-        goto out;
-    }
-    json_decref(r);
-    fprintf(stderr, "aynid: admin device 'admin' registered; its provisioning file is '%s' "
-            "(mode 0600): keep it safe, it holds the admin's secret key\n", o->init_admin);
+    rc = s_make_admin(&a, o, "admin", o->init_admin);
 out:
-    sodium_memzero(&p, sizeof p);
+    sodium_memzero(s_curve_sk, sizeof s_curve_sk);
+    core_store_destroy(&a.store);
+    if (lock >= 0)
+        close(lock);
+    return rc ? 1 : 0;
+}
+
+/* --recover-admin FILE: a new admin device for an operator who has the ledger and the
+ * keys folder but no usable admin (all disabled, or their files lost).  Only with aynid
+ * stopped (the ledger's lock), only with the CURVE key the devices already trust (never
+ * a new one), and in the ledger as any device.add is, its event's actor saying how. */
+static int
+s_recover_admin(const struct s_options *o)
+{
+    struct api a = {.db_path = o->db};
+    char err[512], name[101], role[16];
+    bool enabled;
+    int lock = s_lock_db(o->db), rc = 1;
+    if (lock < 0 || s_open_store(&a, o) != 0)
+        goto out;
+    if ((rc = core_curvekey_load(o->keys, false, a.curve_pk, s_curve_sk, err, sizeof err))) {
+        if (rc == AYNI_ENOTFOUND)
+            s_log(S_ERROR, "no CURVE key in '%s': this ledger was never made secure, so there "
+                  "is no admin to recover: run 'aynid --init-admin FILE' (or give the right "
+                  "--keys folder)", o->keys);
+        else
+            s_log(S_ERROR, "%s", err);
+        goto out;
+    }
+    /* The name asked for, else the first free admin-recovery[-N]. */
+    snprintf(name, sizeof name, "%s", o->name ? o->name : "admin-recovery");
+    for (int i = 2; (rc = core_device_by_name(a.store, name, role, &enabled)) == 0; i++) {
+        if (o->name) {
+            s_log(S_ERROR, "a device named '%s' exists already: choose another --name", name);
+            rc = 1;
+            goto out;
+        }
+        snprintf(name, sizeof name, "admin-recovery-%d", i);
+    }
+    if (rc != AYNI_ENOTFOUND) {
+        s_log(S_ERROR, "%s", core_store_errmsg(a.store));
+        goto out;
+    }
+    core_store_set_actor(a.store, "aynid --recover-admin");
+    if ((rc = s_make_admin(&a, o, name, o->recover_admin)) == 0)
+        fprintf(stderr, "aynid: recovered: start aynid, then with this file list the devices "
+                "('ayni-warehouse --provision %s device list') and disable any admin whose "
+                "file was lost\n", o->recover_admin);
+out:
     sodium_memzero(s_curve_sk, sizeof s_curve_sk);
     core_store_destroy(&a.store);
     if (lock >= 0)
@@ -756,6 +837,8 @@ main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, S_MMAP_THRESHOLD);
     if (o.init_admin)
         return s_init_admin(&o);
+    if (o.recover_admin)
+        return s_recover_admin(&o);
     if (o.insecure && (!s_local(o.api) || !s_local(o.events))) {
         s_log(S_ERROR, "--insecure is allowed only when every endpoint is loopback or ipc://, "
               "and '%s' is not: run secure (see docs/SECURITY.md)",

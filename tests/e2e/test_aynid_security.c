@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -401,6 +402,105 @@ test_last_admin_stays(void **state)
     sodium_memzero(&second, sizeof second);
 }
 
+/* Run aynid with args (a shell fragment) on the test's ledger; its exit status, and its
+ * standard error in *out (a new string) if out is not NULL. */
+static int
+s_aynid_run(struct sec *s, const char *args, char **out)
+{
+    char *err = xasprintf("%s/run.err", s->e->dir);
+    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' %s 2>'%s'",
+                          getenv("AYNID"), s->e->db, s->e->keys, s->e->api, s->e->events, args,
+                          err);
+    int st = system(cmd);
+    if (out)
+        *out = e2e_slurp(err);
+    free(cmd);
+    free(err);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* With every admin's file lost there was no way back but hand-written SQL: now an
+ * operator with the ledger and the keys runs 'aynid --recover-admin FILE'. */
+static void
+test_recover_admin(void **state)
+{
+    struct sec *s = *state;
+    char *out = NULL, *file = xasprintf("%s/recovered.json", s->e->dir);
+    char *args = xasprintf("--recover-admin '%s'", file);
+    /* not while aynid runs: it holds the ledger */
+    assert_int_equal(s_aynid_run(s, args, &out), 1);
+    assert_non_null(strstr(out, "in use by another aynid"));
+    free(out);
+    assert_int_equal(e2e_stop(s->e), 0);
+    assert_int_equal(s_aynid_run(s, args, &out), 0);
+    assert_non_null(strstr(out, "'admin-recovery' registered"));
+    free(out);
+    struct stat st;
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* a second one gets the next free name; a name taken is refused, not reused */
+    char *file2 = xasprintf("%s/recovered-2.json", s->e->dir);
+    char *args2 = xasprintf("--recover-admin '%s'", file2);
+    assert_int_equal(s_aynid_run(s, args2, &out), 0);
+    assert_non_null(strstr(out, "'admin-recovery-2' registered"));
+    free(out);
+    char *args3 = xasprintf("--recover-admin '%s/x.json' --name admin", s->e->dir);
+    assert_int_equal(s_aynid_run(s, args3, &out), 1);
+    assert_non_null(strstr(out, "exists already"));
+    free(out);
+    assert_int_equal(s_aynid_run(s, "--name x", NULL), 2);
+    /* the recovered admin works, and the ledger says how it came to be */
+    e2e_start(s->e);
+    struct proto_provision p;
+    char err[512];
+    assert_int_equal(proto_provision_load(file, &p, err, sizeof err), 0);
+    struct proto_curve k = s_keys(&p);
+    json_t *r = NULL;
+    assert_int_equal(s_call_as(s, &k, "device.list", NULL, &r, NULL, 0), 0);
+    json_decref(r);
+    assert_int_equal(s_call_as(s, &k, "device.disable", e2e_pack("{ss}", "name", "admin"), NULL,
+                               NULL, 0), 0);
+    assert_int_equal(s_call_as(s, &k, "events.since",
+                               e2e_pack("{sIsi}", "since", (json_int_t)0, "limit", 1000), &r,
+                               NULL, 0), 0);
+    json_t *ev;
+    size_t i;
+    int recovered = 0;
+    json_array_foreach(json_object_get(r, "events"), i, ev) {
+        const char *actor = json_string_value(json_object_get(ev, "actor"));
+        recovered += !strcmp(json_string_value(json_object_get(ev, "type")), "device.added") &&
+                     actor && !strcmp(actor, "aynid --recover-admin");
+    }
+    assert_int_equal(recovered, 2);
+    json_decref(r);
+    sodium_memzero(&p, sizeof p);
+    free(args3);
+    free(args2);
+    free(file2);
+    free(args);
+    free(file);
+}
+
+/* A ledger that was never made secure has no admin to recover. */
+static void
+test_recover_admin_needs_the_curve_key(void **state)
+{
+    (void)state;
+    struct e2e *e = e2e_new();
+    e2e_start(e);
+    assert_int_equal(e2e_stop(e), 0);
+    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --recover-admin '%s/r.json' 2>'%s/r.err'",
+                          getenv("AYNID"), e->db, e->keys, e->dir, e->dir);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    char *path = xasprintf("%s/r.err", e->dir), *out = e2e_slurp(path);
+    assert_non_null(strstr(out, "never made secure"));
+    free(out);
+    free(path);
+    free(cmd);
+    e2e_destroy(&e);
+}
+
 /* server.info once showed every scanner where the ledger lives on the host. */
 static void
 test_server_info_db_path_for_admins_only(void **state)
@@ -491,6 +591,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_disabled_device_loses_its_subscription, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_last_admin_stays, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_recover_admin, s_setup, s_teardown),
+        cmocka_unit_test(test_recover_admin_needs_the_curve_key),
         cmocka_unit_test_setup_teardown(test_server_info_db_path_for_admins_only, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_device_add_refuses_keys_of_no_device, s_setup,
