@@ -139,7 +139,7 @@ s_confirm(struct gen *g, const struct gen_ship *sh, int package, const struct co
     snprintf(scan_id, sizeof scan_id, "%s-%08ld", sh->device, g->deliveries + 1);
     bool by_scan = gen_rand(g, 100) < 93; /* else typed in at the warehouse afterwards */
     struct core_delivery d = {scan_id, sh->code, package, sh->device, sh->team,
-                              by_scan ? device_time : NULL, l, l ? 1 : 0};
+                              by_scan ? device_time : NULL, l, l ? 1 : 0, NULL};
     json_t *r = NULL;
     int rc = core_delivery_confirm(g->store, &d, &r);
     if (rc)

@@ -240,6 +240,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     snprintf(out->op, sizeof out->op, "?");
     core_store_set_actor(a->store, actor);
     a->role = role ? api_role_bit(role) : API_ADMIN;
+    a->actor = actor;
     int rc = proto_request_parse(data, len, &req, &a->err);
     const struct api_op *op = NULL;
     struct s_part part = {0};

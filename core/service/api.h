@@ -27,6 +27,7 @@ struct api {
     bool grouped;           /* inside api_group_begin .. commit */
     struct proto_error err; /* the failure of the request in hand */
     unsigned role;          /* the role bit of the request in hand (API_ADMIN when open) */
+    const char *actor;      /* the device of the request in hand (borrowed for it) */
 };
 
 /* What happened, for the log line. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -300,19 +301,74 @@ s_ship_cancel(struct api *a, json_t *args, json_t **r)
     return core_shipment_cancel(a->store, s_str(args, "shipment"), s_str(args, "reason"), r);
 }
 
+/* The team of the calling device, when it is a scanner on a secure core (a scanner sees
+ * its team's shipments only, docs/SECURITY.md): true and its team ("" if it has none) in
+ * team; false for any other caller.  *rc: 0 or the store's error. */
+static bool
+s_scanner_team(struct api *a, char team[101], int *rc)
+{
+    team[0] = '\0';
+    *rc = 0;
+    if (!a->secure || a->role != API_SCANNER)
+        return false;
+    *rc = core_device_team(a->store, a->actor, team);
+    return true;
+}
+
+/* Whether shipment s (JSON) is for team, compared as ayni-scan does (scan_init.c). */
+static bool
+s_team_of(json_t *s, const char *team)
+{
+    const char *its = json_string_value(json_object_get(s, "team"));
+    return *team && its && !strcasecmp(its, team);
+}
+
 static int
 s_ship_get(struct api *a, json_t *args, json_t **r)
 {
-    int rc = core_shipment_get(a->store, s_str(args, "shipment"), r);
-    if (rc == 0)
+    char team[101];
+    int rc;
+    bool scanner = s_scanner_team(a, team, &rc);
+    if (rc || (rc = core_shipment_get(a->store, s_str(args, "shipment"), r)) != 0) {
+        /* no "did you mean": it would name another team's shipment */
+        if (scanner && rc == AYNI_ENOTFOUND)
+            goto unknown;
+        return rc;
+    }
+    if (!scanner) {
         s_add_tokens(a, *r);
-    return rc;
+        return 0;
+    }
+    if (s_team_of(*r, team))
+        return 0; /* no tokens: a scanner proves a delivery with the paper it holds */
+    json_decref(*r);
+    *r = NULL;
+unknown:
+    return api_fail(a, AYNI_ENOTFOUND, json_pack("{ssss}", "field", "shipment", "code",
+                                                 s_str(args, "shipment")),
+                    "unknown shipment '%s'%s", s_str(args, "shipment"),
+                    *team ? ": list your team's with 'shipment list'"
+                          : ": this device has no team, so it sees no shipment; ask an "
+                            "administrator to register it again with its team");
 }
 
 static int
 s_ship_list(struct api *a, json_t *args, json_t **r)
 {
-    return core_shipment_list(a->store, s_str(args, "state"), r);
+    char team[101];
+    int rc;
+    bool scanner = s_scanner_team(a, team, &rc);
+    if (rc || (rc = core_shipment_list(a->store, s_str(args, "state"), r)) || !scanner)
+        return rc;
+    json_t *mine = json_array(), *s;
+    size_t i;
+    json_array_foreach(*r, i, s) {
+        if (s_team_of(s, team))
+            json_array_append(mine, s);
+    }
+    json_decref(*r);
+    *r = mine;
+    return 0;
 }
 
 /* ---- deliveries ---- */
@@ -391,12 +447,21 @@ s_confirm(struct api *a, json_t *args, json_t **r)
     struct core_token t;
     struct core_delivery_line *lines;
     size_t n;
+    char team[101] = "";
     int rc = s_check_token(a, s_str(args, "token"), &t);
     if (rc || (rc = s_delivery_lines(a, args, &lines, &n)))
         return rc;
+    /* Secure, the device is the one that authenticated (the store's actor) and the team
+     * is its own when it has one; what the client says of itself is kept as a label.
+     * Open (the loopback demo), everyone is "local": the client's word is all there is. */
+    if (a->secure && (rc = core_device_team(a->store, a->actor, team))) {
+        free(lines);
+        return rc;
+    }
     struct core_delivery d = {s_str(args, "scan_id"), t.shipment, (int)t.package,
-                              s_str(args, "device"), s_str(args, "team"),
-                              s_str(args, "device_time"), lines, n};
+                              a->secure ? NULL : s_str(args, "device"),
+                              *team ? team : s_str(args, "team"), s_str(args, "device_time"),
+                              lines, n, s_str(args, "device")};
     rc = core_delivery_confirm(a->store, &d, r);
     free(lines);
     return rc;
@@ -460,6 +525,13 @@ s_keys_public(struct api *a, json_t *args, json_t **r)
     return 0;
 }
 
+static const char *
+s_role_name(unsigned role)
+{
+    return role == API_SCANNER ? "scanner" : role == API_READER ? "reader"
+         : role == API_WAREHOUSE ? "warehouse" : "admin";
+}
+
 static int
 s_server_info(struct api *a, json_t *args, json_t **r)
 {
@@ -481,7 +553,13 @@ s_server_info(struct api *a, json_t *args, json_t **r)
     /* Where the ledger lives on the host is for whoever runs it, not for every phone. */
     if (a->role == API_ADMIN)
         json_object_set_new(*r, "db", json_string(a->db_path));
-    return 0;
+    /* Who the caller is to the core: a scanner with no team sees why it sees nothing. */
+    char team[101] = "";
+    if (a->secure && (rc = core_device_team(a->store, a->actor, team)) == 0)
+        json_object_set_new(*r, "device",
+                            json_pack("{ss ss s:s?}", "name", a->actor ? a->actor : "", "role",
+                                      s_role_name(a->role), "team", *team ? team : NULL));
+    return rc;
 }
 
 /* ---- devices ---- */
@@ -497,8 +575,9 @@ s_device_add(struct api *a, json_t *args, json_t **r)
         return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "public_key"),
                         "public_key is the core's own CURVE key, not a device's: make the "
                         "device's own key pair");
-    return core_device_add(a->store, s_str(args, "name"), s_str(args, "role"),
-                           s_str(args, "public_key"), r);
+    struct core_device dev = {s_str(args, "name"), s_str(args, "role"),
+                              s_str(args, "public_key"), s_str(args, "team")};
+    return core_device_register(a->store, &dev, r);
 }
 
 static int
@@ -569,7 +648,8 @@ const struct api_op api_ops[] = {
     {"keys.public", ANY, false, s_keys_public, NOARGS},
     {"server.info", ANY, false, s_server_info, NOARGS},
     {"device.add", ADMIN, true, s_device_add,
-     ARGS({"name", 's', true}, {"role", 's', true}, {"public_key", 's', true})},
+     ARGS({"name", 's', true}, {"role", 's', true}, {"public_key", 's', true},
+          {"team", 's', false})},
     {"device.list", ADMIN, false, s_device_list, NOARGS},
     {"device.disable", ADMIN, true, s_device_disable, ARGS({"name", 's', true})},
     {NULL, 0, false, NULL, NULL},

@@ -241,3 +241,12 @@ CREATE TABLE upload_parts (
     body   TEXT NOT NULL,
     PRIMARY KEY (upload, part)
 );
+
+-- @migration 4
+-- The device recorded on a delivery is the authenticated one (DESIGN.md section 7); what
+-- the client called itself is kept beside it as a label only.  A device belongs to a team:
+-- a scanner sees only its team's shipments (docs/SECURITY.md).  Devices registered before
+-- this migration have no team, and a scanner without one sees no shipment until it is
+-- registered again with its team.
+ALTER TABLE deliveries ADD COLUMN device_label TEXT;
+ALTER TABLE devices ADD COLUMN team TEXT;

@@ -173,11 +173,14 @@ struct core_delivery {
     const char *scan_id;    /* made by the client, unique; a repeat changes nothing */
     const char *shipment;
     int package;            /* 0: the whole shipment */
-    const char *device;
+    const char *device;     /* who confirmed; NULL or "": the store's actor */
     const char *team;
-    const char *scanned_at; /* device time, ISO 8601; may be NULL */
+    /* device time, ISO 8601 (ayni_isotime_utc, isotime.h), stored in UTC; may be NULL.
+     * Anything else is refused (invalid_argument naming device_time). */
+    const char *scanned_at;
     const struct core_delivery_line *lines; /* NULL: all received */
     size_t nlines;
+    const char *device_label; /* what the client called itself, kept as a label; may be NULL */
 };
 int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
 
@@ -185,6 +188,17 @@ int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, js
 /* role: scanner, warehouse, reader or admin; public_key: the device's CURVE key, 64 hex. */
 int core_device_add(core_store_t *store, const char *name, const char *role,
                     const char *public_key, json_t **result);
+struct core_device {
+    const char *name;
+    const char *role;
+    const char *public_key;
+    const char *team; /* the team it works for: required for a scanner, else may be NULL */
+};
+/* core_device_add with a team: a scanner without one is invalid_argument naming team. */
+int core_device_register(core_store_t *store, const struct core_device *dev, json_t **result);
+/* The team of the device of that name ("" if it has none, or is not registered), in a
+ * buffer of 101 bytes; 0 or a storage error. */
+int core_device_team(core_store_t *store, const char *name, char team[101]);
 int core_device_list(core_store_t *store, json_t **result);
 int core_device_disable(core_store_t *store, const char *name, json_t **result);
 /* The device with that key (hex), or with that name: AYNI_ENOTFOUND if none.  name and

@@ -5,12 +5,16 @@
  * shortfall moves to loss with its reason.  The client's scan id makes a repeat
  * harmless: it gets the first answer back.  A second scan of a package already
  * delivered (with another scan id) is refused as already_delivered and changes nothing.
- * The token was verified by the caller; the store trusts shipment and package.
+ * The token was verified by the caller; the store trusts shipment and package.  The
+ * device recorded is the caller's (the store's actor, unless it names one); what the
+ * client called itself is only a label.  The device's clock time must be ISO 8601 and is
+ * kept in UTC.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "isotime.h"
 #include "mem.h"
 #include "store_int.h"
 
@@ -32,8 +36,8 @@ s_check(core_store_t *s, const struct core_delivery *d)
     int rc;
     if ((rc = core__check_text(s, "scan_id", d->scan_id, true, 100)) ||
         (rc = core__check_text(s, "device", d->device, false, 100)) ||
-        (rc = core__check_text(s, "team", d->team, false, 100)) ||
-        (rc = core__check_text(s, "scanned_at", d->scanned_at, false, 40)))
+        (rc = core__check_text(s, "device_label", d->device_label, false, 100)) ||
+        (rc = core__check_text(s, "team", d->team, false, 100)))
         return rc;
     if (d->package < 0 || d->package > 9999)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "package"),
@@ -282,8 +286,9 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
         goto out;
     core__now_iso(s, now);
     const char *device = d->device && *d->device ? d->device : s->actor;
-    if ((rc = core__run(s, ST_DELIV_INSERT, "tIitttt", d->scan_id, sh->id, d->package, device,
-                        d->team, d->scanned_at, now)))
+    const char *label = d->device_label && *d->device_label ? d->device_label : NULL;
+    if ((rc = core__run(s, ST_DELIV_INSERT, "tIittttt", d->scan_id, sh->id, d->package, device,
+                        d->team, d->scanned_at, now, label)))
         goto out;
     int64_t delivery_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -294,9 +299,10 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
     for (size_t i = 0; i < n; i++)
         json_array_append_new(numbers, json_integer(p[i].number));
     json_t *lines = s_line_summary(s, sh, p, n, &expected, &received);
-    *res = json_pack("{ss ss si s:o s:o ss s:o s:o s:o s:o sI sI ss}", "scan_id", d->scan_id,
-                     "shipment", sh->code, "package", d->package, "packages", numbers, "to",
-                     core__place_json(s, sh->to), "device", device, "team",
+    *res = json_pack("{ss ss si s:o s:o ss s:s? s:o s:o s:o s:o sI sI ss}", "scan_id",
+                     d->scan_id, "shipment", sh->code, "package", d->package, "packages",
+                     numbers, "to", core__place_json(s, sh->to), "device", device,
+                     "device_label", label, "team",
                      d->team ? json_string(d->team) : json_null(), "scanned_at",
                      d->scanned_at ? json_string(d->scanned_at) : json_null(), "received_at",
                      json_string(now), "lines", lines, "qty_expected", (json_int_t)expected,
@@ -343,13 +349,33 @@ s_repeat(core_store_t *s, const struct core_delivery *d, json_t **result)
     return 0;
 }
 
+/* The device's time, checked, as UTC in utc; *d_utc: d with scanned_at so. */
+static int
+s_scanned_at(core_store_t *s, const struct core_delivery *d, char utc[21],
+             struct core_delivery *d_utc)
+{
+    *d_utc = *d;
+    if (!d->scanned_at)
+        return 0;
+    if (strlen(d->scanned_at) > 40 || !ayni_isotime_utc(d->scanned_at, utc, NULL))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "device_time"),
+                          "device_time must be an ISO 8601 time, %s, a real date and time: "
+                          "set the device's clock", AYNI_ISOTIME_FORMAT);
+    d_utc->scanned_at = utc;
+    return 0;
+}
+
 int
-core_delivery_confirm(core_store_t *s, const struct core_delivery *d, json_t **result)
+core_delivery_confirm(core_store_t *s, const struct core_delivery *given, json_t **result)
 {
     core__clear_error(s);
     struct core__shipment sh;
-    int rc = s_check(s, d);
-    if (rc || (rc = core__shipment(s, d->shipment, &sh)))
+    struct core_delivery utc;
+    const struct core_delivery *d = &utc;
+    char scanned[21];
+    int rc = s_check(s, given);
+    if (rc || (rc = s_scanned_at(s, given, scanned, &utc)) ||
+        (rc = core__shipment(s, d->shipment, &sh)))
         return rc;
     if ((rc = s_repeat(s, d, result)) != AYNI_ENOTFOUND)
         return rc;

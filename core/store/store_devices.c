@@ -1,5 +1,5 @@
 /* store_devices.c: the registered client devices (name, role, CURVE public key,
- * enabled).  A device is never deleted, only disabled, so the ledger's actors stay
+ * enabled, team: a scanner works for one team and sees only its shipments).  A device is never deleted, only disabled, so the ledger's actors stay
  * meaningful.  Key material here is public keys only. */
 #include <ctype.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 static const char *const s_roles[] = {"scanner", "warehouse", "reader", "admin", NULL};
 
 static int
-s_check(core_store_t *s, const char *name, const char *role, const char *key)
+s_check(core_store_t *s, const char *name, const char *role, const char *key, const char *team)
 {
     int rc = core__check_lot_code(s, "name", name); /* letters, digits, - _ . / */
     if (rc)
@@ -33,29 +33,44 @@ s_check(core_store_t *s, const char *name, const char *role, const char *key)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "public_key"),
                           "public_key is all zeros, which is no device's key: make the "
                           "device's own key pair");
-    return 0;
+    /* A scanner sees its team's shipments only: without a team it would see none. */
+    if (!strcmp(role, "scanner") && (!team || !*team))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "team"),
+                          "a scanner needs a team: give 'team', the delivery team it works "
+                          "for, as shipments name it (e.g. \"Equipo Huánuco\")");
+    return core__check_text(s, "team", team, false, 100);
 }
 
 int
 core_device_add(core_store_t *s, const char *name, const char *role, const char *key,
                 json_t **result)
 {
+    struct core_device dev = {name, role, key, NULL};
+    return core_device_register(s, &dev, result);
+}
+
+int
+core_device_register(core_store_t *s, const struct core_device *dev, json_t **result)
+{
     core__clear_error(s);
-    int rc = s_check(s, name, role, key);
+    const char *name = dev->name, *role = dev->role, *key = dev->public_key;
+    const char *team = dev->team && *dev->team ? dev->team : NULL;
+    int rc = s_check(s, name, role, key, team);
     if (rc || (rc = core__tx_begin(s)))
         return rc;
     char now[21];
     core__now_iso(s, now);
-    rc = core__run(s, ST_DEV_INSERT, "tttt", name, role, key, now);
+    rc = core__run(s, ST_DEV_INSERT, "ttttt", name, role, key, now, team);
     if (rc == AYNI_ECONFLICT)
         rc = core__fail(s, AYNI_EEXISTS, json_pack("{ss}", "name", name),
                         "a device named '%s' (or with that key) is already registered: choose "
                         "another name, and make a new key for each device", name);
     json_t *res = NULL;
     if (rc == 0) {
-        res = json_pack("{ss ss ss sb ss}", "name", name, "role", role, "public_key", key,
-                        "enabled", 1, "created_at", now);
-        rc = core__event(s, "device.added", json_pack("{ssss}", "device", name, "role", role));
+        res = json_pack("{ss ss ss sb ss s:s?}", "name", name, "role", role, "public_key", key,
+                        "enabled", 1, "created_at", now, "team", team);
+        rc = core__event(s, "device.added",
+                         json_pack("{ss ss s:s?}", "device", name, "role", role, "team", team));
     }
     return core__finish(s, rc, res, result);
 }
@@ -63,9 +78,10 @@ core_device_add(core_store_t *s, const char *name, const char *role, const char 
 static json_t *
 s_device_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o s:o s:o s:b s:o}", "name", core__jstr(st, 0), "role",
+    return json_pack("{s:o s:o s:o s:b s:o s:o}", "name", core__jstr(st, 0), "role",
                      core__jstr(st, 1), "public_key", core__jstr(st, 2), "enabled",
-                     sqlite3_column_int(st, 3), "created_at", core__jstr(st, 4));
+                     sqlite3_column_int(st, 3), "created_at", core__jstr(st, 4), "team",
+                     core__jstr(st, 5));
 }
 
 int
@@ -134,6 +150,22 @@ core_device_by_name(core_store_t *s, const char *name, char role[16], bool *enab
         return rc < 0 ? rc : AYNI_ENOTFOUND;
     snprintf(role, 16, "%s", sqlite3_column_text(st, 0));
     *enabled = sqlite3_column_int(st, 1) != 0;
+    core__reset(st);
+    return 0;
+}
+
+int
+core_device_team(core_store_t *s, const char *name, char team[101])
+{
+    team[0] = '\0';
+    if (!name)
+        return 0;
+    sqlite3_stmt *st = core__query(s, ST_DEV_TEAM, "t", name);
+    int rc = core__step(s, st);
+    if (rc <= 0)
+        return rc;
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+        snprintf(team, 101, "%s", sqlite3_column_text(st, 0));
     core__reset(st);
     return 0;
 }

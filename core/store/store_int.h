@@ -128,7 +128,8 @@
     X(PKG_INSERT, "INSERT INTO packages (shipment_id, number, line_id, qty)"                      \
                   " VALUES (?1, ?2, ?3, ?4)")                                                    \
     X(PKG_LIST, "SELECT p.number, sl.line_no, p.qty, d.scan_id, d.received_at, d.team, d.device," \
-                " d.qty_received FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"    \
+                " d.qty_received, d.device_label, d.scanned_at FROM packages p"                  \
+                " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
     X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.received_at, d.team, d.device," \
@@ -144,8 +145,8 @@
                        " AND delivery_id IS NULL")                                               \
     X(DELIV_BY_SCAN, "SELECT result FROM deliveries WHERE scan_id = ?1")                          \
     X(DELIV_INSERT, "INSERT INTO deliveries (scan_id, shipment_id, package, device, team,"        \
-                    " scanned_at, received_at, qty_expected, qty_received, reason, result)"      \
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}')")                    \
+                    " scanned_at, received_at, qty_expected, qty_received, reason, result,"      \
+                    " device_label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}', ?8)")  \
     X(DELIV_QTY, "UPDATE deliveries SET qty_expected = ?2, qty_received = ?3, reason = ?4"        \
                  " WHERE id = ?1")                                                               \
     X(DELIV_RESULT, "UPDATE deliveries SET result = ?2 WHERE id = ?1")                            \
@@ -191,12 +192,14 @@
 
 /* The registered client devices of store_devices.c (keys as 64 hex digits). */
 #define CORE_DEVICE_STATEMENTS(X)                                                                 \
-    X(DEV_INSERT, "INSERT INTO devices (name, role, public_key, created_at)"                      \
-                  " VALUES (?1, ?2, ?3, ?4)")                                                    \
-    X(DEV_LIST, "SELECT name, role, public_key, enabled, created_at FROM devices ORDER BY name")  \
+    X(DEV_INSERT, "INSERT INTO devices (name, role, public_key, created_at, team)"                \
+                  " VALUES (?1, ?2, ?3, ?4, ?5)")                                                \
+    X(DEV_LIST, "SELECT name, role, public_key, enabled, created_at, team FROM devices"           \
+                " ORDER BY name")                                                                \
     X(DEV_DISABLE, "UPDATE devices SET enabled = 0 WHERE name = ?1")                              \
     X(DEV_BY_KEY, "SELECT name, role, enabled FROM devices WHERE public_key = ?1")                \
     X(DEV_BY_NAME, "SELECT role, enabled FROM devices WHERE name = ?1")                           \
+    X(DEV_TEAM, "SELECT team FROM devices WHERE name = ?1")                                       \
     X(DEV_NAMES, "SELECT name FROM devices")                                                      \
     X(DEV_ADMINS, "SELECT COUNT(*) FROM devices WHERE role = 'admin' AND enabled = 1")
 
@@ -205,7 +208,7 @@
 #define CORE_REPORT_STATEMENTS(X)                                                                 \
     X(R_DONOR_DELIVERIES, "SELECT d.received_at, loc.code, loc.name, loc.region, loc.district,"   \
                           " s.code, i.code, i.name_es, i.unit, SUM(m.qty), d.team, d.device,"    \
-                          " d.scanned_at IS NOT NULL FROM movements m"                           \
+                          " d.scanned_at IS NOT NULL, d.device_label FROM movements m"           \
                           " JOIN lots l ON l.id = m.lot_id JOIN deliveries d"                    \
                           " ON d.id = m.delivery_id JOIN shipments s ON s.id = m.shipment_id"    \
                           " JOIN locations loc ON loc.id = m.to_id JOIN items i"                 \

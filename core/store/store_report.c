@@ -61,13 +61,14 @@ s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *h
         json_int_t qty = sqlite3_column_int64(st, 9);
         const char *region = (const char *)sqlite3_column_text(st, 3);
         json_array_append_new(
-            rows, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o s:b}", "date",
+            rows, json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o s:b s:o}", "date",
                             core__jstr(st, 0), "community", core__jstr(st, 1), "community_name",
                             core__jstr(st, 2), "region", core__jstr(st, 3), "district",
                             core__jstr(st, 4), "shipment", core__jstr(st, 5), "item",
                             core__jstr(st, 6), "item_name", core__jstr(st, 7), "unit",
                             core__jstr(st, 8), "qty", qty, "team", core__jstr(st, 10), "device",
-                            core__jstr(st, 11), "scanned", sqlite3_column_int(st, 12)));
+                            core__jstr(st, 11), "scanned", sqlite3_column_int(st, 12),
+                            "device_label", core__jstr(st, 13)));
         s_tally(by_item, "item", (const char *)sqlite3_column_text(st, 6), qty, "item_name",
                 (const char *)sqlite3_column_text(st, 7));
         s_tally(by_region, "region", region ? region : "(sin región)", qty, NULL, NULL);

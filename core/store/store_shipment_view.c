@@ -105,10 +105,11 @@ s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
                               (json_int_t)sqlite3_column_int64(st, 2), "delivered", delivered);
         if (delivered)
             json_object_update_new(
-                p, json_pack("{s:o s:o s:o s:o s:I}", "scan_id", core__jstr(st, 3), "received_at",
-                             core__jstr(st, 4), "team", core__jstr(st, 5), "device",
-                             core__jstr(st, 6), "qty_received",
-                             (json_int_t)sqlite3_column_int64(st, 7)));
+                p, json_pack("{s:o s:o s:o s:o s:I s:o s:o}", "scan_id", core__jstr(st, 3),
+                             "received_at", core__jstr(st, 4), "team", core__jstr(st, 5),
+                             "device", core__jstr(st, 6), "qty_received",
+                             (json_int_t)sqlite3_column_int64(st, 7), "device_label",
+                             core__jstr(st, 8), "scanned_at", core__jstr(st, 9)));
         json_array_append_new(packages, p);
     }
     return rc;

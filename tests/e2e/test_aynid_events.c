@@ -176,9 +176,10 @@ test_every_type_and_the_chain(void **state)
     long long first = e2e_sub_ready(e, sub);
     s_day(e);
     json_decref(e2e_ok(e, "device.add",
-                       e2e_pack("{ss ss ss}", "name", "tablet-1", "role", "scanner",
+                       e2e_pack("{ss ss ss ss}", "name", "tablet-1", "role", "scanner",
                                 "public_key",
-                                "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29")));
+                                "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29",
+                                "team", "Equipo Norte")));
     json_decref(e2e_ok(e, "device.disable", e2e_pack("{ss}", "name", "tablet-1")));
     long long head = e2e_head(e);
     json_t *live = json_array();

@@ -336,8 +336,9 @@ static void
 s_devices(struct e2e *e)
 {
     const char *key = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29";
-    json_t *r = s_ok(e, "device.add", e2e_pack("{ss ss ss}", "name", "scanner-7", "role",
-                                               "scanner", "public_key", key));
+    json_t *r = s_ok(e, "device.add", e2e_pack("{ss ss ss ss}", "name", "scanner-7", "role",
+                                               "scanner", "public_key", key, "team",
+                                               "Equipo Huánuco"));
     assert_true(json_is_true(json_object_get(r, "enabled")));
     json_decref(r);
     r = s_ok(e, "device.list", NULL);

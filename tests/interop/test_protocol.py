@@ -581,7 +581,10 @@ class ProtocolInterop(unittest.TestCase):
         self.assertEqual((conf["qty_expected"], conf["qty_received"]),
                          (pkg1["qty"], pkg1["qty"] - 1))
         self.assertEqual((conf["status"], conf["shipment_state"]), ("delivered", "partial"))
-        self.assertEqual(conf["scanned_at"], "2026-11-22T10:00:00-05:00")
+        # device_time is kept in UTC; on the open loopback core the device is the client's
+        # word, and that word is kept as its label too (docs/PROTOCOL.md, delivery.confirm).
+        self.assertEqual(conf["scanned_at"], "2026-11-22T15:00:00Z")
+        self.assertEqual((conf["device"], conf["device_label"]), ("phone-7", "phone-7"))
         self.assertRegex(conf["received_at"], TIME_RE)
         self.assertEqual(self.body(ev[0]), without(conf, "shipment_state"))
         self.assertEqual(self.body(ev[1]), {
