@@ -76,10 +76,10 @@ s_device(struct sec *s, const char *name, const char *role)
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
     struct proto_curve admin = s_keys(&s->admin);
-    assert_int_equal(s_call_as(s, &admin, "device.add",
-                               e2e_pack("{ssssss}", "name", name, "role", role, "public_key", hex),
-                               NULL, NULL, 0),
-                     0);
+    json_t *args = e2e_pack("{ssssss}", "name", name, "role", role, "public_key", hex);
+    if (!strcmp(role, "scanner")) /* a scanner belongs to a team (test_aynid_teams.c) */
+        json_object_set_new(args, "team", json_string("Equipo Huánuco"));
+    assert_int_equal(s_call_as(s, &admin, "device.add", args, NULL, NULL, 0), 0);
     return p;
 }
 
