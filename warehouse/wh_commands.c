@@ -128,9 +128,12 @@ const struct wh_cmd wh_commands[] = {
           {"--follow", "follow", 'f', false, "keep showing new events"},
           {"--topic", "topic", 's', false, "only events whose type starts so, e.g. delivery."}),
      wh_run_events, NULL},
-    {"device add", "device add NAME --role scanner|warehouse|reader|admin -o FILE",
+    {"device add", "device add NAME --role scanner|warehouse|reader|admin [--team TEXT] -o FILE",
      "register a device and write its provisioning file (admin)", NULL, "device",
      OPTS({"--role", "role", 's', true, "scanner, warehouse, reader or admin"},
+          {"--team", "team", 's', false,
+           "the delivery team it works for (required for a scanner: it sees only that "
+           "team's shipments)"},
           {"-o", "output", 's', true, "the provisioning file to write (mode 0600)"}),
      wh_run_device_add, NULL},
     {"device list", "device list", "list the registered devices (admin)", "device.list", NULL,

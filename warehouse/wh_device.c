@@ -1,6 +1,7 @@
 /* wh_device.c: `device add`: a new device's key pair, made here, registered with the
- * core, and handed over in a provisioning file (mode 0600).  The file is written first
- * and removed if the core refuses, so no device exists without its file. */
+ * core (with its team: a scanner sees only its team's shipments), and handed over in a
+ * provisioning file (mode 0600).  The file is written first and removed if the core
+ * refuses, so no device exists without its file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,20 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
     (void)c;
     struct proto_provision p = {0};
     const char *path = wh_s(args, "output");
+    const char *team = wh_s(args, "team");
     char err[512], hex[65];
     snprintf(p.device, sizeof p.device, "%s", wh_s(args, "device"));
     snprintf(p.role, sizeof p.role, "%s", wh_s(args, "role"));
     snprintf(p.api, sizeof p.api, "%s", w->api);
     snprintf(p.events, sizeof p.events, "%s", w->events);
-    int rc = s_server_key(w, p.server_key);
-    if (rc)
+    int rc = WH_USAGE;
+    if (!strcmp(p.role, "scanner") && !*team) {
+        wh_error("un escáner necesita su equipo: añada --team \"Equipo Huánuco\" (el equipo "
+                 "que nombran sus envíos) / --role scanner needs --team: the delivery team its "
+                 "shipments name; it sees only that team's shipments");
+        goto out;
+    }
+    if ((rc = s_server_key(w, p.server_key)))
         goto out;
     proto_provision_keypair(&p);
     sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
@@ -51,9 +59,11 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
         rc = WH_USAGE;
         goto out;
     }
-    json_t *r = NULL;
-    rc = wh_call(w, "device.add",
-                 json_pack("{ssssss}", "name", p.device, "role", p.role, "public_key", hex), &r);
+    json_t *r = NULL, *req = json_pack("{ssssss}", "name", p.device, "role", p.role,
+                                       "public_key", hex);
+    if (*team)
+        json_object_set_new(req, "team", json_string(team));
+    rc = wh_call(w, "device.add", req, &r);
     if (rc) {
         unlink(path);
         goto out;
@@ -61,8 +71,9 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
     if (w->json)
         wh_print_json(r);
     else
-        printf("dispositivo '%s' (%s) registrado; su archivo de aprovisionamiento es %s "
-               "(entréguelo por un medio seguro)\n", p.device, p.role, path);
+        printf("dispositivo '%s' (%s%s%s) registrado; su archivo de aprovisionamiento es %s "
+               "(entréguelo por un medio seguro)\n", p.device, p.role, *team ? ", " : "", team,
+               path);
     json_decref(r);
 out:
     sodium_memzero(&p, sizeof p);

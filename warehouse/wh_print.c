@@ -225,12 +225,24 @@ wh_print_line(struct wh *w, json_t *args, json_t *r)
     free(lots);
 }
 
+/* Who confirmed a package: the device that authenticated, and what the client called
+ * itself only as a label, marked so (a new string). */
+static char *
+s_confirmed_by(json_t *p)
+{
+    const char *device = wh_s(p, "device"), *label = wh_s(p, "device_label");
+    if (!*label || !strcmp(label, device))
+        return xasprintf("%s", device);
+    return xasprintf("%s (etiqueta: %s)", device, label);
+}
+
 /* The packages, each quantity in the unit of its line's item. */
 static void
 s_print_packages(json_t *packages, json_t *lines)
 {
-    static const char *const h[] = {"PAQUETE", "LÍNEA", "CANTIDAD", "ENTREGADO", "EQUIPO"};
-    struct wh_table *t = wh_table_new(5, h, "rrqll");
+    static const char *const h[] = {"PAQUETE", "LÍNEA",  "CANTIDAD",
+                                    "ENTREGADO", "EQUIPO", "DISPOSITIVO"};
+    struct wh_table *t = wh_table_new(6, h, "rrqlll");
     size_t i, k;
     json_t *p, *l;
     json_array_foreach(packages, i, p) {
@@ -244,9 +256,11 @@ s_print_packages(json_t *packages, json_t *lines)
         }
         char *qty = xasprintf("%lld%s%s", wh_i(p, "qty"), *unit ? " " : "", unit);
         bool done = json_is_true(json_object_get(p, "delivered"));
+        char *by = done ? s_confirmed_by(p) : xasprintf("%s", "");
         const char *cells[] = {num, line, qty, done ? wh_s(p, "received_at") : "pendiente",
-                               done ? wh_s(p, "team") : ""};
+                               done ? wh_s(p, "team") : "", by};
         wh_table_row(t, cells);
+        free(by);
         free(qty);
     }
     wh_table_print(t, stdout);
@@ -334,12 +348,13 @@ wh_print_devices(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    static const char *const h[] = {"DISPOSITIVO", "ROL", "ESTADO", "CREADO"};
-    struct wh_table *t = wh_table_new(4, h, NULL);
+    static const char *const h[] = {"DISPOSITIVO", "ROL", "EQUIPO", "ESTADO", "CREADO"};
+    struct wh_table *t = wh_table_new(5, h, NULL);
     size_t i;
     json_t *d;
     json_array_foreach(r, i, d) {
-        const char *row[] = {wh_s(d, "name"), wh_s(d, "role"),
+        const char *team = wh_s(d, "team");
+        const char *row[] = {wh_s(d, "name"), wh_s(d, "role"), *team ? team : "—",
                              json_is_true(json_object_get(d, "enabled")) ? "activo" : "deshabilitado",
                              wh_s(d, "created_at")};
         wh_table_row(t, row);

@@ -54,8 +54,9 @@ s_teardown(void **state)
 static void
 s_add_device(struct fx *fx, const char *name, const char *role, const char *file)
 {
+    const bool scanner = !strcmp(role, "scanner"); /* a scanner needs its team */
     char *out = wh_expect(fx->e, 0, "--provision", fx->admin, "device", "add", name, "--role",
-                          role, "-o", file, NULL);
+                          role, "-o", file, scanner ? "--team" : NULL, "Equipo Huánuco", NULL);
     WH_HAS(out, name);
     WH_HAS(out, file);
     free(out);
@@ -71,11 +72,23 @@ test_devices_and_roles(void **state)
     struct e2e *e = fx->e;
     s_add_device(fx, "almacen-sjl-1", "warehouse", fx->wh);
     s_add_device(fx, "lector-1", "reader", fx->reader);
+    /* A scanner sees only its team's shipments: without --team it is refused, and no
+     * provisioning file is left behind. */
+    char *lone = xasprintf("%s/tablet-8.json", e->dir);
+    char *err = wh_expect_err(e, 2, "--provision", fx->admin, "device", "add", "tablet-8",
+                              "--role", "scanner", "-o", lone, NULL);
+    WH_HAS(err, "--team");
+    WH_HAS(err, "escáner");
+    free(err);
+    struct stat st;
+    assert_int_not_equal(stat(lone, &st), 0);
+    free(lone);
     s_add_device(fx, "tablet-7", "scanner", fx->scanner);
     char *out = wh_expect(e, 0, "--provision", fx->admin, "device", "list", NULL);
     WH_HAS(out, "almacen-sjl-1");
     WH_HAS(out, "activo");
-    wh_assert_aligned(out, "llll");
+    WH_HAS(out, "Equipo Huánuco"); /* the scanner's team */
+    wh_assert_aligned(out, "lllll");
     free(out);
     json_t *list = wh_json(e, 0, "--provision", fx->admin, "device", "list", NULL);
     assert_int_equal(json_array_size(list), 4); /* and the admin itself */
@@ -96,7 +109,7 @@ test_devices_and_roles(void **state)
     out = wh_expect(e, 0, "--provision", fx->reader, "stock", NULL);
     WH_HAS(out, "400 kit");
     free(out);
-    char *err = wh_expect_err(e, 1, "--provision", fx->reader, "adjust", "--at", "ALM-LIMA-SJL",
+    err = wh_expect_err(e, 1, "--provision", fx->reader, "adjust", "--at", "ALM-LIMA-SJL",
                               "--item", "HYGIENE-KIT", "--lot", "SOF-HIG-2611", "--qty", "-1",
                               "--reason", "lost", NULL);
     WH_HAS(err, "'lector-1'");
