@@ -5,6 +5,8 @@
  * package, to show what a code names offline), and stores them with the endpoint, the
  * team and the device name in the queue, in one transaction.  Run again, it refreshes
  * all of that and keeps the scans.  It changes nothing if the core cannot be reached.
+ * A secure core gives a scanner only its registered team's shipments: init says so when
+ * that team is missing or is not the one given with --team.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +150,29 @@ s_warn_key_change(struct scan_run *r, json_t *settings)
     free(old);
 }
 
+/* What a secure core knows of this device (server.info's "device"): warn when it has no
+ * team, or another team than --team, since the core then shows it other shipments or
+ * none.  Nothing is said to an open core, which knows no device. */
+static void
+s_check_team(struct scan_run *r)
+{
+    json_t *info = NULL;
+    if (s_call(r, "server.info", NULL, &info) != SCAN_OK)
+        return;
+    json_t *me = json_object_get(info, "device");
+    const char *role = json_string_value(json_object_get(me, "role"));
+    const char *team = json_string_value(json_object_get(me, "team"));
+    if (role && !strcmp(role, "scanner") && !team)
+        fprintf(r->out, "¡Atención! el núcleo no tiene equipo para este dispositivo: no verá "
+                        "ningún envío; pida que lo registren de nuevo con --team / this "
+                        "device has no team on the core, so it sees no shipment\n");
+    else if (role && !strcmp(role, "scanner") && strcasecmp(team, r->team))
+        fprintf(r->out, "¡Atención! el núcleo registró este dispositivo para «%s», no «%s»: "
+                        "solo verá los envíos de «%s» / the core knows this device as team "
+                        "«%s»\n", team, r->team, team, team);
+    json_decref(info);
+}
+
 static void
 s_report(struct scan_run *r, json_t *settings, json_t *shipments)
 {
@@ -186,8 +211,10 @@ scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
             rc = SCAN_REFUSED;
         }
     }
-    if (rc == 0)
+    if (rc == 0) {
+        s_check_team(r);
         s_report(r, settings, shipments);
+    }
     json_decref(settings);
     json_decref(shipments);
     return rc;
