@@ -1,6 +1,7 @@
 /* store_devices.c: the registered client devices (name, role, CURVE public key,
- * enabled, team: a scanner works for one team and sees only its shipments).  A device is never deleted, only disabled, so the ledger's actors stay
- * meaningful.  Key material here is public keys only. */
+ * enabled, team: a scanner works for one team and sees only its shipments).  A device
+ * is never deleted, only disabled, so the ledger's actors stay meaningful.  Key
+ * material here is public keys only. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
