@@ -743,78 +743,76 @@ s_make_admin(struct api *a, const struct s_options *o, const char *name, const c
     return 0;
 }
 
-/* --init-admin FILE: the CURVE keys (made if missing) and the first admin device. */
+/* --init-admin FILE: the first admin device.  a's store is open, its CURVE key loaded. */
 static int
-s_init_admin(const struct s_options *o)
+s_init_admin(struct api *a, const struct s_options *o)
 {
-    struct api a = {.db_path = o->db}; /* opened as insecure: the CURVE key is made below */
-    char err[512];
     int64_t admins = 0;
-    int lock = s_lock_db(o->db), rc = 1;
-    if (lock < 0 || s_open_store(&a, o) != 0)
-        goto out;
-    if ((rc = core_curvekey_load(o->keys, true, a.curve_pk, s_curve_sk, err, sizeof err)) ||
-        (rc = core_device_admins(a.store, &admins))) {
-        s_log(S_ERROR, "%s", rc == AYNI_ESTORAGE ? core_store_errmsg(a.store) : err);
-        goto out;
+    int rc = core_device_admins(a->store, &admins);
+    if (rc) {
+        s_log(S_ERROR, "%s", core_store_errmsg(a->store));
+        return rc;
     }
     if (admins > 0) {
         s_log(S_ERROR, "this ledger already has an admin device: add more devices with "
               "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin -o FILE' "
               "(or, if no admin file is usable any more, 'aynid --recover-admin FILE')");
-        rc = 1;
-        goto out;
+        return 1;
     }
-    rc = s_make_admin(&a, o, "admin", o->init_admin);
-out:
-    sodium_memzero(s_curve_sk, sizeof s_curve_sk);
-    core_store_destroy(&a.store);
-    if (lock >= 0)
-        close(lock);
-    return rc ? 1 : 0;
+    return s_make_admin(a, o, "admin", o->init_admin);
 }
 
 /* --recover-admin FILE: a new admin device for an operator who has the ledger and the
- * keys folder but no usable admin (all disabled, or their files lost).  Only with aynid
- * stopped (the ledger's lock), only with the CURVE key the devices already trust (never
- * a new one), and in the ledger as any device.add is, its event's actor saying how. */
+ * keys folder but no usable admin (all disabled, or their files lost), in the ledger as
+ * any device.add is, its event's actor saying how.  a as for s_init_admin. */
 static int
-s_recover_admin(const struct s_options *o)
+s_recover_admin(struct api *a, const struct s_options *o)
 {
-    struct api a = {.db_path = o->db};
-    char err[512], name[101], role[16];
+    char name[101], role[16];
     bool enabled;
-    int lock = s_lock_db(o->db), rc = 1;
-    if (lock < 0 || s_open_store(&a, o) != 0)
-        goto out;
-    if ((rc = core_curvekey_load(o->keys, false, a.curve_pk, s_curve_sk, err, sizeof err))) {
-        if (rc == AYNI_ENOTFOUND)
-            s_log(S_ERROR, "no CURVE key in '%s': this ledger was never made secure, so there "
-                  "is no admin to recover: run 'aynid --init-admin FILE' (or give the right "
-                  "--keys folder)", o->keys);
-        else
-            s_log(S_ERROR, "%s", err);
-        goto out;
-    }
+    int rc;
     /* The name asked for, else the first free admin-recovery[-N]. */
     snprintf(name, sizeof name, "%s", o->name ? o->name : "admin-recovery");
-    for (int i = 2; (rc = core_device_by_name(a.store, name, role, &enabled)) == 0; i++) {
+    for (int i = 2; (rc = core_device_by_name(a->store, name, role, &enabled)) == 0; i++) {
         if (o->name) {
             s_log(S_ERROR, "a device named '%s' exists already: choose another --name", name);
-            rc = 1;
-            goto out;
+            return 1;
         }
         snprintf(name, sizeof name, "admin-recovery-%d", i);
     }
     if (rc != AYNI_ENOTFOUND) {
-        s_log(S_ERROR, "%s", core_store_errmsg(a.store));
-        goto out;
+        s_log(S_ERROR, "%s", core_store_errmsg(a->store));
+        return rc;
     }
-    core_store_set_actor(a.store, "aynid --recover-admin");
-    if ((rc = s_make_admin(&a, o, name, o->recover_admin)) == 0)
+    core_store_set_actor(a->store, "aynid --recover-admin");
+    if ((rc = s_make_admin(a, o, name, o->recover_admin)) == 0)
         fprintf(stderr, "aynid: recovered: start aynid, then with this file list the devices "
                 "('ayni-warehouse --provision %s device list') and disable any admin whose "
                 "file was lost\n", o->recover_admin);
+    return rc;
+}
+
+/* Run fn (s_init_admin, s_recover_admin) on the ledger with aynid stopped (its lock) and
+ * the core's CURVE key: made if missing for --init-admin, never for --recover-admin, which
+ * must keep the key the devices already trust.  The exit status. */
+static int
+s_offline(const struct s_options *o, int (*fn)(struct api *, const struct s_options *))
+{
+    struct api a = {.db_path = o->db}; /* opened as insecure: the CURVE key comes below */
+    char err[512];
+    bool create = fn == s_init_admin;
+    int lock = s_lock_db(o->db), rc = 1;
+    if (lock < 0 || s_open_store(&a, o) != 0)
+        goto out;
+    rc = core_curvekey_load(o->keys, create, a.curve_pk, s_curve_sk, err, sizeof err);
+    if (rc == AYNI_ENOTFOUND && !create)
+        s_log(S_ERROR, "no CURVE key in '%s': this ledger was never made secure, so there is "
+              "no admin to recover: run 'aynid --init-admin FILE' (or give the right --keys "
+              "folder)", o->keys);
+    else if (rc)
+        s_log(S_ERROR, "%s", err);
+    else
+        rc = fn(&a, o);
 out:
     sodium_memzero(s_curve_sk, sizeof s_curve_sk);
     core_store_destroy(&a.store);
@@ -835,10 +833,8 @@ main(int argc, char **argv)
      * to the system: glibc would otherwise raise its mmap threshold after the first big
      * free and keep later ones in the heap, resident long after they were freed. */
     mallopt(M_MMAP_THRESHOLD, S_MMAP_THRESHOLD);
-    if (o.init_admin)
-        return s_init_admin(&o);
-    if (o.recover_admin)
-        return s_recover_admin(&o);
+    if (o.init_admin || o.recover_admin)
+        return s_offline(&o, o.init_admin ? s_init_admin : s_recover_admin);
     if (o.insecure && (!s_local(o.api) || !s_local(o.events))) {
         s_log(S_ERROR, "--insecure is allowed only when every endpoint is loopback or ipc://, "
               "and '%s' is not: run secure (see docs/SECURITY.md)",
