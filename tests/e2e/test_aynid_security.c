@@ -27,96 +27,7 @@
 #include "harness.h"
 #include "mem.h"
 #include "provision.h"
-
-struct sec {
-    struct e2e *e;
-    struct proto_provision admin;
-    char *admin_file;
-};
-
-static struct proto_curve
-s_keys(const struct proto_provision *p)
-{
-    struct proto_curve k;
-    memcpy(k.server_key, p->server_key, 32);
-    memcpy(k.public_key, p->public_key, 32);
-    memcpy(k.secret_key, p->secret_key, 32);
-    return k;
-}
-
-/* Call op as a device (curve NULL: no key at all); the error code, 0 on success. */
-static int
-s_call_as(struct sec *s, const struct proto_curve *curve, const char *op, json_t *args,
-          json_t **result, char *msg, size_t msglen)
-{
-    struct proto_error err = {0};
-    proto_client_t *c = proto_client_new(s->e->api, 1500, curve, &err);
-    assert_non_null(c);
-    json_t *r = NULL;
-    int rc = proto_client_call(c, op, args, NULL, &r, &err);
-    if (msg)
-        snprintf(msg, msglen, "%s", err.message);
-    if (result)
-        *result = r;
-    else
-        json_decref(r);
-    proto_error_clear(&err);
-    proto_client_destroy(&c);
-    return rc;
-}
-
-/* Register a new device with role, made and registered as the admin. */
-static struct proto_provision
-s_device(struct sec *s, const char *name, const char *role)
-{
-    struct proto_provision p = s->admin;
-    snprintf(p.device, sizeof p.device, "%s", name);
-    snprintf(p.role, sizeof p.role, "%s", role);
-    proto_provision_keypair(&p);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
-    struct proto_curve admin = s_keys(&s->admin);
-    json_t *args = e2e_pack("{ssssss}", "name", name, "role", role, "public_key", hex);
-    if (!strcmp(role, "scanner")) /* a scanner belongs to a team (test_aynid_teams.c) */
-        json_object_set_new(args, "team", json_string("Equipo Huánuco"));
-    assert_int_equal(s_call_as(s, &admin, "device.add", args, NULL, NULL, 0), 0);
-    return p;
-}
-
-static int
-s_setup(void **state)
-{
-    struct sec *s = xcalloc(1, sizeof *s);
-    char err[512];
-    s->e = e2e_new();
-    s->admin_file = xasprintf("%s/admin.json", s->e->dir);
-    const char *aynid = getenv("AYNID");
-    assert_non_null(aynid);
-    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' --init-admin '%s' "
-                          "2>/dev/null",
-                          aynid, s->e->db, s->e->keys, s->e->api, s->e->events, s->admin_file);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    struct stat st;
-    assert_int_equal(stat(s->admin_file, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(proto_provision_load(s->admin_file, &s->admin, err, sizeof err), 0);
-    s->e->secure = true;
-    e2e_start(s->e);
-    *state = s;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct sec *s = *state;
-    e2e_destroy(&s->e);
-    free(s->admin_file);
-    sodium_memzero(&s->admin, sizeof s->admin);
-    free(s);
-    return 0;
-}
+#include "secure.h"
 
 static void
 test_refuses_to_start_open_or_without_keys(void **state)
@@ -181,28 +92,28 @@ test_insecure_only_on_loopback(void **state)
 static void
 test_only_registered_enabled_devices_get_answers(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
-    assert_int_equal(s_call_as(s, &admin, "server.info", NULL, NULL, NULL, 0), 0);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
+    assert_int_equal(e2e_call_as(s, &admin, "server.info", NULL, NULL, NULL, 0), 0);
     /* no key at all */
-    assert_int_equal(s_call_as(s, NULL, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    assert_int_equal(e2e_call_as(s, NULL, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
     /* a key nobody registered */
     struct proto_provision stranger = s->admin;
     proto_provision_keypair(&stranger);
-    struct proto_curve k = s_keys(&stranger);
-    assert_int_equal(s_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    struct proto_curve k = e2e_curve(&stranger);
+    assert_int_equal(e2e_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
     /* the admin's key, but the wrong server key */
     k = admin;
     k.server_key[0] ^= 1;
-    assert_int_equal(s_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    assert_int_equal(e2e_call_as(s, &k, "server.info", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
     /* a device that worked, then was disabled */
-    struct proto_provision tablet = s_device(s, "tablet-07", "scanner");
-    k = s_keys(&tablet);
-    assert_int_equal(s_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "tablet-07"),
+    struct proto_provision tablet = e2e_device(s, "tablet-07", "scanner", "Equipo Huánuco");
+    k = e2e_curve(&tablet);
+    assert_int_equal(e2e_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "tablet-07"),
                                NULL, NULL, 0),
                      0);
-    assert_int_equal(s_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
+    assert_int_equal(e2e_call_as(s, &k, "keys.public", NULL, NULL, NULL, 0), AYNI_EUNAVAILABLE);
     e2e_assert_running(s->e);
     assert_true(e2e_log_has(s->e, "connection refused: device disabled"));
     assert_true(e2e_log_has(s->e, "connection refused: unknown device key"));
@@ -210,19 +121,19 @@ test_only_registered_enabled_devices_get_answers(void **state)
 
 /* Subscribe with keys (NULL: none) and report whether any event arrives. */
 static bool
-s_events_reach(struct sec *s, const struct proto_curve *k)
+s_events_reach(struct e2e_secure *s, const struct proto_curve *k)
 {
     void *sub = e2e_socket(s->e, ZMQ_SUB, NULL);
     if (k)
         proto_curve_apply(sub, k);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
     assert_int_equal(zmq_connect(sub, s->e->events), 0);
-    struct proto_curve admin = s_keys(&s->admin);
+    struct proto_curve admin = e2e_curve(&s->admin);
     bool got = false;
     for (int i = 0; i < 10 && !got; i++) {
         char code[32];
         snprintf(code, sizeof code, "D-%d-%u", i, randombytes_random() % 100000);
-        assert_int_equal(s_call_as(s, &admin, "donor.add",
+        assert_int_equal(e2e_call_as(s, &admin, "donor.add",
                                    e2e_pack("{ssss}", "code", code, "name", "Donante"), NULL,
                                    NULL, 0),
                          0);
@@ -237,16 +148,16 @@ s_events_reach(struct sec *s, const struct proto_curve *k)
 static void
 test_events_only_for_devices_that_may_read(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
-    struct proto_provision reader = s_device(s, "lector-1", "reader");
-    struct proto_provision scanner = s_device(s, "tablet-08", "scanner");
-    struct proto_curve r = s_keys(&reader), sc = s_keys(&scanner);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
+    struct proto_provision reader = e2e_device(s, "lector-1", "reader", NULL);
+    struct proto_provision scanner = e2e_device(s, "tablet-08", "scanner", "Equipo Huánuco");
+    struct proto_curve r = e2e_curve(&reader), sc = e2e_curve(&scanner);
     assert_true(s_events_reach(s, &admin));
     assert_true(s_events_reach(s, &r));
     assert_false(s_events_reach(s, NULL));
     assert_false(s_events_reach(s, &sc));
-    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-1"),
+    assert_int_equal(e2e_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-1"),
                                NULL, NULL, 0),
                      0);
     assert_false(s_events_reach(s, &r));
@@ -255,44 +166,44 @@ test_events_only_for_devices_that_may_read(void **state)
 static void
 test_roles_and_the_device_in_the_ledger(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
     char msg[512];
     json_t *r = NULL;
-    struct proto_provision wh = s_device(s, "almacen-sjl-1", "warehouse");
-    struct proto_provision sc = s_device(s, "tablet-09", "scanner");
-    struct proto_provision rd = s_device(s, "lector-2", "reader");
-    struct proto_curve kw = s_keys(&wh), ks = s_keys(&sc), kr = s_keys(&rd);
-    assert_int_equal(s_call_as(s, &kw, "location.add",
+    struct proto_provision wh = e2e_device(s, "almacen-sjl-1", "warehouse", NULL);
+    struct proto_provision sc = e2e_device(s, "tablet-09", "scanner", "Equipo Huánuco");
+    struct proto_provision rd = e2e_device(s, "lector-2", "reader", NULL);
+    struct proto_curve kw = e2e_curve(&wh), ks = e2e_curve(&sc), kr = e2e_curve(&rd);
+    assert_int_equal(e2e_call_as(s, &kw, "location.add",
                                e2e_pack("{ssssss}", "code", "ALM-LIMA", "kind", "warehouse", "name",
                                         "Almacén Lima"), NULL, NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &kw, "donor.add",
+    assert_int_equal(e2e_call_as(s, &kw, "donor.add",
                                e2e_pack("{ssss}", "code", "CARE-PE", "name", "CARE Perú"), NULL,
                                NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &kw, "item.add",
+    assert_int_equal(e2e_call_as(s, &kw, "item.add",
                                e2e_pack("{ssssssss}", "code", "HYGIENE-KIT", "name_es",
                                         "Kit de higiene", "name_en", "Hygiene kit", "tracking",
                                         "lot"), NULL, NULL, 0), 0);
     json_t *receive = e2e_pack("{ss ss ss ss si}", "at", "ALM-LIMA", "donor", "CARE-PE", "item",
                                "HYGIENE-KIT", "lot", "H1", "qty", 10);
     /* a scanner may not receive stock; the refusal names the op and the role */
-    assert_int_equal(s_call_as(s, &ks, "stock.receive", json_deep_copy(receive), NULL, msg,
+    assert_int_equal(e2e_call_as(s, &ks, "stock.receive", json_deep_copy(receive), NULL, msg,
                                sizeof msg), AYNI_EDENIED);
     assert_non_null(strstr(msg, "stock.receive"));
     assert_non_null(strstr(msg, "role scanner"));
     /* a reader reads, but may not move anything or manage devices */
-    assert_int_equal(s_call_as(s, &kr, "stock.levels", NULL, NULL, NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &kr, "shipment.dispatch",
+    assert_int_equal(e2e_call_as(s, &kr, "stock.levels", NULL, NULL, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &kr, "shipment.dispatch",
                                e2e_pack("{ss}", "shipment", "ENV-2026-000001"), NULL, msg,
                                sizeof msg), AYNI_EDENIED);
     assert_non_null(strstr(msg, "role reader"));
-    assert_int_equal(s_call_as(s, &kw, "device.list", NULL, NULL, NULL, 0), AYNI_EDENIED);
-    assert_int_equal(s_call_as(s, &admin, "device.list", NULL, &r, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &kw, "device.list", NULL, NULL, NULL, 0), AYNI_EDENIED);
+    assert_int_equal(e2e_call_as(s, &admin, "device.list", NULL, &r, NULL, 0), 0);
     assert_true(json_array_size(r) >= 4);
     json_decref(r);
     /* the warehouse device receives: the movement and the event name it */
-    assert_int_equal(s_call_as(s, &kw, "stock.receive", receive, NULL, NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &admin, "events.since",
+    assert_int_equal(e2e_call_as(s, &kw, "stock.receive", receive, NULL, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &admin, "events.since",
                                e2e_pack("{sIsi}", "since", (json_int_t)0, "limit", 1000), &r,
                                NULL, 0), 0);
     json_t *events = json_object_get(r, "events"), *ev, *received = NULL;
@@ -319,10 +230,10 @@ test_roles_and_the_device_in_the_ledger(void **state)
 static void
 test_disabled_device_loses_its_subscription(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
-    struct proto_provision reader = s_device(s, "lector-9", "reader");
-    struct proto_curve kr = s_keys(&reader);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
+    struct proto_provision reader = e2e_device(s, "lector-9", "reader", NULL);
+    struct proto_curve kr = e2e_curve(&reader);
     void *subs[2];
     const struct proto_curve *keys[2] = {&kr, &admin};
     for (int i = 0; i < 2; i++) {
@@ -337,7 +248,7 @@ test_disabled_device_loses_its_subscription(void **state)
         for (int tries = 0; tries < 50 && !ev; tries++) {
             char code[32];
             snprintf(code, sizeof code, "ANTES-%d-%d", i, tries);
-            assert_int_equal(s_call_as(s, &admin, "donor.add",
+            assert_int_equal(e2e_call_as(s, &admin, "donor.add",
                                        e2e_pack("{ssss}", "code", code, "name", "Donante"),
                                        NULL, NULL, 0), 0);
             ev = e2e_sub_next(subs[i], 100);
@@ -345,7 +256,7 @@ test_disabled_device_loses_its_subscription(void **state)
         assert_non_null(ev);
         json_decref(ev);
     }
-    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-9"),
+    assert_int_equal(e2e_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "lector-9"),
                                NULL, NULL, 0), 0);
     /* for two seconds, new donors: the admin hears them again, the disabled reader never */
     bool admin_heard = false;
@@ -353,7 +264,7 @@ test_disabled_device_loses_its_subscription(void **state)
     for (int i = 0; e2e_now_ms() - t0 < 2000; i++) {
         char code[32];
         snprintf(code, sizeof code, "DESPUES-%d", i);
-        assert_int_equal(s_call_as(s, &admin, "donor.add",
+        assert_int_equal(e2e_call_as(s, &admin, "donor.add",
                                    e2e_pack("{ssss}", "code", code, "name", "Donante"), NULL,
                                    NULL, 0), 0);
         json_t *ev;
@@ -383,29 +294,29 @@ test_disabled_device_loses_its_subscription(void **state)
 static void
 test_last_admin_stays(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
     char msg[512];
-    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
+    assert_int_equal(e2e_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
                                NULL, msg, sizeof msg),
                      AYNI_ESTATE);
     assert_non_null(strstr(msg, "last enabled admin"));
-    struct proto_provision second = s_device(s, "admin-2", "admin");
-    assert_int_equal(s_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
+    struct proto_provision second = e2e_device(s, "admin-2", "admin", NULL);
+    assert_int_equal(e2e_call_as(s, &admin, "device.disable", e2e_pack("{ss}", "name", "admin"),
                                NULL, NULL, 0),
                      0);
-    struct proto_curve k2 = s_keys(&second);
-    assert_int_equal(s_call_as(s, &k2, "device.disable", e2e_pack("{ss}", "name", "admin-2"),
+    struct proto_curve k2 = e2e_curve(&second);
+    assert_int_equal(e2e_call_as(s, &k2, "device.disable", e2e_pack("{ss}", "name", "admin-2"),
                                NULL, NULL, 0),
                      AYNI_ESTATE);
-    assert_int_equal(s_call_as(s, &k2, "device.list", NULL, NULL, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &k2, "device.list", NULL, NULL, NULL, 0), 0);
     sodium_memzero(&second, sizeof second);
 }
 
 /* Run aynid with args (a shell fragment) on the test's ledger; its exit status, and its
  * standard error in *out (a new string) if out is not NULL. */
 static int
-s_aynid_run(struct sec *s, const char *args, char **out)
+s_aynid_run(struct e2e_secure *s, const char *args, char **out)
 {
     char *err = xasprintf("%s/run.err", s->e->dir);
     char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' %s 2>'%s'",
@@ -424,7 +335,7 @@ s_aynid_run(struct sec *s, const char *args, char **out)
 static void
 test_recover_admin(void **state)
 {
-    struct sec *s = *state;
+    struct e2e_secure *s = *state;
     char *out = NULL, *file = xasprintf("%s/recovered.json", s->e->dir);
     char *args = xasprintf("--recover-admin '%s'", file);
     /* not while aynid runs: it holds the ledger */
@@ -454,13 +365,13 @@ test_recover_admin(void **state)
     struct proto_provision p;
     char err[512];
     assert_int_equal(proto_provision_load(file, &p, err, sizeof err), 0);
-    struct proto_curve k = s_keys(&p);
+    struct proto_curve k = e2e_curve(&p);
     json_t *r = NULL;
-    assert_int_equal(s_call_as(s, &k, "device.list", NULL, &r, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &k, "device.list", NULL, &r, NULL, 0), 0);
     json_decref(r);
-    assert_int_equal(s_call_as(s, &k, "device.disable", e2e_pack("{ss}", "name", "admin"), NULL,
+    assert_int_equal(e2e_call_as(s, &k, "device.disable", e2e_pack("{ss}", "name", "admin"), NULL,
                                NULL, 0), 0);
-    assert_int_equal(s_call_as(s, &k, "events.since",
+    assert_int_equal(e2e_call_as(s, &k, "events.since",
                                e2e_pack("{sIsi}", "since", (json_int_t)0, "limit", 1000), &r,
                                NULL, 0), 0);
     json_t *ev;
@@ -505,16 +416,16 @@ test_recover_admin_needs_the_curve_key(void **state)
 static void
 test_server_info_db_path_for_admins_only(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
-    struct proto_provision scanner = s_device(s, "phone-3", "scanner");
-    struct proto_curve sk = s_keys(&scanner);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
+    struct proto_provision scanner = e2e_device(s, "phone-3", "scanner", "Equipo Huánuco");
+    struct proto_curve sk = e2e_curve(&scanner);
     json_t *info = NULL;
-    assert_int_equal(s_call_as(s, &sk, "server.info", NULL, &info, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &sk, "server.info", NULL, &info, NULL, 0), 0);
     assert_null(json_object_get(info, "db"));
     assert_non_null(json_object_get(info, "events"));
     json_decref(info);
-    assert_int_equal(s_call_as(s, &admin, "server.info", NULL, &info, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &admin, "server.info", NULL, &info, NULL, 0), 0);
     assert_string_equal(json_string_value(json_object_get(info, "db")), s->e->db);
     json_decref(info);
     sodium_memzero(&scanner, sizeof scanner);
@@ -524,14 +435,14 @@ test_server_info_db_path_for_admins_only(void **state)
 static void
 test_device_add_refuses_keys_of_no_device(void **state)
 {
-    struct sec *s = *state;
-    struct proto_curve admin = s_keys(&s->admin);
+    struct e2e_secure *s = *state;
+    struct proto_curve admin = e2e_curve(&s->admin);
     char own[65], msg[512];
     sodium_bin2hex(own, sizeof own, s->admin.server_key, 32);
     const char *keys[] = {"0000000000000000000000000000000000000000000000000000000000000000", own};
     for (size_t i = 0; i < 2; i++) {
         json_t *r = NULL;
-        assert_int_equal(s_call_as(s, &admin, "device.add",
+        assert_int_equal(e2e_call_as(s, &admin, "device.add",
                                    e2e_pack("{ssssss}", "name", "rogue", "role", "scanner",
                                             "public_key", keys[i]),
                                    &r, msg, sizeof msg),
@@ -540,7 +451,7 @@ test_device_add_refuses_keys_of_no_device(void **state)
         json_decref(r);
     }
     json_t *list = NULL;
-    assert_int_equal(s_call_as(s, &admin, "device.list", NULL, &list, NULL, 0), 0);
+    assert_int_equal(e2e_call_as(s, &admin, "device.list", NULL, &list, NULL, 0), 0);
     assert_int_equal(json_array_size(list), 1); /* the admin alone */
     json_decref(list);
 }
@@ -548,7 +459,7 @@ test_device_add_refuses_keys_of_no_device(void **state)
 static void
 test_key_files_are_private(void **state)
 {
-    struct sec *s = *state;
+    struct e2e_secure *s = *state;
     char *key = xasprintf("%s/curve.key", s->e->keys), err[512];
     struct stat st;
     assert_int_equal(stat(key, &st), 0);
@@ -582,22 +493,16 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_to_start_open_or_without_keys),
         cmocka_unit_test(test_insecure_only_on_loopback),
-        cmocka_unit_test_setup_teardown(test_only_registered_enabled_devices_get_answers, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_events_only_for_devices_that_may_read, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_roles_and_the_device_in_the_ledger, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_disabled_device_loses_its_subscription, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_last_admin_stays, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_recover_admin, s_setup, s_teardown),
+        E2E_SECURE_TEST(test_only_registered_enabled_devices_get_answers),
+        E2E_SECURE_TEST(test_events_only_for_devices_that_may_read),
+        E2E_SECURE_TEST(test_roles_and_the_device_in_the_ledger),
+        E2E_SECURE_TEST(test_disabled_device_loses_its_subscription),
+        E2E_SECURE_TEST(test_last_admin_stays),
+        E2E_SECURE_TEST(test_recover_admin),
         cmocka_unit_test(test_recover_admin_needs_the_curve_key),
-        cmocka_unit_test_setup_teardown(test_server_info_db_path_for_admins_only, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_device_add_refuses_keys_of_no_device, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_key_files_are_private, s_setup, s_teardown),
+        E2E_SECURE_TEST(test_server_info_db_path_for_admins_only),
+        E2E_SECURE_TEST(test_device_add_refuses_keys_of_no_device),
+        E2E_SECURE_TEST(test_key_files_are_private),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

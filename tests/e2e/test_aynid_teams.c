@@ -23,47 +23,19 @@
 #include "harness.h"
 #include "mem.h"
 #include "provision.h"
-
-struct fx {
-    struct e2e *e;
-    struct proto_provision admin;
-    char *admin_file;
-    char msg[512];        /* the last failure's message */
-};
-
-static struct proto_curve
-s_keys(const struct proto_provision *p)
-{
-    struct proto_curve k;
-    memcpy(k.server_key, p->server_key, 32);
-    memcpy(k.public_key, p->public_key, 32);
-    memcpy(k.secret_key, p->secret_key, 32);
-    return k;
-}
+#include "secure.h"
 
 /* Call op (args stolen) as the device of p; the error code, 0 and *result on success. */
 static int
-s_call(struct fx *f, const struct proto_provision *p, const char *op, json_t *args,
+s_call(struct e2e_secure *f, const struct proto_provision *p, const char *op, json_t *args,
        json_t **result)
 {
-    struct proto_error err = {0};
-    struct proto_curve k = s_keys(p);
-    proto_client_t *c = proto_client_new(f->e->api, 3000, &k, &err);
-    assert_non_null(c);
-    json_t *r = NULL;
-    int rc = proto_client_call(c, op, args, NULL, &r, &err);
-    snprintf(f->msg, sizeof f->msg, "%s", err.message);
-    if (result)
-        *result = r;
-    else
-        json_decref(r);
-    proto_error_clear(&err);
-    proto_client_destroy(&c);
-    return rc;
+    struct proto_curve k = e2e_curve(p);
+    return e2e_call_as(f, &k, op, args, result, f->msg, sizeof f->msg);
 }
 
 static json_t *
-s_ok(struct fx *f, const struct proto_provision *p, const char *op, json_t *args)
+s_ok(struct e2e_secure *f, const struct proto_provision *p, const char *op, json_t *args)
 {
     json_t *r = NULL;
     if (s_call(f, p, op, args, &r) != 0)
@@ -77,59 +49,10 @@ s_str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-/* A device with role (and team, if not NULL), registered by the admin. */
-static struct proto_provision
-s_device(struct fx *f, const char *name, const char *role, const char *team)
-{
-    struct proto_provision p = f->admin;
-    snprintf(p.device, sizeof p.device, "%s", name);
-    snprintf(p.role, sizeof p.role, "%s", role);
-    proto_provision_keypair(&p);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, p.public_key, 32);
-    json_t *args = e2e_pack("{ssssss}", "name", name, "role", role, "public_key", hex);
-    if (team)
-        json_object_set_new(args, "team", json_string(team));
-    json_decref(s_ok(f, &f->admin, "device.add", args));
-    return p;
-}
-
-static int
-s_setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof *f);
-    char err[512];
-    f->e = e2e_new();
-    f->admin_file = xasprintf("%s/admin.json", f->e->dir);
-    const char *aynid = getenv("AYNID");
-    assert_non_null(aynid);
-    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' --init-admin '%s' "
-                          "2>/dev/null",
-                          aynid, f->e->db, f->e->keys, f->e->api, f->e->events, f->admin_file);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    assert_int_equal(proto_provision_load(f->admin_file, &f->admin, err, sizeof err), 0);
-    f->e->secure = true;
-    e2e_start(f->e);
-    *state = f;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct fx *f = *state;
-    e2e_destroy(&f->e);
-    free(f->admin_file);
-    sodium_memzero(&f->admin, sizeof f->admin);
-    free(f);
-    return 0;
-}
-
 /* A warehouse, a community, a donor, 100 hygiene kits; then one dispatched shipment per
  * team (2 packages of 10 each), whose dispatch results are in out[]. */
 static void
-s_shipments(struct fx *f, const char *const *teams, size_t n, json_t **out)
+s_shipments(struct e2e_secure *f, const char *const *teams, size_t n, json_t **out)
 {
     const struct proto_provision *a = &f->admin;
     json_decref(s_ok(f, a, "location.add",
@@ -166,11 +89,11 @@ s_token(json_t *dispatched, size_t package)
 static void
 test_scanner_sees_its_team_and_the_delivery_names_it(void **state)
 {
-    struct fx *f = *state;
+    struct e2e_secure *f = *state;
     const char *const teams[] = {"Equipo Huánuco", "Equipo Cusco"};
     json_t *sent[2];
     s_shipments(f, teams, 2, sent);
-    struct proto_provision sc = s_device(f, "escaner-3", "scanner", "equipo huánuco");
+    struct proto_provision sc = e2e_device(f, "escaner-3", "scanner", "equipo huánuco");
     const char *mine = s_str(sent[0], "code"), *theirs = s_str(sent[1], "code");
 
     /* ayni-scan init's calls: the list of shipments on the road, then each manifest */
@@ -224,7 +147,7 @@ test_scanner_sees_its_team_and_the_delivery_names_it(void **state)
 static void
 test_a_scanner_needs_a_team(void **state)
 {
-    struct fx *f = *state;
+    struct e2e_secure *f = *state;
     struct proto_provision p = f->admin;
     proto_provision_keypair(&p);
     char hex[65];
@@ -237,7 +160,7 @@ test_a_scanner_needs_a_team(void **state)
     json_t *list = s_ok(f, &f->admin, "device.list", NULL);
     assert_int_equal(json_array_size(list), 1); /* the admin alone */
     json_decref(list);
-    struct proto_provision wh = s_device(f, "almacen-1", "warehouse", NULL);
+    struct proto_provision wh = e2e_device(f, "almacen-1", "warehouse", NULL);
     list = s_ok(f, &f->admin, "device.list", NULL);
     assert_int_equal(json_array_size(list), 2);
     json_decref(list);
@@ -251,9 +174,8 @@ main(void)
     assert_true(sodium_init() >= 0);
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_scanner_sees_its_team_and_the_delivery_names_it,
-                                        s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_a_scanner_needs_a_team, s_setup, s_teardown),
+        E2E_SECURE_TEST(test_scanner_sees_its_team_and_the_delivery_names_it),
+        E2E_SECURE_TEST(test_a_scanner_needs_a_team),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
