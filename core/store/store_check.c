@@ -139,28 +139,46 @@ core__check_date(core_store_t *s, const char *field, const char *date)
 
 /* ---- suggestions ---- */
 
+json_t *
+core__near(core_store_t *s, enum core_stmt id, const char *kind, const char *code, size_t max)
+{
+    json_t *near = json_array();
+    if (!code || !*code || max == 0)
+        return near;
+    struct s_near {
+        size_t d;
+        char *code;
+    } *best = xcalloc(max, sizeof *best);
+    size_t n = 0;
+    sqlite3_stmt *st = kind || id == ST_LOC_CODES ? core__query(s, id, "t", kind)
+                                                  : core__query(s, id, "");
+    while (core__step(s, st) == 1) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        size_t d = ayni_edit_distance(code, c), i;
+        if (!ayni_near_enough(code, d) || (n == max && d >= best[n - 1].d))
+            continue;
+        if (n == max)
+            free(best[--n].code);
+        for (i = n; i > 0 && best[i - 1].d > d; i--) /* sorted by distance, first seen first */
+            best[i] = best[i - 1];
+        best[i] = (struct s_near){d, xstrdup(c)};
+        n++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(near, json_string(best[i].code));
+        free(best[i].code);
+    }
+    free(best);
+    return near;
+}
+
 char *
 core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *code)
 {
-    if (!code || !*code)
-        return NULL;
-    sqlite3_stmt *st = kind || id == ST_LOC_CODES ? core__query(s, id, "t", kind)
-                                                  : core__query(s, id, "");
-    size_t best = (size_t)-1;
-    char *found = NULL;
-    while (core__step(s, st) == 1) {
-        const char *c = (const char *)sqlite3_column_text(st, 0);
-        size_t d = ayni_edit_distance(code, c);
-        if (d < best) {
-            best = d;
-            free(found);
-            found = xstrdup(c);
-        }
-    }
-    if (!ayni_near_enough(code, best)) {
-        free(found);
-        return NULL;
-    }
+    json_t *near = core__near(s, id, kind, code, 1);
+    const char *first = json_string_value(json_array_get(near, 0));
+    char *found = first ? xstrdup(first) : NULL;
+    json_decref(near);
     return found;
 }
 

@@ -433,6 +433,9 @@ int core__donor(core_store_t *s, const char *field, const char *code, int64_t *i
 json_t *core__place_json(core_store_t *s, int64_t id);
 /* The nearest of the codes SQL statement id returns, for a typo; NULL if none is near. */
 char *core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *code);
+/* Up to max of those codes near enough to code, nearest first (a new array, maybe empty). */
+json_t *core__near(core_store_t *s, enum core_stmt id, const char *kind, const char *code,
+                   size_t max);
 void core__now_iso(core_store_t *s, char out[21]);
 
 /* ---- stock ---- */

@@ -8,6 +8,31 @@
 
 #include "store_int.h"
 
+/* Shipment codes differ by a digit: a typo is usually another real shipment's code.  So
+ * no "did you mean" that dispatch or cancel could be pointed at: the near codes, all of
+ * them (up to S_NEAR), and a plain word that nothing was done. */
+#define S_NEAR 5
+static int
+s_unknown(core_store_t *s, const char *code)
+{
+    json_t *near = core__near(s, ST_SHIP_CODES, NULL, code, S_NEAR);
+    json_t *d = json_pack("{ssssso}", "field", "shipment", "code", code, "near", near);
+    size_t n = json_array_size(near);
+    if (n == 0)
+        return core__fail(s, AYNI_ENOTFOUND, d, "unknown shipment '%s': nothing was done; "
+                          "list them with 'shipment list'", code);
+    json_object_set(d, "suggestion", json_array_get(near, 0)); /* kept for older clients */
+    char list[S_NEAR * 48] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "",
+                 json_string_value(json_array_get(near, i)));
+    }
+    return core__fail(s, AYNI_ENOTFOUND, d, "unknown shipment '%s': nothing was done; "
+                      "shipments with a code near it: %s (check the code on the slip)", code,
+                      list);
+}
+
 int
 core__shipment(core_store_t *s, const char *code, struct core__shipment *out)
 {
@@ -17,17 +42,8 @@ core__shipment(core_store_t *s, const char *code, struct core__shipment *out)
     sqlite3_stmt *st = core__query(s, ST_SHIP_BY_CODE, "t", code);
     if ((rc = core__step(s, st)) < 0)
         return rc;
-    if (rc == 0) {
-        char *hint = core__suggest(s, ST_SHIP_CODES, NULL, code);
-        json_t *d = json_pack("{ssss}", "field", "shipment", "code", code);
-        if (hint)
-            json_object_set_new(d, "suggestion", json_string(hint));
-        rc = core__fail(s, AYNI_ENOTFOUND, d, "unknown shipment '%s'%s%s%s", code,
-                        hint ? ": did you mean '" : ": list them with 'shipment list'",
-                        hint ? hint : "", hint ? "'?" : "");
-        free(hint);
-        return rc;
-    }
+    if (rc == 0)
+        return s_unknown(s, code);
     out->id = sqlite3_column_int64(st, 0);
     snprintf(out->code, sizeof out->code, "%s", code);
     out->from = sqlite3_column_int64(st, 1);
