@@ -137,6 +137,20 @@ s_take_code(const unsigned char *p, size_t n, size_t *off, char *code)
     return true;
 }
 
+/* True if the payload p (n bytes) ends before the length its code lengths give: the
+ * end of a token, cut short (a partial read: scan again), not a token changed. */
+static bool
+s_cut_short(const unsigned char *p, size_t n)
+{
+    size_t off = S_HEAD_LEN;
+    for (int code = 0; code < 2; code++) {
+        if (off >= n)
+            return true;
+        off += 1 + (size_t)p[off];
+    }
+    return n < off + S_SIG_LEN;
+}
+
 /* Parse a decoded payload into t; false unless it is exactly one well-formed token. */
 static bool
 s_unpack(const unsigned char *p, size_t n, struct core_token *t)
@@ -206,17 +220,28 @@ s_prefix_ok(const char *text, size_t len)
  * payload of exactly the right shape (version 1, two valid codes whose lengths add up,
  * package <= count <= 9999); those are FORGED, as their key id is not ours, or with
  * odds of 2^-32 more ALTERED.  Without the signing key they are never GENUINE. */
-/* Decode text into the payload p (n bytes) and the token t; false if MALFORMED. */
-static bool
-s_parse(const char *text, size_t len, unsigned char p[S_PAYLOAD_MAX], size_t *n,
-        struct core_token *t)
+/* Decode text into the payload p (n bytes) and the token t: 0 (no verdict yet) if it has
+ * a token's shape, else MALFORMED, or ALTERED for one of our version 1 payloads (our key
+ * id, where a token has it) broken after it was signed: a length, a code or the tail. */
+static int
+s_parse(const char *text, size_t len, const unsigned char pk[32],
+        unsigned char p[S_PAYLOAD_MAX], size_t *n, struct core_token *t)
 {
     if (!text)
-        return false;
+        return CORE_TOKEN_MALFORMED;
     len = s_strip_eol(text, len);
-    return len <= CORE_TOKEN_TEXT_MAX && s_prefix_ok(text, len) &&
-           core_base32_decode(text + S_PREFIX_LEN, len - S_PREFIX_LEN, p, S_PAYLOAD_MAX, n) == 0 &&
-           s_unpack(p, *n, t);
+    if (len > CORE_TOKEN_TEXT_MAX || !s_prefix_ok(text, len) ||
+        core_base32_decode(text + S_PREFIX_LEN, len - S_PREFIX_LEN, p, S_PAYLOAD_MAX, n) != 0)
+        return CORE_TOKEN_MALFORMED;
+    if (s_unpack(p, *n, t))
+        return 0;
+    memset(t, 0, sizeof *t);
+    unsigned char id[CORE_TOKEN_KEYID_LEN];
+    core_token_key_id(pk, id);
+    return *n >= S_HEAD_LEN && p[S_OFF_VERSION] == CORE_TOKEN_VERSION &&
+                   memcmp(p + S_OFF_KEYID, id, sizeof id) == 0 && !s_cut_short(p, *n)
+               ? CORE_TOKEN_ALTERED
+               : CORE_TOKEN_MALFORMED;
 }
 
 /* Ed25519 signatures are deterministic: the token we issued for a payload carries the one
@@ -247,8 +272,9 @@ s_verify(const char *text, size_t len, const unsigned char pk[32], const unsigne
 
     if (out)
         memset(out, 0, sizeof *out);
-    if (!s_parse(text, len, p, &n, &t))
-        return CORE_TOKEN_MALFORMED;
+    int broken = s_parse(text, len, pk, p, &n, &t);
+    if (broken)
+        return (enum core_token_verdict)broken;
     enum core_token_verdict v =
         sk && s_resigned_ok(p, n, sk) ? CORE_TOKEN_GENUINE : s_judge(p, n, pk);
     if (out)

@@ -280,8 +280,32 @@ test_payload_altered(void **state)
     assert_string_equal(bad, text);
     free(bad);
 
-    p[n] = 0; /* a trailing byte after the signature */
+    /* Our payload broken after signing is altered, not unreadable (ayni-scan once said
+     * "ilegible" of these): a trailing byte after the signature, a package past the
+     * count, a character no code has.  A payload shorter than its code lengths say is
+     * still unreadable: that is what a read cut short looks like. */
+    p[n] = 0;
     bad = s_reencode(p, n + 1);
+    assert_int_equal(s_verify_exact(bad, strlen(bad), &got), CORE_TOKEN_ALTERED);
+    assert_int_equal(got.count, 0); /* nothing decoded to show */
+    free(bad);
+    p[1 + CORE_TOKEN_KEYID_LEN + 1] = 9; /* package 9 of 5 */
+    bad = s_reencode(p, n);
+    assert_int_equal(s_verify(bad), CORE_TOKEN_ALTERED);
+    free(bad);
+    p[1 + CORE_TOKEN_KEYID_LEN + 1] = 3;
+    size_t head = 1 + CORE_TOKEN_KEYID_LEN + 4;
+    p[head + 1] = 'e'; /* the shipment code's first character */
+    bad = s_reencode(p, n);
+    assert_int_equal(s_verify(bad), CORE_TOKEN_ALTERED);
+    free(bad);
+    p[1] ^= 0x40; /* the same with another key id: not ours, so unreadable */
+    bad = s_reencode(p, n);
+    assert_int_equal(s_verify(bad), CORE_TOKEN_MALFORMED);
+    free(bad);
+    p[1] ^= 0x40;
+    p[head] = (unsigned char)(p[head] + 1); /* its length: the payload now looks cut short */
+    bad = s_reencode(p, n);
     assert_int_equal(s_verify(bad), CORE_TOKEN_MALFORMED);
     free(bad);
     free(text);
