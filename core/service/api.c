@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api.h"
 #include "error.h"
 #include "mem.h"
@@ -150,6 +152,20 @@ s_call(struct api *a, const struct api_op *op, json_t *args, const struct s_part
     return op->fn(a, p->args, result);
 }
 
+/* What stands for a request's arguments beside its idempotency key: the BLAKE2b hash of
+ * their canonical JSON (keys sorted), in hex; the same arguments in any key order give
+ * the same digest. */
+static void
+s_digest(json_t *args, char out[2 * crypto_generichash_BYTES + 1])
+{
+    char *text = args ? json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    const char *t = text ? text : "{}";
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, (const unsigned char *)t, strlen(t), NULL, 0);
+    sodium_bin2hex(out, 2 * crypto_generichash_BYTES + 1, h, sizeof h);
+    free(text);
+}
+
 /* A mutating op: one transaction holding the change, its events and its idem key; or,
  * in a group, one savepoint of the group's transaction.  A part of an upload that fails
  * drops the upload (all or none: the client sends the list again). */
@@ -161,14 +177,16 @@ s_run_mutating(struct api *a, const struct api_op *op, json_t *args, const struc
     if (rc)
         return s_from_store(a, rc);
     bool repeat = false; /* a repeat, or a key misused: nothing to change */
+    char digest[2 * crypto_generichash_BYTES + 1] = "";
     if (idem) {
-        rc = core_idem_get(a->store, idem, op->name, result);
+        s_digest(args, digest);
+        rc = core_idem_get(a->store, idem, op->name, digest, result);
         repeat = rc != AYNI_ENOTFOUND;
     }
     if (!repeat) {
         rc = s_call(a, op, args, p, result);
         if (rc == 0 && idem)
-            rc = core_idem_put(a->store, idem, op->name, *result);
+            rc = core_idem_put(a->store, idem, op->name, digest, *result);
     }
     if (a->grouped)
         rc = core_store_savepoint_end(a->store, rc);

@@ -250,3 +250,7 @@ CREATE TABLE upload_parts (
 -- registered again with its team.
 ALTER TABLE deliveries ADD COLUMN device_label TEXT;
 ALTER TABLE devices ADD COLUMN team TEXT;
+-- An idempotency key stands for one request: its op and the digest of its arguments, so
+-- that the key reused for other arguments is a conflict, not the first request's answer.
+-- (NULL for keys stored before: their op alone is checked.)
+ALTER TABLE idempotency ADD COLUMN args_digest TEXT;

@@ -251,11 +251,15 @@ int core_events_each(core_store_t *store, int64_t after, int limit, core_event_f
 /* The newest event's seq (0 if none) and hash (64 hex chars, or 64 zeros). */
 int core_events_head(core_store_t *store, int64_t *seq, char hash[65]);
 
-/* 0 and the stored result if key was used for op; AYNI_ENOTFOUND if it is new;
- * AYNI_ECONFLICT if it was used for another op. */
-int core_idem_get(core_store_t *store, const char *key, const char *op, json_t **result);
-/* Record key's result; call in the same transaction as the change. */
-int core_idem_put(core_store_t *store, const char *key, const char *op, json_t *result);
+/* 0 and the stored result if key was used for op with arguments of that digest (any
+ * text that stands for them, e.g. a hash; NULL: not checked); AYNI_ENOTFOUND if it is
+ * new; AYNI_ECONFLICT if it was used for another op or other arguments. */
+int core_idem_get(core_store_t *store, const char *key, const char *op, const char *digest,
+                  json_t **result);
+/* Record key's result (and its arguments' digest, may be NULL); call in the same
+ * transaction as the change. */
+int core_idem_put(core_store_t *store, const char *key, const char *op, const char *digest,
+                  json_t *result);
 
 /* Check balances against movements, negatives, serial units, shipments, and the event
  * hash chain.  *result: {"ok":bool,"problems":[{"check","message",...}],"checked":{...}}.

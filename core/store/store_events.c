@@ -188,7 +188,8 @@ core__verify_chain(core_store_t *s, json_t *problems, int64_t *n)
 }
 
 int
-core_idem_get(core_store_t *s, const char *key, const char *op, json_t **result)
+core_idem_get(core_store_t *s, const char *key, const char *op, const char *digest,
+              json_t **result)
 {
     core__clear_error(s);
     int rc = core__check_text(s, "idem", key, true, 200);
@@ -206,6 +207,14 @@ core_idem_get(core_store_t *s, const char *key, const char *op, json_t **result)
         core__reset(st);
         return rc;
     }
+    const char *was = (const char *)sqlite3_column_text(st, 2);
+    if (digest && was && strcmp(was, digest) != 0) {
+        rc = core__fail(s, AYNI_ECONFLICT, json_pack("{ss}", "field", "idem"),
+                        "idempotency key '%s' was already used for '%s' with other arguments: "
+                        "nothing was done; use a new key for each different request", key, op);
+        core__reset(st);
+        return rc;
+    }
     json_t *r = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
     core__reset(st);
     if (!r)
@@ -217,14 +226,15 @@ core_idem_get(core_store_t *s, const char *key, const char *op, json_t **result)
 }
 
 int
-core_idem_put(core_store_t *s, const char *key, const char *op, json_t *result)
+core_idem_put(core_store_t *s, const char *key, const char *op, const char *digest,
+              json_t *result)
 {
     char now[21];
     core__now_iso(s, now);
     char *text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!text)
         return core__fail(s, AYNI_EINTERNAL, NULL, "cannot encode the result for key '%s'", key);
-    int rc = core__run(s, ST_IDEM_PUT, "tttt", key, op, text, now);
+    int rc = core__run(s, ST_IDEM_PUT, "ttttt", key, op, text, now, digest);
     free(text);
     if (rc == AYNI_ECONFLICT)
         rc = core__fail(s, AYNI_ECONFLICT, json_pack("{ss}", "field", "idem"),

@@ -155,8 +155,9 @@
     X(EVT_HEAD, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")                         \
     X(EVT_INSERT, "INSERT INTO events (seq, at, type, body, hash) VALUES (?1, ?2, ?3, ?4, ?5)")   \
     X(EVT_EACH, "SELECT seq, type, body, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")  \
-    X(IDEM_GET, "SELECT op, result FROM idempotency WHERE key = ?1")                              \
-    X(IDEM_PUT, "INSERT INTO idempotency (key, op, result, created_at) VALUES (?1, ?2, ?3, ?4)")  \
+    X(IDEM_GET, "SELECT op, result, args_digest FROM idempotency WHERE key = ?1")                 \
+    X(IDEM_PUT, "INSERT INTO idempotency (key, op, result, created_at, args_digest)"              \
+                " VALUES (?1, ?2, ?3, ?4, ?5)")                                                  \
     X(LEVELS, "SELECT loc.code, loc.kind, loc.name, i.code, i.name_es, i.unit, i.tracking,"       \
               " l.code, l.expiry, d.code, b.qty, b.location_id, b.lot_id FROM balances b"        \
               " JOIN locations loc ON loc.id = b.location_id JOIN items i ON i.id = b.item_id"   \

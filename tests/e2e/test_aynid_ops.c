@@ -572,9 +572,19 @@ test_idempotency_keys(void **state)
     assert_int_equal(json_array_size(donors), 1);
     json_decref(donors);
 
-    /* The key identifies the request: a repeat's arguments are not looked at. */
-    r = e2e_ok_idem(e, "donor.add", e2e_pack("{ss ss}", "code", "D2", "name", "other"),
-                    "k-donor");
+    /* The key stands for one request: reused with other arguments it is a conflict and
+     * changes nothing (it once returned the first request's answer as if it were this
+     * one's); the same arguments in another key order are the same request. */
+    rc = e2e_call(e, "donor.add", e2e_pack("{ss ss}", "code", "D2", "name", "other"), "k-donor",
+                  &res, &err);
+    assert_string_equal(ayni_err_code(rc), "conflict");
+    assert_non_null(strstr(err.message, "other arguments"));
+    proto_error_clear(&err);
+    assert_int_equal(e2e_head(e), head);
+    donors = e2e_ok(e, "donor.list", NULL);
+    assert_int_equal(json_array_size(donors), 1); /* no D2 */
+    json_decref(donors);
+    r = e2e_ok_idem(e, "donor.add", e2e_pack("{ss ss}", "name", "D1", "code", "D1"), "k-donor");
     assert_string_equal(s_str(r, "code"), "D1");
     json_decref(r);
 

@@ -502,9 +502,13 @@ class ProtocolInterop(unittest.TestCase):
         idem = "rcv-" + str(uuid.uuid4())
         first, _ = self.mutate("stock.receive", dict(rcv_args, qty=1, note=None), idem=idem,
                                expect_types=["stock.received"])
-        again, _ = self.mutate("stock.receive", dict(rcv_args, qty=7), idem=idem,
+        again, _ = self.mutate("stock.receive", dict(rcv_args, qty=1, note=None), idem=idem,
                                expect_types=[])
         self.assertEqual(again, first)
+        # The same key with other arguments is another request: a conflict, nothing done.
+        reply = c.call("stock.receive", dict(rcv_args, qty=7), idem=idem)
+        self.assertEqual(reply["error"]["code"], "conflict")
+        self.assertEqual(self.head(), f.last)
         reply = c.call("donor.add", {"code": "OTHER", "name": "x"}, idem=idem)
         self.assertEqual(reply["error"]["code"], "conflict")
         self.assertEqual(self.head(), f.last)

@@ -657,7 +657,7 @@ test_corrupt_json_rows(void **state)
     json_decref(r);
     r = NULL;
     json_t *res = json_pack("{si}", "qty", 5);
-    s_ok(s, core_idem_put(s, "key-1", "stock.receive", res), "idem put");
+    s_ok(s, core_idem_put(s, "key-1", "stock.receive", NULL, res), "idem put");
     json_decref(res);
     sqlite3 *db = s_raw(FIX(state)->path);
     s_raw_exec(db, "DROP TRIGGER events_append_only_u;"
@@ -669,7 +669,7 @@ test_corrupt_json_rows(void **state)
           "event 5 is not valid JSON: restore the database from a backup");
     s_err(s, core_delivery_confirm(s, &d, &r), AYNI_ECORRUPT,
           "stored delivery 'scan-1' is not JSON: restore the database from a backup");
-    s_err(s, core_idem_get(s, "key-1", "stock.receive", &r), AYNI_ECORRUPT,
+    s_err(s, core_idem_get(s, "key-1", "stock.receive", NULL, &r), AYNI_ECORRUPT,
           "restore the database from a backup");
     assert_null(r);
     s_expect_problems(s, "event_hash");

@@ -346,16 +346,20 @@ test_idempotency_keys(void **state)
 {
     core_store_t *s = STORE(state);
     json_t *r = NULL;
-    assert_int_equal(core_idem_get(s, "k1", "stock.receive", &r), AYNI_ENOTFOUND);
+    assert_int_equal(core_idem_get(s, "k1", "stock.receive", "d1", &r), AYNI_ENOTFOUND);
     json_t *res = json_pack("{si}", "qty", 5);
-    assert_int_equal(core_idem_put(s, "k1", "stock.receive", res), 0);
-    assert_int_equal(core_idem_get(s, "k1", "stock.receive", &r), 0);
+    assert_int_equal(core_idem_put(s, "k1", "stock.receive", "d1", res), 0);
+    assert_int_equal(core_idem_get(s, "k1", "stock.receive", "d1", &r), 0);
     assert_true(json_equal(r, res));
     json_decref(r);
     r = NULL;
-    assert_int_equal(core_idem_get(s, "k1", "stock.adjust", &r), AYNI_ECONFLICT);
-    assert_int_equal(core_idem_put(s, "k1", "stock.receive", res), AYNI_ECONFLICT);
-    assert_int_equal(core_idem_get(s, "", "stock.receive", &r), AYNI_EINVAL);
+    assert_int_equal(core_idem_get(s, "k1", "stock.adjust", "d1", &r), AYNI_ECONFLICT);
+    /* the same op with other arguments: a conflict too (it once was the first answer) */
+    assert_int_equal(core_idem_get(s, "k1", "stock.receive", "d2", &r), AYNI_ECONFLICT);
+    assert_non_null(strstr(core_store_errmsg(s), "other arguments"));
+    assert_null(r);
+    assert_int_equal(core_idem_put(s, "k1", "stock.receive", "d1", res), AYNI_ECONFLICT);
+    assert_int_equal(core_idem_get(s, "", "stock.receive", NULL, &r), AYNI_EINVAL);
     assert_null(r);
     json_decref(res);
 }
