@@ -250,7 +250,9 @@ CREATE TABLE upload_parts (
 -- registered again with its team.
 ALTER TABLE deliveries ADD COLUMN device_label TEXT;
 ALTER TABLE devices ADD COLUMN team TEXT;
+
+-- @migration 5
 -- An idempotency key stands for one request: its op and the digest of its arguments, so
 -- that the key reused for other arguments is a conflict, not the first request's answer.
--- (NULL for keys stored before: their op alone is checked.)
+-- (NULL for keys stored before this migration: their op alone is checked.)
 ALTER TABLE idempotency ADD COLUMN args_digest TEXT;
