@@ -184,10 +184,25 @@ test_every_type_and_the_chain(void **state)
     long long head = e2e_head(e);
     json_t *live = json_array();
     while (json_array_size(live) < (size_t)(head - first)) {
-        json_t *ev = e2e_sub_next(sub, E2E_WAIT_MS); /* checks frames and topic */
-        assert_non_null(ev);
+        /* checks frames and topic; a quiet second after device.disable is its cut */
+        json_t *ev = e2e_sub_next(sub, json_array_size(live) + 1 == (size_t)(head - first)
+                                            ? 1000 : E2E_WAIT_MS);
+        if (!ev)
+            break;
         json_array_append_new(live, ev);
     }
+    /* device.disable cuts every subscription (docs/PROTOCOL.md 6.27): its own event is sent
+     * just before, and may be lost with the connection; a subscriber then takes it from
+     * events.since.  Nothing else may be missing. */
+    if (json_array_size(live) + 1 == (size_t)(head - first)) {
+        json_t *rest = s_all_since(e, head - 1, 10);
+        assert_int_equal(json_array_size(rest), 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(rest, 0), "type")),
+                            "device.disabled");
+        json_array_extend(live, rest);
+        json_decref(rest);
+    }
+    assert_int_equal(json_array_size(live), (size_t)(head - first));
     static const char *const types[] = {
         "item.added",         "location.added",       "donor.added",        "stock.received",
         "stock.transferred",  "stock.adjusted",       "stock.low",          "shipment.created",
