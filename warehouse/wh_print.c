@@ -240,9 +240,9 @@ s_confirmed_by(json_t *p)
 static void
 s_print_packages(json_t *packages, json_t *lines)
 {
-    static const char *const h[] = {"PAQUETE", "LÍNEA",  "CANTIDAD",
+    static const char *const h[] = {"PAQUETE",   "LÍNEA",  "CANTIDAD",   "RECIBIDO",
                                     "ENTREGADO", "EQUIPO", "DISPOSITIVO"};
-    struct wh_table *t = wh_table_new(6, h, "rrqlll");
+    struct wh_table *t = wh_table_new(7, h, "rrqqlll");
     size_t i, k;
     json_t *p, *l;
     json_array_foreach(packages, i, p) {
@@ -257,9 +257,18 @@ s_print_packages(json_t *packages, json_t *lines)
         char *qty = xasprintf("%lld%s%s", wh_i(p, "qty"), *unit ? " " : "", unit);
         bool done = json_is_true(json_object_get(p, "delivered"));
         char *by = done ? s_confirmed_by(p) : xasprintf("%s", "");
-        const char *cells[] = {num, line, qty, done ? wh_s(p, "received_at") : "pendiente",
+        /* what arrived against what was sent; "?" where the ledger cannot tell (packages
+         * delivered together with a shortfall before each had its own count) */
+        json_t *got = json_object_get(p, "qty_received");
+        char *arrived = !done                ? xasprintf("%s", "—")
+                        : json_is_integer(got) ? xasprintf("%lld%s%s", wh_i(p, "qty_received"),
+                                                           *unit ? " " : "", unit)
+                                               : xasprintf("%s", "?");
+        const char *cells[] = {num, line, qty, arrived,
+                               done ? wh_s(p, "received_at") : "pendiente",
                                done ? wh_s(p, "team") : "", by};
         wh_table_row(t, cells);
+        free(arrived);
         free(by);
         free(qty);
     }

@@ -256,3 +256,14 @@ ALTER TABLE devices ADD COLUMN team TEXT;
 -- that the key reused for other arguments is a conflict, not the first request's answer.
 -- (NULL for keys stored before this migration: their op alone is checked.)
 ALTER TABLE idempotency ADD COLUMN args_digest TEXT;
+-- What arrived of each package (a delivery may cover several: a slip scan covers all), so
+-- that each package shows its own count, not its delivery's total.  Filled for the
+-- packages delivered before where it is certain: a delivery of one package, or one where
+-- everything arrived; left NULL (unknown) for a shortfall spread over several packages.
+ALTER TABLE packages ADD COLUMN qty_received INTEGER CHECK (qty_received >= 0);
+UPDATE packages SET qty_received = (
+    SELECT CASE WHEN d.qty_received = d.qty_expected THEN packages.qty
+                WHEN (SELECT COUNT(*) FROM packages q WHERE q.delivery_id = d.id) = 1
+                THEN d.qty_received END
+    FROM deliveries d WHERE d.id = packages.delivery_id)
+WHERE delivery_id IS NOT NULL;

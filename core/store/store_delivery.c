@@ -195,7 +195,8 @@ s_move_package(core_store_t *s, const struct core__shipment *sh, const struct s_
     }
     core__picks_free(&picks);
     if (rc == 0)
-        rc = core__run(s, ST_PKG_SET_DELIVERY, "IiI", sh->id, p->number, delivery_id);
+        rc = core__run(s, ST_PKG_SET_DELIVERY, "IiII", sh->id, p->number, delivery_id,
+                       (int64_t)p->received);
     return rc;
 }
 

@@ -128,7 +128,7 @@
     X(PKG_INSERT, "INSERT INTO packages (shipment_id, number, line_id, qty)"                      \
                   " VALUES (?1, ?2, ?3, ?4)")                                                    \
     X(PKG_LIST, "SELECT p.number, sl.line_no, p.qty, d.scan_id, d.received_at, d.team, d.device," \
-                " d.qty_received, d.device_label, d.scanned_at FROM packages p"                  \
+                " p.qty_received, d.device_label, d.scanned_at FROM packages p"                  \
                 " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
@@ -139,7 +139,7 @@
                " WHERE p.shipment_id = ?1 AND p.number = ?2")                                    \
     X(PKG_OFFSET, "SELECT COALESCE(SUM(qty), 0) FROM packages"                                    \
                   " WHERE shipment_id = ?1 AND line_id = ?2 AND number < ?3")                    \
-    X(PKG_SET_DELIVERY, "UPDATE packages SET delivery_id = ?3"                                    \
+    X(PKG_SET_DELIVERY, "UPDATE packages SET delivery_id = ?3, qty_received = ?4"                 \
                         " WHERE shipment_id = ?1 AND number = ?2 AND delivery_id IS NULL")       \
     X(PKG_OUTSTANDING, "SELECT COUNT(*) FROM packages WHERE shipment_id = ?1"                     \
                        " AND delivery_id IS NULL")                                               \

@@ -109,6 +109,15 @@ s_lines(core_store_t *s, int64_t shipment_id, json_t *lines)
     return rc;
 }
 
+/* Column i as a JSON integer, or null where it is NULL (not known). */
+static json_t *
+s_count(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_integer((json_int_t)sqlite3_column_int64(st, i));
+}
+
 static int
 s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
 {
@@ -121,11 +130,11 @@ s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
                               (json_int_t)sqlite3_column_int64(st, 2), "delivered", delivered);
         if (delivered)
             json_object_update_new(
-                p, json_pack("{s:o s:o s:o s:o s:I s:o s:o}", "scan_id", core__jstr(st, 3),
+                p, json_pack("{s:o s:o s:o s:o s:o s:o s:o}", "scan_id", core__jstr(st, 3),
                              "received_at", core__jstr(st, 4), "team", core__jstr(st, 5),
-                             "device", core__jstr(st, 6), "qty_received",
-                             (json_int_t)sqlite3_column_int64(st, 7), "device_label",
-                             core__jstr(st, 8), "scanned_at", core__jstr(st, 9)));
+                             "device", core__jstr(st, 6), "qty_received", s_count(st, 7),
+                             "device_label", core__jstr(st, 8), "scanned_at",
+                             core__jstr(st, 9)));
         json_array_append_new(packages, p);
     }
     return rc;

@@ -270,6 +270,39 @@ test_deliver_packages_and_shortfall(void **state)
     sf_verify_ok(s);
 }
 
+/* A slip scan covers every package: each one once showed the whole delivery's count as
+ * its own qty_received (35 and 35 of 2 × 20 sent).  Now each has its share. */
+static void
+test_slip_scan_counts_each_package(void **state)
+{
+    core_store_t *s = STORE(state);
+    json_t *r = NULL;
+    s_stock(s);
+    char *code = sf_shipment(s, ROSA);
+    s_add(s, code, "HYGIENE-KIT", 40, 2);
+    s_dispatch(s, code);
+    struct core_delivery_line line = {.line = 1, .received = 35, .reason = "damaged"};
+    struct core_delivery d = {.scan_id = "slip-1", .shipment = code, .package = 0,
+                              .device = "tablet-07", .lines = &line, .nlines = 1};
+    assert_int_equal(core_delivery_confirm(s, &d, &r), 0);
+    assert_int_equal(s_int(r, "qty_received"), 35);
+    json_decref(r);
+    assert_int_equal(core_shipment_get(s, code, &r), 0);
+    json_t *packages = json_object_get(r, "packages"), *p;
+    size_t i;
+    long sum = 0;
+    json_array_foreach(packages, i, p) {
+        long got = s_int(p, "qty_received");
+        assert_true(got >= 0 && got <= s_int(p, "qty"));
+        sum += got;
+    }
+    assert_int_equal(json_array_size(packages), 2);
+    assert_int_equal(sum, 35);
+    json_decref(r);
+    free(code);
+    sf_verify_ok(s);
+}
+
 static void
 test_deliver_whole_shipment_with_serials(void **state)
 {
@@ -374,6 +407,7 @@ main(void)
         T(test_dispatch_refuses_expired_and_moves_nothing),
         T(test_cancel),
         T(test_deliver_packages_and_shortfall),
+        T(test_slip_scan_counts_each_package),
         T(test_deliver_whole_shipment_with_serials),
         T(test_group_transaction_keeps_others),
         T(test_idempotency_keys),
