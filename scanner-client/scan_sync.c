@@ -103,15 +103,26 @@ s_label(json_t *s, char *out, size_t size)
         snprintf(out, size, "%s (guía completa)", shipment);
 }
 
+/* What the confirmation says of the shipment: whole, closed short, or still open.  A
+ * shortfall is never called "completo". */
+static const char *
+s_outcome(json_t *result, long long got, long long want)
+{
+    const char *state = json_string_value(json_object_get(result, "shipment_state"));
+    bool closed = state && !strcmp(state, "delivered");
+    if (got < want)
+        return closed ? "con faltantes · envío cerrado: todos sus paquetes confirmados"
+                      : "con faltantes · quedan paquetes del envío por confirmar";
+    return closed ? "envío entregado completo" : "quedan paquetes del envío por confirmar";
+}
+
 static void
 s_print_sent(struct scan_run *r, const char *label, json_t *result)
 {
-    const char *state = json_string_value(json_object_get(result, "shipment_state"));
+    long long got = (long long)json_integer_value(json_object_get(result, "qty_received"));
+    long long want = (long long)json_integer_value(json_object_get(result, "qty_expected"));
     fprintf(r->out, "✓ %s: confirmado en el núcleo · %lld de %lld recibidos · %s%s\n", label,
-            (long long)json_integer_value(json_object_get(result, "qty_received")),
-            (long long)json_integer_value(json_object_get(result, "qty_expected")),
-            state && !strcmp(state, "delivered") ? "envío entregado completo"
-                                                 : "entrega parcial del envío",
+            got, want, s_outcome(result, got, want),
             json_is_true(json_object_get(result, "repeat")) ? " (ya estaba registrado)" : "");
 }
 

@@ -22,6 +22,18 @@ s_on_sigint(int sig)
     s_interrupted = 1;
 }
 
+/* "ENV-2026-000001 paquete 3", or "ENV-2026-000001 guía completa" for a slip scan
+ * (package 0 confirms every package of the shipment). */
+static void
+s_package(json_t *e, char *out, size_t size)
+{
+    long long package = wh_i(e, "package");
+    if (package)
+        snprintf(out, size, "%s paquete %lld", wh_s(e, "shipment"), package);
+    else
+        snprintf(out, size, "%s guía completa", wh_s(e, "shipment"));
+}
+
 /* One readable line: seq, time, type, and the facts that matter for that type. */
 static void
 s_show(struct wh *w, json_t *e)
@@ -54,14 +66,17 @@ s_show(struct wh *w, json_t *e)
         snprintf(what, sizeof what, "%s %s %lld %s%s%s", wh_s(e, "item"),
                  *wh_s(e, "location") ? wh_s(e, "location") : wh_s(e, "from"), wh_i(e, "qty"),
                  wh_s(e, "unit"), *wh_s(e, "reason") ? " · " : "", wh_s(e, "reason"));
-    else if (!strcmp(type, "delivery.discrepancy"))
-        snprintf(what, sizeof what, "%s paquete %lld línea %lld: faltan %lld %s (%s)",
-                 wh_s(e, "shipment"), wh_i(e, "package"), wh_i(e, "line"), wh_i(e, "short"),
-                 wh_s(e, "item"), wh_s(e, "reason"));
-    else if (!strcmp(type, "delivery.confirmed"))
-        snprintf(what, sizeof what, "%s paquete %lld: %lld de %lld · %s", wh_s(e, "shipment"),
-                 wh_i(e, "package"), wh_i(e, "qty_received"), wh_i(e, "qty_expected"),
-                 wh_s(e, "team"));
+    else if (!strcmp(type, "delivery.discrepancy")) {
+        char pkg[96];
+        s_package(e, pkg, sizeof pkg);
+        snprintf(what, sizeof what, "%s línea %lld: faltan %lld %s (%s)", pkg, wh_i(e, "line"),
+                 wh_i(e, "short"), wh_s(e, "item"), wh_s(e, "reason"));
+    } else if (!strcmp(type, "delivery.confirmed")) {
+        char pkg[96];
+        s_package(e, pkg, sizeof pkg);
+        snprintf(what, sizeof what, "%s: %lld de %lld · %s", pkg, wh_i(e, "qty_received"),
+                 wh_i(e, "qty_expected"), wh_s(e, "team"));
+    }
     else if (!strncmp(type, "shipment.", 9))
         snprintf(what, sizeof what, "%s", wh_s(e, "shipment"));
     printf("%6lld  %s  %-22s %s\n", wh_i(e, "seq"), wh_s(e, "at"), type, what);

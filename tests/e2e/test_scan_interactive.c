@@ -100,7 +100,8 @@ s_slip_with_shortfall(struct fx *f, struct scan_pty *p)
     scan_pty_expect(p, "Tableta (línea 2): ¿cuántos llegaron, de 1?");
     scan_pty_type(p, "1");
     scan_pty_expect(p, "línea 1: 18 recibidos; motivo: vencido (expired)");
-    scan_pty_expect(p, "confirmado en el núcleo · 19 de 21 recibidos · envío entregado completo");
+    scan_pty_expect(p, "confirmado en el núcleo · 19 de 21 recibidos · con faltantes · envío "
+                       "cerrado");
     scan_pty_type(p, scan_token(f->mine, 1));
     scan_pty_expect(p, "ya escaneado en este equipo el ");
     scan_pty_expect(p, "con el código de la guía, que cubre todo el envío");

@@ -121,6 +121,32 @@ test_events_since_and_topic(void **state)
     json_decref(lines);
     free(out);
 
+    /* A slip scan (package 0) is the whole slip, not "paquete 0" as it once read. */
+    json_t *sh = e2e_ok(e, "shipment.create", e2e_pack("{ss ss ss}", "from", "ALM-LIMA-SJL",
+                                                       "to", "COM-HCO-SANTA-ROSA", "team",
+                                                       "Equipo Huánuco"));
+    const char *code = json_string_value(json_object_get(sh, "code"));
+    json_decref(e2e_ok(e, "shipment.add_line",
+                       e2e_pack("{ss ss si si}", "shipment", code, "item", "HYGIENE-KIT", "qty",
+                                20, "packages", 2)));
+    json_t *d = e2e_ok(e, "shipment.dispatch", e2e_pack("{ss}", "shipment", code));
+    json_decref(e2e_ok(e, "delivery.confirm",
+                       e2e_pack("{ss ss s[{si si ss}]}", "token",
+                                json_string_value(json_object_get(d, "token")), "scan_id",
+                                "slip-1", "lines", "line", 1, "received", 18, "reason",
+                                "damaged")));
+    out = wh_expect(e, 0, "events", "--since", "0", "--topic", "delivery.", NULL);
+    char *want = xasprintf("%s guía completa: 18 de 20", code);
+    WH_HAS(out, want);
+    free(want);
+    want = xasprintf("%s guía completa línea 1: faltan 2", code);
+    WH_HAS(out, want);
+    free(want);
+    WH_HASNT(out, "paquete 0");
+    free(out);
+    json_decref(d);
+    json_decref(sh);
+
     char *err = wh_expect_err(e, 2, "events", "--since", "yesterday", NULL);
     WH_HAS(err, "--since must be a whole number");
     free(err);
