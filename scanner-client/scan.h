@@ -130,6 +130,8 @@ struct scan_run {
     const struct proto_provision *prov; /* --provision given to init, else NULL */
     int exit;                 /* the worst outcome so far */
     int scanned;              /* codes handled so far (for spacing the output) */
+    json_t *given;            /* --line: what arrived, for one code only (borrowed) */
+    bool given_used;          /* a code took the --line answers */
 };
 
 /* Note an outcome: the run's exit code becomes the worse of the two. */

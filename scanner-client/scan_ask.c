@@ -164,11 +164,58 @@ s_ask_line(struct scan_run *r, json_t *line, long expected, json_t *lines)
     return 0;
 }
 
+/* The --line answers for this code, checked against what it covers: 0 and *lines (NULL
+ * if every line arrived whole), or 1 (not recorded) with the reason printed. */
+static int
+s_given_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t *outstanding,
+              json_t **lines)
+{
+    if (r->given_used) {
+        fprintf(r->out, "  --line vale para un solo código, y ya se usó: no se registró este; "
+                        "escanéelo en otra vuelta / --line is for one code only\n");
+        return 1;
+    }
+    if (!m) {
+        fprintf(r->out, "  sin los datos de este envío no se pueden contar las líneas: "
+                        "no se registró; actualice con 'ayni-scan init' y vuelva a escanear\n");
+        return 1;
+    }
+    json_t *out = json_array(), *g;
+    size_t i;
+    json_array_foreach(r->given, i, g) {
+        int line = (int)json_integer_value(json_object_get(g, "line"));
+        long got = (long)json_integer_value(json_object_get(g, "received"));
+        const char *reason = json_string_value(json_object_get(g, "reason"));
+        long expected = s_expected(m, line, (int)t->package, outstanding);
+        const char *why = expected == 0   ? "no está en este código"
+                          : got > expected ? "dice más de lo que se envió"
+                          : got < expected && !reason ? "falta el motivo (…:dañados)"
+                                                      : NULL;
+        if (why) {
+            fprintf(r->out, "  --line %d=%ld: la línea %d %s (se enviaron %ld): no se "
+                            "registró / not recorded\n", line, got, line, why, expected);
+            json_decref(out);
+            return 1;
+        }
+        if (got < expected)
+            json_array_append_new(out, json_pack("{si sI ss}", "line", line, "received",
+                                                 (json_int_t)got, "reason", reason));
+    }
+    r->given_used = true;
+    if (json_array_size(out) == 0)
+        json_decref(out);
+    else
+        *lines = out;
+    return 0;
+}
+
 int
 scan_ask_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t *outstanding,
                json_t **lines)
 {
     *lines = NULL;
+    if (r->given)
+        return s_given_lines(r, t, m, outstanding, lines);
     if (!r->answers || r->all_received)
         return 0;
     int all = scan_ask_yes_no(r, t->package ? "¿Llegó todo el paquete? [S/n]"

@@ -26,12 +26,13 @@
 enum s_opt {
     O_API = 1 << 0, O_TEAM = 1 << 1, O_DEVICE = 1 << 2, O_QUEUE = 1 << 3, O_ALL = 1 << 4,
     O_ASK = 1 << 5, O_JSON = 1 << 6, O_TIMEOUT = 1 << 7, O_WAIT = 1 << 8,
-    O_PROVISION = 1 << 9
+    O_PROVISION = 1 << 9, O_LINE = 1 << 10
 };
 
 struct s_args {
     const char *api, *team, *device, *queue, *provision;
     bool all_received, ask, json;
+    json_t *lines; /* --line N=RECEIVED:REASON, in order */
     int timeout_s, wait_s;
     unsigned given; /* enum s_opt bits */
 };
@@ -42,8 +43,8 @@ static const struct s_cmd {
     int timeout_ms; /* per request to the core, unless --timeout */
 } s_cmds[] = {
     {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION, 10000},
-    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
-    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT, 2000},
+    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE, 2000},
+    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE, 2000},
     {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT, 5000},
     {"status", O_QUEUE | O_JSON, 0},
 };
@@ -55,7 +56,7 @@ static const struct option s_long[] = {
     {"json", no_argument, NULL, 'j'},          {"timeout", required_argument, NULL, 'T'},
     {"wait", required_argument, NULL, 'w'},    {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},       {"provision", required_argument, NULL, 'P'},
-    {NULL, 0, NULL, 0},
+    {"line", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
 };
 
 static void
@@ -65,8 +66,10 @@ s_usage(FILE *out)
             "uso / usage:\n"
             "  ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
             "  ayni-scan init --provision ARCHIVO --team EQUIPO [--queue RUTA]\n"
-            "  ayni-scan [scan] [--all-received] [--ask] [--team EQUIPO] [--queue RUTA]\n"
-            "  ayni-scan image FOTO... [--all-received] [--team EQUIPO] [--queue RUTA]\n"
+            "  ayni-scan [scan] [--all-received | --ask | --line N=RECIBIDOS:MOTIVO...]\n"
+            "                  [--team EQUIPO] [--queue RUTA]\n"
+            "  ayni-scan image FOTO... [--all-received | --line N=RECIBIDOS:MOTIVO...]\n"
+            "                  [--team EQUIPO] [--queue RUTA]\n"
             "  ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n"
             "  ayni-scan status [--json] [--queue RUTA]\n"
             "\n"
@@ -90,6 +93,11 @@ s_usage(FILE *out)
             "  --all-received     registrar todo como recibido, sin preguntar\n"
             "  --ask              preguntar en la terminal aunque los códigos lleguen por\n"
             "                     una tubería (zbarcam --raw | ayni-scan --ask)\n"
+            "  --line N=RECIBIDOS:MOTIVO  sin preguntas, para un solo código: de la línea N\n"
+            "                     llegaron RECIBIDOS, y falta el resto por MOTIVO (dañados,\n"
+            "                     faltantes, vencidos, rechazados; o damaged, missing,\n"
+            "                     expired, refused); las líneas no nombradas llegaron\n"
+            "                     completas.  Repita --line para cada línea con faltantes.\n"
             "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"
             "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"
             "  --json             status: en JSON\n"
@@ -97,6 +105,45 @@ s_usage(FILE *out)
             "Salida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
             "núcleo.\n"
             "Guía: docs/scanner.md\n");
+}
+
+/* One --line N=RECEIVED[:REASON], appended to a->lines as {line, received, reason}; 0,
+ * or -1 with the error printed.  Whether the line exists, and whether the reason is
+ * needed, is for the code it is used with (scan_ask_lines). */
+static int
+s_line_opt(struct s_args *a, const char *text)
+{
+    char *end;
+    long line = strtol(text, &end, 10), got = -1;
+    const char *reason = NULL;
+    if (end != text && *end == '=' && line >= 1 && line <= 9999) {
+        const char *r = end + 1;
+        got = strtol(r, &end, 10);
+        if (end == r || got < 0 || got > 1000000000L || (*end && *end != ':'))
+            got = -1;
+        else if (*end == ':' && !(reason = scan_reason_parse(end + 1)))
+            got = -1;
+    }
+    if (got < 0) {
+        scan_error("--line '%s' no es válido: escriba N=RECIBIDOS:MOTIVO, p. ej. --line "
+                   "2=18:dañados (motivos: dañados, faltantes, vencidos, rechazados) / give "
+                   "N=RECEIVED:REASON", text);
+        return -1;
+    }
+    if (!a->lines)
+        a->lines = json_array();
+    json_t *l;
+    size_t i;
+    json_array_foreach(a->lines, i, l) {
+        if (json_integer_value(json_object_get(l, "line")) == line) {
+            scan_error("--line %ld se dio dos veces: una sola vez por línea / line %ld given "
+                       "twice", line, line);
+            return -1;
+        }
+    }
+    json_array_append_new(a->lines, json_pack("{sI sI s:s?}", "line", (json_int_t)line,
+                                              "received", (json_int_t)got, "reason", reason));
+    return 0;
 }
 
 /* A whole number of seconds in 0..max, or -1. */
@@ -120,6 +167,7 @@ s_parse_opt(int c, struct s_args *a)
     case 'k': a->ask = true; a->given |= O_ASK; return 0;
     case 'j': a->json = true; a->given |= O_JSON; return 0;
     case 'P': a->provision = optarg; a->given |= O_PROVISION; return 0;
+    case 'L': a->given |= O_LINE; return s_line_opt(a, optarg);
     case 'T':
         a->given |= O_TIMEOUT;
         if ((a->timeout_s = s_seconds(optarg, 600)) > 0)
@@ -171,8 +219,8 @@ s_check_opts(const struct s_cmd *cmd, const struct s_args *a)
 {
     static const char *const names[] = {"--api", "--team", "--device", "--queue",
                                         "--all-received", "--ask", "--json", "--timeout",
-                                        "--wait", "--provision"};
-    for (int i = 0; i < 10; i++) {
+                                        "--wait", "--provision", "--line"};
+    for (int i = 0; i < 11; i++) {
         if ((a->given & (1u << i)) && !(cmd->opts & (1u << i))) {
             scan_error("%s does not apply to '%s' (see ayni-scan --help)", names[i], cmd->name);
             return -1;
@@ -222,6 +270,11 @@ s_check_args(const struct s_cmd *cmd, const struct s_args *a, int nargs, char **
     if (s_check_opts(cmd, a) || (a->team && s_check_name("--team", a->team)) ||
         (a->device && s_check_name("--device", a->device)))
         return -1;
+    if (a->lines && (a->all_received || a->ask)) {
+        scan_error("--line dice qué llegó, sin preguntas: no va con %s / --line goes without %s",
+                   a->ask ? "--ask" : "--all-received", a->ask ? "--ask" : "--all-received");
+        return -1;
+    }
     bool takes_files = !strcmp(cmd->name, "image");
     if (takes_files && nargs == 0) {
         scan_error("image needs at least one photo: ayni-scan image FOTO.png");
@@ -393,7 +446,7 @@ main(int argc, char **argv)
     char *path = s_queue_path(a.queue);
     if (!path)
         return SCAN_USAGE;
-    struct scan_run r = {.out = stdout, .all_received = a.all_received};
+    struct scan_run r = {.out = stdout, .all_received = a.all_received, .given = a.lines};
     r.timeout_ms = a.timeout_s ? a.timeout_s * 1000 : cmd->timeout_ms;
     r.q = scan_queue_open(path, err, sizeof err);
     free(path);
@@ -420,6 +473,7 @@ main(int argc, char **argv)
     proto_client_destroy(&r.client);
     scan_queue_close(&r.q);
     free(api);
+    json_decref(a.lines);
     fflush(stdout);
     return rc;
 }

@@ -191,6 +191,8 @@ s_confirm(struct scan_run *r, const struct core_token *t, const char *token, jso
     flags = team ? "other_team" : flags;
     json_t *lines = NULL;
     if (scan_ask_lines(r, t, m, outstanding, &lines) != 0) {
+        if (r->given) /* --line did not fit this code: a refusal, said already */
+            return SCAN_REFUSED;
         fprintf(r->out, "  cancelado: no se registró este escaneo\n");
         return SCAN_OK;
     }

@@ -252,11 +252,58 @@ test_offline_day(void **state)
     scan_cli_clear(&o);
 }
 
+/* --line: what arrived, said on the command line (no terminal, no questions), for one
+ * code; checked offline against what that code covers, as the questions are. */
+static void
+test_line_form(void **state)
+{
+    struct fx *f = *state;
+    s_init(f);
+    struct scan_cli_out o;
+    char *one = xasprintf("%s\n", scan_token(f->ship, 1));
+    /* malformed: usage errors before anything is read */
+    static const char *const bad[] = {"1=8:xyz", "1=", "x=3:damaged", "0=3:damaged", "1=-2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        scan_cli_run(&o, f->e->dir, one, "--queue", f->queue, "--line", bad[i], NULL);
+        assert_int_equal(o.status, 2);
+        assert_non_null(strstr(o.err, "N=RECIBIDOS:MOTIVO"));
+        scan_cli_clear(&o);
+    }
+    scan_cli_run(&o, f->e->dir, one, "--queue", f->queue, "--line", "1=8:damaged",
+                 "--all-received", NULL);
+    assert_int_equal(o.status, 2);
+    scan_cli_clear(&o);
+    /* more than was sent, a line not in the package, a shortfall without its reason */
+    static const char *const wrong[] = {"1=11:damaged", "2=0:missing", "1=8"};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        scan_cli_run(&o, f->e->dir, one, "--queue", f->queue, "--line", wrong[i], NULL);
+        assert_int_equal(o.status, 1);
+        assert_non_null(strstr(o.out, "no se registró"));
+        scan_cli_clear(&o);
+    }
+    json_t *st = scan_status(f->e->dir, f->queue);
+    assert_int_equal(scan_state_count(st, "queued") + scan_state_count(st, "sent"), 0);
+    json_decref(st);
+    /* right: recorded with the line; a second code in the same run is refused */
+    char *two = xasprintf("%s\n%s\n", scan_token(f->ship, 1), scan_token(f->ship, 2));
+    scan_cli_run(&o, f->e->dir, two, "--queue", f->queue, "--line", "1=8:dañados", NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "línea 1: 8 recibidos; motivo: dañado (damaged)"));
+    assert_non_null(strstr(o.out, "--line vale para un solo código"));
+    scan_cli_clear(&o);
+    st = scan_status(f->e->dir, f->queue);
+    assert_int_equal(scan_state_count(st, "queued") + scan_state_count(st, "sent"), 1);
+    json_decref(st);
+    free(two);
+    free(one);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_offline_day, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_line_form, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
