@@ -132,8 +132,23 @@ struct scan_run {
     int scanned;              /* codes handled so far (for spacing the output) */
     json_t *given;            /* --line: what arrived, for one code only (borrowed) */
     bool given_used;          /* a code took the --line answers */
+    bool json;                /* --json: the result on stdout as JSON, the text on stderr */
+    json_t *codes;            /* scan, image: what became of each code, in order */
+    const char *outcome;      /* of the code in hand: saved, already, refused, not_recorded */
+    char scan_id[SCAN_ID_LEN + 1]; /* of the code in hand, when saved */
+    int sent_now;             /* confirmations sent to the core during this run */
+    const char *photo;        /* image: the file in hand */
 };
 
+/* What became of one code (t NULL: none is trusted), for the summary and --json:
+ * r->outcome and r->scan_id as the handling left them (then reset), why (may be NULL,
+ * e.g. "altered") and the photo it came from (r->photo). */
+void scan_run_code(struct scan_run *r, const struct core_token *t, const char *why);
+/* The end of scan and image: the summary of the codes (on r->out), or with --json the
+ * codes and the summary as one JSON object on stdout. */
+void scan_run_summary(struct scan_run *r);
+/* With --json, print result (stolen) on stdout as the command's answer; else drop it. */
+void scan_run_result(struct scan_run *r, json_t *result);
 /* Note an outcome: the run's exit code becomes the worse of the two. */
 void scan_run_note(struct scan_run *r, int exit_code);
 /* The client of the core (made on first use); NULL with the error printed. */

@@ -209,15 +209,18 @@ scan_cmd_image(struct scan_run *r, char **files, int n)
     for (int i = 0; i < n; i++) {
         json_t *codes = NULL, *code;
         size_t k;
+        r->photo = files[i];
         if (scan_image_decode(files[i], &codes, err, sizeof err) != 0) {
             fprintf(r->out, "✗ %s: imagen ilegible / unreadable image: %s\n", files[i], err);
             scan_run_note(r, SCAN_REFUSED);
+            scan_run_code(r, NULL, "unreadable_image");
             continue;
         }
         if (json_array_size(codes) == 0) {
             fprintf(r->out, "✗ %s: no se encontró ningún código QR: tome la foto de nuevo, más "
                             "cerca y enfocada / no QR code found\n", files[i]);
             scan_run_note(r, SCAN_REFUSED);
+            scan_run_code(r, NULL, "no_code_found");
         }
         json_array_foreach(codes, k, code) {
             fprintf(r->out, "%s%s: código %zu de %zu\n", i || k ? "\n" : "", files[i], k + 1,
@@ -227,5 +230,7 @@ scan_cmd_image(struct scan_run *r, char **files, int n)
         json_decref(codes);
         fflush(r->out);
     }
+    r->photo = NULL;
+    scan_run_summary(r);
     return r->exit;
 }

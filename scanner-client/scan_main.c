@@ -42,10 +42,10 @@ static const struct s_cmd {
     unsigned opts;
     int timeout_ms; /* per request to the core, unless --timeout */
 } s_cmds[] = {
-    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION, 10000},
-    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE, 2000},
-    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE, 2000},
-    {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT, 5000},
+    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION | O_JSON, 10000},
+    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000},
+    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000},
+    {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT | O_JSON, 5000},
     {"status", O_QUEUE | O_JSON, 0},
 };
 
@@ -100,7 +100,8 @@ s_usage(FILE *out)
             "                     completas.  Repita --line para cada línea con faltantes.\n"
             "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"
             "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"
-            "  --json             status: en JSON\n"
+            "  --json             el resultado en JSON en la salida estándar (el texto para\n"
+            "                     las personas va entonces a la salida de errores)\n"
             "\n"
             "Salida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
             "núcleo.\n"
@@ -446,7 +447,8 @@ main(int argc, char **argv)
     char *path = s_queue_path(a.queue);
     if (!path)
         return SCAN_USAGE;
-    struct scan_run r = {.out = stdout, .all_received = a.all_received, .given = a.lines};
+    struct scan_run r = {.out = a.json && strcmp(cmd->name, "status") ? stderr : stdout,
+                         .all_received = a.all_received, .given = a.lines, .json = a.json};
     r.timeout_ms = a.timeout_s ? a.timeout_s * 1000 : cmd->timeout_ms;
     r.q = scan_queue_open(path, err, sizeof err);
     free(path);
@@ -474,6 +476,7 @@ main(int argc, char **argv)
     scan_queue_close(&r.q);
     free(api);
     json_decref(a.lines);
+    json_decref(r.codes);
     fflush(stdout);
     return rc;
 }

@@ -30,6 +30,7 @@ s_refuse(struct scan_run *r, enum core_token_verdict v, const struct core_token 
         fprintf(r->out, "  (el código dice: envío %s completo, destino %s; no es de fiar)\n",
                 t->shipment, t->dest);
     fprintf(r->out, "  no se guardó / not saved\n");
+    r->outcome = "refused";
     return SCAN_REFUSED;
 }
 
@@ -45,6 +46,7 @@ s_agrees(struct scan_run *r, const struct core_token *t, json_t *m)
     fprintf(r->out, "✗ RECHAZADO: el código dice envío %s a %s con %u paquetes, pero los datos "
                     "guardados dicen %s con %zu: no entregue; consulte a la coordinación\n",
             t->shipment, t->dest, t->count, dest ? dest : "?", count);
+    r->outcome = "refused";
     return false;
 }
 
@@ -151,13 +153,17 @@ s_record(struct scan_run *r, const struct core_token *t, const char *token, json
     if (rc == AYNI_EEXISTS) {
         s_print_mine(r, t, existing);
         json_decref(existing);
+        r->outcome = "already";
         return 1;
     }
     if (rc) {
         fprintf(r->out, "✗ NO SE GUARDÓ: %s\n", scan_queue_errmsg(r->q));
+        r->outcome = "refused";
         return SCAN_REFUSED;
     }
     s_print_saved(r, scan_id, lines);
+    r->outcome = "saved";
+    snprintf(r->scan_id, sizeof r->scan_id, "%s", scan_id);
     return 0;
 }
 
@@ -168,6 +174,7 @@ s_send_now(struct scan_run *r)
     int sent = 0, refused = 0, rc = SCAN_UNREACHABLE;
     if (scan_queue_contact_due(r->q))
         rc = scan_sync_pass(r, &sent, &refused);
+    r->sent_now += sent;
     if (rc == SCAN_UNREACHABLE) {
         fprintf(r->out, "  sin conexión con el núcleo: guardado; se enviará al sincronizar "
                         "(saved; will be sent on sync)\n");
@@ -180,17 +187,21 @@ static int
 s_confirm(struct scan_run *r, const struct core_token *t, const char *token, json_t *m,
           json_t *outstanding)
 {
-    if (s_already(r, t, m, outstanding))
+    if (s_already(r, t, m, outstanding)) {
+        r->outcome = "already";
         return SCAN_OK;
+    }
     const char *flags = m ? NULL : "unknown_shipment";
     int team = m ? s_check_team(r, t, m) : 0;
     if (team < 0) {
         fprintf(r->out, "  no se registró\n");
+        r->outcome = "not_recorded";
         return SCAN_OK;
     }
     flags = team ? "other_team" : flags;
     json_t *lines = NULL;
     if (scan_ask_lines(r, t, m, outstanding, &lines) != 0) {
+        r->outcome = r->given ? "refused" : "not_recorded";
         if (r->given) /* --line did not fit this code: a refusal, said already */
             return SCAN_REFUSED;
         fprintf(r->out, "  cancelado: no se registró este escaneo\n");
@@ -210,6 +221,9 @@ scan_handle(struct scan_run *r, const char *text, size_t len)
     enum core_token_verdict v = core_token_verify(text, len, r->pk, &t);
     if (v != CORE_TOKEN_GENUINE) {
         scan_run_note(r, s_refuse(r, v, &t));
+        scan_run_code(r, NULL, v == CORE_TOKEN_ALTERED  ? "altered"
+                               : v == CORE_TOKEN_FORGED ? "forged"
+                                                        : "malformed");
         return SCAN_REFUSED;
     }
     char *token = xstrndup(text, len);
@@ -225,6 +239,7 @@ scan_handle(struct scan_run *r, const char *text, size_t len)
     json_decref(outstanding);
     json_decref(m);
     free(token);
+    scan_run_code(r, &t, NULL);
     scan_run_note(r, rc);
     return rc;
 }
@@ -261,6 +276,7 @@ scan_handle_line(struct scan_run *r, char *line, size_t len, bool too_long)
         fprintf(r->out, "✗ RECHAZADO: línea ilegible (más de %d caracteres): no es un código "
                         "Ayni; vuelva a escanear / unreadable line\n", SCAN_LINE_MAX);
         scan_run_note(r, SCAN_REFUSED);
+        scan_run_code(r, NULL, "line_too_long");
         return SCAN_REFUSED;
     }
     int rc = scan_handle(r, text, len);
@@ -279,5 +295,6 @@ scan_cmd_scan(struct scan_run *r, FILE *in)
                         "Ctrl-D to finish\n");
     while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0)
         scan_handle_line(r, buf, len, rc == 1);
+    scan_run_summary(r);
     return r->exit;
 }

@@ -113,7 +113,9 @@ test_twice_and_second_team(void **state)
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "ya confirmado el "));
     assert_non_null(strstr(o.out, "por «Equipo Q'ero»; se cuenta una sola vez"));
-    assert_null(strstr(o.out, "guardado"));
+    assert_null(strstr(o.out, "guardado ("));
+    assert_non_null(strstr(o.out, "Resumen / summary: 1 código · guardados 0 (enviados al "
+                                  "núcleo 0) · ya registrados 1"));
     scan_cli_clear(&o);
     assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 10);
     free(twice);
@@ -242,7 +244,10 @@ test_usage(void **state)
     char *fresh = xasprintf("%s/nuevo/scan.db", f->e->dir);
     char *nowhere = xasprintf("ipc://%s/nadie", f->e->dir);
     s_expect_exit(f, 2, "did you mean 'sync'", "sinc", "--queue", f->q1, NULL);
-    s_expect_exit(f, 2, "--json does not apply to 'scan'", "--json", "--queue", f->q1, NULL);
+    s_expect_exit(f, 2, "--wait does not apply to 'scan'", "--wait", "3", "--queue", f->q1,
+                  NULL);
+    s_expect_exit(f, 2, "--line goes without --all-received", "--line", "1=2:dañados",
+                  "--all-received", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "image needs at least one photo", "image", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "no está preparado", "--queue", fresh, NULL);
     s_expect_exit(f, 2, "falta --team", "init", "--api", f->e->api, "--queue", fresh, NULL);
