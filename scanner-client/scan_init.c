@@ -193,6 +193,12 @@ s_report(struct scan_run *r, json_t *settings, json_t *shipments)
             (long long)json_integer_value(json_object_get(counts, "sent")),
             (long long)json_integer_value(json_object_get(counts, "refused")),
             scan_queue_path(r->q));
+    scan_run_result(r, json_pack("{ss ss ss sO sI sI sO ss}", "team", r->team, "device",
+                                 r->device, "api", r->api, "key_id",
+                                 json_object_get(settings, "key_id"), "shipments",
+                                 (json_int_t)json_array_size(shipments), "mine",
+                                 (json_int_t)mine, "queue", counts, "queue_path",
+                                 scan_queue_path(r->q)));
     json_decref(counts);
 }
 

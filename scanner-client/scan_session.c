@@ -42,6 +42,10 @@ scan_run_summary(struct scan_run *r)
             n[k] += !strcmp(o, kinds[k]);
     }
     size_t total = json_array_size(r->codes);
+    if (total > 0)
+        fprintf(r->out, "\nResumen / summary: %zu %s · guardados %d (enviados al núcleo %d) · "
+                        "ya registrados %d · rechazados %d · sin registrar %d\n",
+                total, total == 1 ? "código" : "códigos", n[0], r->sent_now, n[1], n[2], n[3]);
     if (r->json) {
         json_t *summary = json_pack("{sI si si si si si}", "codes", (json_int_t)total, "saved",
                                     n[0], "sent", r->sent_now, "already", n[1], "refused",
@@ -49,13 +53,7 @@ scan_run_summary(struct scan_run *r)
         scan_run_result(r, json_pack("{s:o s:o}", "codes",
                                      r->codes ? json_incref(r->codes) : json_array(),
                                      "summary", summary));
-        return;
     }
-    if (total == 0)
-        return;
-    fprintf(r->out, "\nResumen / summary: %zu %s · guardados %d (enviados al núcleo %d) · "
-                    "ya registrados %d · rechazados %d · sin registrar %d\n",
-            total, total == 1 ? "código" : "códigos", n[0], r->sent_now, n[1], n[2], n[3]);
 }
 
 void

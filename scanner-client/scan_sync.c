@@ -229,13 +229,15 @@ scan_sync_pass(struct scan_run *r, int *sent, int *refused)
 }
 
 static void
-s_summary(struct scan_run *r, int sent, int refused)
+s_summary(struct scan_run *r, int sent, int refused, bool reached)
 {
     json_t *counts = scan_queue_counts(r->q);
     long queued = (long)json_integer_value(json_object_get(counts, "queued"));
     fprintf(r->out, "enviados %d, rechazados %d, en cola %ld / sent %d, refused %d, queued %ld\n",
             sent, refused, queued, sent, refused, queued);
     json_decref(counts);
+    scan_run_result(r, json_pack("{si si sI sb}", "sent", sent, "refused", refused, "queued",
+                                 (json_int_t)queued, "reached", reached));
 }
 
 int
@@ -246,6 +248,8 @@ scan_cmd_sync(struct scan_run *r, int wait_s)
     json_decref(counts);
     if (queued == 0) {
         fprintf(r->out, "nada en cola: todo está enviado / nothing queued\n");
+        scan_run_result(r, json_pack("{si si si sb}", "sent", 0, "refused", 0, "queued", 0,
+                                     "reached", false));
         return SCAN_OK;
     }
     int sent = 0, refused = 0, rc;
@@ -261,6 +265,6 @@ scan_cmd_sync(struct scan_run *r, int wait_s)
     if (rc == SCAN_UNREACHABLE)
         fprintf(r->out, "sin conexión con el núcleo en %s: lo que está en cola se enviará en el "
                         "próximo 'ayni-scan sync' / the core cannot be reached\n", r->api);
-    s_summary(r, sent, refused);
+    s_summary(r, sent, refused, rc != SCAN_UNREACHABLE);
     return rc;
 }

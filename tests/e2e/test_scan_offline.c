@@ -298,12 +298,60 @@ test_line_form(void **state)
     free(one);
 }
 
+/* --json on every command: the result as one JSON object on standard output, the words
+ * for the team on standard error. */
+static void
+test_json_results(void **state)
+{
+    struct fx *f = *state;
+    struct scan_cli_out o;
+    scan_cli_run(&o, f->e->dir, NULL, "init", "--api", f->e->api, "--team", "Equipo Q'ero",
+                 "--queue", f->queue, "--json", NULL);
+    assert_int_equal(o.status, 0);
+    json_t *j = json_loads(o.out, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "team")), "Equipo Q'ero");
+    assert_int_equal(json_integer_value(json_object_get(j, "mine")), 1);
+    assert_non_null(strstr(o.err, "listo"));
+    json_decref(j);
+    scan_cli_clear(&o);
+    char *input = xasprintf("%s\n%s\nAYNIXYZ\n", scan_token(f->ship, 1), scan_token(f->ship, 1));
+    scan_cli_run(&o, f->e->dir, input, "--queue", f->queue, "--json", NULL);
+    assert_int_equal(o.status, 1);
+    j = json_loads(o.out, 0, NULL);
+    assert_non_null(j);
+    json_t *codes = json_object_get(j, "codes"), *sum = json_object_get(j, "summary");
+    assert_int_equal(json_array_size(codes), 3);
+    static const char *const want[] = {"saved", "already", "refused"};
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(codes, i),
+                                                              "outcome")), want[i]);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(codes, 0), "shipment")),
+                        json_string_value(json_object_get(f->ship, "code")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(codes, 2), "reason")),
+                        "malformed");
+    assert_int_equal(json_integer_value(json_object_get(sum, "saved")), 1);
+    assert_int_equal(json_integer_value(json_object_get(sum, "sent")), 1);
+    assert_non_null(strstr(o.err, "Resumen / summary: 3 códigos"));
+    json_decref(j);
+    scan_cli_clear(&o);
+    free(input);
+    scan_cli_run(&o, f->e->dir, NULL, "sync", "--queue", f->queue, "--json", NULL);
+    assert_int_equal(o.status, 0);
+    j = json_loads(o.out, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "queued")), 0);
+    json_decref(j);
+    scan_cli_clear(&o);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_offline_day, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_line_form, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_json_results, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
