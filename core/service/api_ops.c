@@ -1,6 +1,7 @@
 /* api_ops.c: the table of ops and their handlers: JSON arguments in, store calls, JSON
  * results out.  Arguments arrive type-checked (api_args.c); handlers keep no state.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,11 +156,25 @@ static const struct api_arg s_receive_args[] = {
     {"at", 's', true}, {"donor", 's', true}, TAKE, {"expiry", 's', false}, {"note", 's', false},
     {NULL, 0, false}};
 
-/* Every row like stock.receive's args, all in the request's one transaction: one row
- * failing fails them all, and the error names the row (0-based) it came from. */
-static int
-s_receive_batch(struct api *a, json_t *args, json_t **r)
+/* The op of the table named name (one of its own rows: a batch runs it). */
+static const struct api_op *
+s_op(const char *name)
 {
+    const struct api_op *op = api_ops;
+    while (op->name && strcmp(op->name, name))
+        op++;
+    assert(op->name);
+    return op;
+}
+
+/* Every row of args' "rows" run as op each, its arguments checked as each's, all in the
+ * request's one transaction: one row failing fails them all, and the error names the row
+ * (0-based) it came from.  The result: {count: N, list: [each's result, ...]}. */
+static int
+s_batch(struct api *a, json_t *args, const char *each, const char *count, const char *list,
+        json_t **r)
+{
+    const struct api_op *op = s_op(each);
     json_t *rows = json_object_get(args, "rows"), *row;
     size_t i;
     int rc = s_list_size(a, rows, "rows", 1);
@@ -168,11 +183,10 @@ s_receive_batch(struct api *a, json_t *args, json_t **r)
     json_t *results = json_array();
     json_array_foreach(rows, i, row) {
         json_t *one = NULL;
-        rc = !json_is_object(row)
-                     ? api_fail(a, AYNI_EBADREQ, NULL, "row %zu is not an object", i)
-                     : api_check_args(a, "stock.receive", s_receive_args, row);
+        rc = !json_is_object(row) ? api_fail(a, AYNI_EBADREQ, NULL, "row %zu is not an object", i)
+                                  : api_check_args(a, op->name, op->args, row);
         if (rc == 0)
-            rc = s_receive(a, row, &one);
+            rc = op->fn(a, row, &one);
         if (rc) {
             json_t *d = core_store_errdetails(a->store);
             if (a->err.code == 0)
@@ -189,9 +203,32 @@ s_receive_batch(struct api *a, json_t *args, json_t **r)
         }
         json_array_append_new(results, one);
     }
-    *r = json_pack("{sI so}", "received", (json_int_t)json_array_size(results), "receipts",
-                   results);
+    *r = json_pack("{sI so}", count, (json_int_t)json_array_size(results), list, results);
     return 0;
+}
+
+static int
+s_receive_batch(struct api *a, json_t *args, json_t **r)
+{
+    return s_batch(a, args, "stock.receive", "received", "receipts", r);
+}
+
+static int
+s_item_add_batch(struct api *a, json_t *args, json_t **r)
+{
+    return s_batch(a, args, "item.add", "added", "items", r);
+}
+
+static int
+s_location_add_batch(struct api *a, json_t *args, json_t **r)
+{
+    return s_batch(a, args, "location.add", "added", "locations", r);
+}
+
+static int
+s_donor_add_batch(struct api *a, json_t *args, json_t **r)
+{
+    return s_batch(a, args, "donor.add", "added", "donors", r);
 }
 
 static int
@@ -611,12 +648,15 @@ const struct api_op api_ops[] = {
      ARGS({"code", 's', true}, {"name_es", 's', true}, {"name_en", 's', true},
           {"tracking", 's', true}, {"perishable", 'b', false}, {"unit", 's', false},
           {"low", 'i', false})},
+    {"item.add_batch", WRITE, true, s_item_add_batch, ARGS({"rows", 'p', true})},
     {"item.list", READ, false, s_item_list, NOARGS},
     {"location.add", WRITE, true, s_location_add,
      ARGS({"code", 's', true}, {"kind", 's', true}, {"name", 's', true}, {"region", 's', false},
           {"district", 's', false})},
+    {"location.add_batch", WRITE, true, s_location_add_batch, ARGS({"rows", 'p', true})},
     {"location.list", READ, false, s_location_list, ARGS({"kind", 's', false})},
     {"donor.add", WRITE, true, s_donor_add, ARGS({"code", 's', true}, {"name", 's', true})},
+    {"donor.add_batch", WRITE, true, s_donor_add_batch, ARGS({"rows", 'p', true})},
     {"donor.list", READ, false, s_donor_list, NOARGS},
     {"stock.receive", WRITE, true, s_receive, s_receive_args},
     {"stock.receive_batch", WRITE, true, s_receive_batch, ARGS({"rows", 'p', true})},

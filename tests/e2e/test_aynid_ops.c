@@ -418,6 +418,49 @@ s_table_ops(char names[64][48])
     return n;
 }
 
+/* The catalog's batches: every row or none (a repeated code in the last row adds none). */
+static void
+s_catalog_batches(struct e2e *e)
+{
+    struct proto_error err = {0};
+    json_t *r = NULL;
+    int rc = e2e_call(
+        e, "item.add_batch",
+        e2e_pack("{s[{ss ss ss ss} {ss ss ss ss}]}", "rows", "code", "LAPTOP", "name_es",
+                 "Laptop escolar", "name_en", "School laptop", "tracking", "serial", "code",
+                 "TABLET", "name_es", "Tableta", "name_en", "Tablet", "tracking", "serial"),
+        NULL, &r, &err);
+    assert_int_equal(rc, AYNI_EEXISTS);
+    assert_non_null(strstr(err.message, "rows[1]: "));
+    assert_int_equal(json_integer_value(json_object_get(err.details, "row")), 1);
+    proto_error_clear(&err);
+    r = s_ok(e, "item.list", NULL);
+    assert_int_equal(json_array_size(r), 2); /* no LAPTOP */
+    json_decref(r);
+    r = s_ok(e, "item.add_batch",
+             e2e_pack("{s[{ss ss ss ss} {ss ss ss ss sb si}]}", "rows", "code", "LAPTOP",
+                      "name_es", "Laptop escolar", "name_en", "School laptop", "tracking",
+                      "serial", "code", "MEDICAL-KIT", "name_es", "Botiquín", "name_en",
+                      "First-aid kit", "tracking", "lot", "perishable", 1, "low", 10));
+    assert_int_equal(s_int(r, "added"), 2);
+    assert_string_equal(s_str(json_array_get(json_object_get(r, "items"), 1), "code"),
+                        "MEDICAL-KIT");
+    json_decref(r);
+    r = s_ok(e, "location.add_batch",
+             e2e_pack("{s[{ss ss ss ss}]}", "rows", "code", "COM-0043", "kind", "community",
+                      "name", "Comunidad Pampallaqta", "region", "Cusco"));
+    assert_int_equal(s_int(r, "added"), 1);
+    assert_string_equal(s_str(json_array_get(json_object_get(r, "locations"), 0), "code"),
+                        "COM-0043");
+    json_decref(r);
+    r = s_ok(e, "donor.add_batch",
+             e2e_pack("{s[{ss ss} {ss ss}]}", "rows", "code", "AECID", "name", "AECID", "code",
+                      "CARE-PE", "name", "CARE Perú"));
+    assert_int_equal(s_int(r, "added"), 2);
+    assert_int_equal(json_array_size(json_object_get(r, "donors")), 2);
+    json_decref(r);
+}
+
 static void
 test_every_op(void **state)
 {
@@ -425,6 +468,7 @@ test_every_op(void **state)
     char expiry[11];
     e2e_date(400, expiry);
     s_catalog(e);
+    s_catalog_batches(e);
     s_stock(e, expiry);
     json_t *d = s_shipment(e);
     s_deliver(e, d);
