@@ -99,11 +99,33 @@ void wh_print_shipment(struct wh *w, json_t *args, json_t *r);
 void wh_print_shipments(struct wh *w, json_t *args, json_t *r);
 void wh_print_cancelled(struct wh *w, json_t *args, json_t *r);
 
-/* Read a receipts CSV held in data[0..len) (name: for messages) into *rows (the
- * stock.receive_batch rows) and *lines (each row's line in the file).  0, or -1 with a
- * message naming the line and column in err. */
-int wh_csv_receipts(const char *data, size_t len, const char *name, json_t **rows,
-                    json_t **lines, char *err, size_t errlen);
+/* ---- CSV imports (wh_csv.c) ---- */
+/* A column of an import file, named as the op's argument it fills: type 's' text, 'u' a
+ * code (upper-cased), 'i' a whole number, 'b' yes or no, 'l' a list (serial numbers);
+ * required: the header must name it. */
+struct wh_csv_column {
+    const char *name;
+    char type;
+    bool required;
+};
+/* What `import KIND` reads and sends: its columns and its batch op. */
+struct wh_csv_kind {
+    const char *name;       /* "receipts": the word after `import` */
+    const char *op;         /* "stock.receive_batch" */
+    const char *count;      /* the op's result that counts the rows recorded: "received" */
+    const char *done_es[2]; /* one, many: "importada", "importadas" */
+    const char *what_es[2]; /* "recepción", "recepciones" */
+    const char *what_en[2]; /* "receipt", "receipts" */
+    const struct wh_csv_column *columns; /* ends with {NULL} */
+};
+extern const struct wh_csv_kind wh_csv_kinds[]; /* ends with {NULL} */
+/* The kind of that name, or NULL. */
+const struct wh_csv_kind *wh_csv_kind(const char *name);
+/* Read an import CSV held in data[0..len) (name: for messages) by kind's columns into
+ * *rows (the rows of kind's batch op) and *lines (each row's line in the file).  0, or -1
+ * with a message naming the line and column in err. */
+int wh_csv_read(const char *data, size_t len, const char *name, const struct wh_csv_kind *kind,
+                json_t **rows, json_t **lines, char *err, size_t errlen);
 
 /* ---- documents (wh_docs.c) ---- */
 struct prn_place;

@@ -1,22 +1,60 @@
-/* wh_csv.c: reading a receipts CSV (see `import receipts --help`) from memory into the
- * rows of a stock.receive_batch request.  Checks the header, the columns, numbers and
- * UTF-8; every error names the line and the column.  No I/O: wh_import.c reads the file.
+/* wh_csv.c: reading an import CSV (see `import receipts --help`, `import items --help`)
+ * from memory into the rows of its batch request (stock.receive_batch, item.add_batch,
+ * location.add_batch, donor.add_batch), by the columns of its kind.  Checks the header,
+ * the columns, numbers, yes/no and UTF-8; every error names the line and the column.
+ * No I/O: wh_import.c reads the file.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 
 #include "mem.h"
 #include "wh.h"
 
-static const char *const s_columns[] = {"at", "donor", "item", "lot", "expiry", "qty", "serials",
-                                        "note", NULL};
+#define S_END {NULL, 0, false}
+
+/* The columns of each kind: the op's own argument names, so a row is the op's arguments. */
+static const struct wh_csv_column s_receipts[] = {
+    {"at", 'u', true},   {"donor", 'u', true}, {"item", 'u', true},    {"lot", 's', false},
+    {"expiry", 's', false}, {"qty", 'i', false}, {"serials", 'l', false}, {"note", 's', false},
+    S_END};
+static const struct wh_csv_column s_items[] = {
+    {"code", 'u', true},     {"name_es", 's', true},    {"name_en", 's', true},
+    {"tracking", 's', true}, {"perishable", 'b', false}, {"unit", 's', false},
+    {"low", 'i', false},     S_END};
+static const struct wh_csv_column s_locations[] = {
+    {"code", 'u', true},    {"kind", 's', true},      {"name", 's', true},
+    {"region", 's', false}, {"district", 's', false}, S_END};
+static const struct wh_csv_column s_donors[] = {{"code", 'u', true}, {"name", 's', true}, S_END};
+
+const struct wh_csv_kind wh_csv_kinds[] = {
+    {"receipts", "stock.receive_batch", "received", {"importada", "importadas"},
+     {"recepción", "recepciones"}, {"receipt", "receipts"}, s_receipts},
+    {"items", "item.add_batch", "added", {"importado", "importados"},
+     {"artículo", "artículos"}, {"item", "items"}, s_items},
+    {"locations", "location.add_batch", "added", {"importado", "importados"},
+     {"lugar", "lugares"}, {"location", "locations"}, s_locations},
+    {"donors", "donor.add_batch", "added", {"importado", "importados"},
+     {"donante", "donantes"}, {"donor", "donors"}, s_donors},
+    {NULL, NULL, NULL, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}, NULL},
+};
+
+const struct wh_csv_kind *
+wh_csv_kind(const char *name)
+{
+    const struct wh_csv_kind *k = wh_csv_kinds;
+    while (k->name && strcmp(k->name, name))
+        k++;
+    return k->name ? k : NULL;
+}
 
 struct s_reader {
     const char *path;
+    const struct wh_csv_column *columns;
     int line;        /* physical line being read (1-based) */
     int row_line;    /* the line where the current row started */
     int col;         /* field index in the current row */
@@ -30,12 +68,19 @@ struct s_reader {
 };
 
 static int
-s_column(const char *name)
+s_column(const struct s_reader *r, const char *name)
 {
-    for (int i = 0; s_columns[i]; i++)
-        if (!strcmp(s_columns[i], name))
+    for (int i = 0; r->columns[i].name; i++)
+        if (!strcmp(r->columns[i].name, name))
             return i;
     return -1;
+}
+
+/* The name of the column of the current field, or NULL (past the header's columns). */
+static const char *
+s_field_column(const struct s_reader *r)
+{
+    return r->header_done && r->col < r->ncols ? r->columns[r->map[r->col]].name : NULL;
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -55,9 +100,14 @@ s_fail(struct s_reader *r, const char *column, const char *fmt, ...)
 static void
 s_header_field(struct s_reader *r, const char *f)
 {
-    int c = s_column(f);
+    int c = s_column(r, f);
     if (c < 0) {
-        s_fail(r, f, "unknown column: use at, donor, item, lot, expiry, qty, serials, note");
+        char names[200] = "";
+        size_t n = 0;
+        for (int i = 0; r->columns[i].name && n < sizeof names; i++)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+                                  r->columns[i].name);
+        s_fail(r, f, "unknown column: use %s", names);
         return;
     }
     if (r->col >= 16) {
@@ -73,12 +123,40 @@ s_header_field(struct s_reader *r, const char *f)
     r->ncols = r->col + 1;
 }
 
-static void
-s_value(struct s_reader *r, const char *name, const char *f)
+/* yes/no as a spreadsheet may write it; -1 for anything else. */
+static int
+s_yes_no(const char *f)
 {
+    static const char *const yes[] = {"yes", "sí", "si", "true", "1", "x", NULL};
+    static const char *const no[] = {"no", "false", "0", NULL};
+    for (int i = 0; yes[i]; i++)
+        if (!strcasecmp(f, yes[i]))
+            return 1;
+    for (int i = 0; no[i]; i++)
+        if (!strcasecmp(f, no[i]))
+            return 0;
+    return -1;
+}
+
+static void
+s_list(struct s_reader *r, const char *name, const char *f)
+{
+    json_t *list = json_array();
+    char *copy = xstrdup(f), *save = NULL;
+    /* One per line of the cell is how a spreadsheet keeps a list, too. */
+    for (char *t = strtok_r(copy, " ;,\t\r\n", &save); t; t = strtok_r(NULL, " ;,\t\r\n", &save))
+        json_array_append_new(list, json_string(t));
+    free(copy);
+    json_object_set_new(r->row, name, list);
+}
+
+static void
+s_value(struct s_reader *r, const struct wh_csv_column *c, const char *f)
+{
+    const char *name = c->name;
     if (!*f)
         return;
-    if (!strcmp(name, "qty")) {
+    if (c->type == 'i') {
         char *end;
         long long n = strtoll(f, &end, 10);
         if (*end) {
@@ -86,22 +164,22 @@ s_value(struct s_reader *r, const char *name, const char *f)
             return;
         }
         json_object_set_new(r->row, name, json_integer(n));
-    } else if (!strcmp(name, "serials")) {
-        json_t *list = json_array();
-        char *copy = xstrdup(f), *save = NULL;
-        /* One per line of the cell is how a spreadsheet keeps a list, too. */
-        for (char *t = strtok_r(copy, " ;,\t\r\n", &save); t;
-             t = strtok_r(NULL, " ;,\t\r\n", &save))
-            json_array_append_new(list, json_string(t));
-        free(copy);
-        json_object_set_new(r->row, name, list);
+    } else if (c->type == 'b') {
+        int yes = s_yes_no(f);
+        if (yes < 0) {
+            s_fail(r, name, "'%s' is neither yes nor no: write yes (sí) or no", f);
+            return;
+        }
+        json_object_set_new(r->row, name, json_boolean(yes));
+    } else if (c->type == 'l') {
+        s_list(r, name, f);
     } else {
         json_t *v = json_string(f);
         if (!v) {
             s_fail(r, name, "not valid UTF-8 text");
             return;
         }
-        if (strcmp(name, "lot") && strcmp(name, "note") && strcmp(name, "expiry"))
+        if (c->type == 'u')
             for (char *p = (char *)json_string_value(v); *p; p++) /* codes are upper-case */
                 if (*p >= 'a' && *p <= 'z')
                     *p = (char)(*p - 'a' + 'A');
@@ -121,8 +199,7 @@ s_on_field(void *data, size_t len, void *user)
         return;
     }
     if (data && memchr(data, '\0', len)) { /* a C string would end there, silently */
-        s_fail(r, r->header_done && r->col < r->ncols ? s_columns[r->map[r->col]] : NULL,
-               "a field holds a NUL byte (0x00): save the file again as text (CSV UTF-8)");
+        s_fail(r, s_field_column(r), "a field holds a NUL byte (0x00): save the file again as text (CSV UTF-8)");
         r->col++;
         return;
     }
@@ -135,7 +212,7 @@ s_on_field(void *data, size_t len, void *user)
         s_fail(r, NULL, "more fields than the header has columns (quote a field that holds "
                         "a comma)");
     else
-        s_value(r, s_columns[r->map[r->col]], f);
+        s_value(r, &r->columns[r->map[r->col]], f);
     free(f);
     r->col++;
 }
@@ -147,13 +224,13 @@ s_on_row(int term, void *user)
     (void)term;
     if (!r->header_done) {
         r->header_done = true;
-        static const char *const needed[] = {"at", "donor", "item"};
-        for (size_t k = 0; k < 3; k++) {
-            bool found = false;
+        for (int k = 0; r->columns[k].name; k++) {
+            bool found = !r->columns[k].required;
             for (int i = 0; i < r->ncols && i < 16; i++)
-                found |= r->map[i] >= 0 && !strcmp(s_columns[r->map[i]], needed[k]);
+                found |= r->map[i] == k;
             if (!found)
-                s_fail(r, needed[k], "the header has no '%s' column", needed[k]);
+                s_fail(r, r->columns[k].name, "the header has no '%s' column",
+                       r->columns[k].name);
         }
     } else if (json_object_size(r->row)) {
         json_array_append(r->rows, r->row);
@@ -165,10 +242,10 @@ s_on_row(int term, void *user)
 }
 
 int
-wh_csv_receipts(const char *data, size_t len, const char *name, json_t **rows, json_t **lines,
-                char *err, size_t errlen)
+wh_csv_read(const char *data, size_t len, const char *name, const struct wh_csv_kind *kind,
+            json_t **rows, json_t **lines, char *err, size_t errlen)
 {
-    struct s_reader r = {.path = name, .rows = json_array(), .lines = json_array(), .row_line = 1};
+    struct s_reader r = {.path = name, .columns = kind->columns, .rows = json_array(), .lines = json_array(), .row_line = 1};
     memset(r.map, -1, sizeof r.map);
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);

@@ -1,11 +1,14 @@
-/* wh_import.c: `import receipts FILE.csv`: many donations in one request.
+/* wh_import.c: `import receipts|items|locations|donors FILE.csv`: many donations, or a
+ * whole catalog, in one request.
  *
- * The file is read whole and checked (wh_csv.c), then sent as one stock.receive_batch,
- * which the core records in one transaction: all rows or none.  A file too big for one
+ * The file is read whole and checked by its kind's columns (wh_csv.c), then sent as one
+ * request of the kind's batch op (stock.receive_batch, item.add_batch, ...), which the
+ * core records in one transaction: all rows or none.  A file too big for one
  * request goes as an upload (docs/PROTOCOL.md section 4): parts that each fit, staged by
  * the core until the last, whose request records every row in one transaction.  Every
  * error names the file's line and the column.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +61,7 @@ s_slurp(const char *path, size_t *len, char *err, size_t errlen)
 /* The encoded size of each row (and its comma) in a new array; NULL if a row is too big
  * for any request, after saying so, naming its line. */
 static size_t *
-s_row_sizes(const char *path, json_t *rows, json_t *lines)
+s_row_sizes(const char *path, const struct wh_csv_kind *kind, json_t *rows, json_t *lines)
 {
     size_t n = json_array_size(rows);
     size_t *len = xcalloc(n ? n : 1, sizeof *len);
@@ -68,9 +71,11 @@ s_row_sizes(const char *path, json_t *rows, json_t *lines)
         free(text);
         if (len[i] + 2 > S_PART_BYTES) {
             wh_error("%s: line %lld: the row is %.1f MiB, more than one request may carry "
-                     "(%.1f MiB): give it fewer serials; nothing was imported", path,
+                     "(%.1f MiB): %s; nothing was imported", path,
                      (long long)json_integer_value(json_array_get(lines, i)),
-                     (double)len[i] / 1048576.0, (double)S_PART_BYTES / 1048576.0);
+                     (double)len[i] / 1048576.0, (double)S_PART_BYTES / 1048576.0,
+                     strcmp(kind->name, "receipts") ? "shorten its fields"
+                                                    : "give it fewer serials");
             free(len);
             return NULL;
         }
@@ -78,16 +83,16 @@ s_row_sizes(const char *path, json_t *rows, json_t *lines)
     return len;
 }
 
-/* Send rows (each len[i] bytes) as one stock.receive_batch, or as an upload of parts of
- * at most S_PART_BYTES each; *result is the last reply's. */
+/* Send rows (each len[i] bytes) as one request of op, or as an upload of parts of at most
+ * S_PART_BYTES each; *result is the last reply's. */
 static int
-s_send(struct wh *w, json_t *rows, const size_t *len, json_t **result)
+s_send(struct wh *w, const char *op, json_t *rows, const size_t *len, json_t **result)
 {
     size_t n = json_array_size(rows), bytes = 2, i;
     for (i = 0; i < n; i++)
         bytes += len[i];
     if (bytes <= S_PART_BYTES)
-        return wh_call(w, "stock.receive_batch", json_pack("{sO}", "rows", rows), result);
+        return wh_call(w, op, json_pack("{sO}", "rows", rows), result);
     unsigned char raw[16];
     char id[33];
     randombytes_buf(raw, sizeof raw);
@@ -100,8 +105,7 @@ s_send(struct wh *w, json_t *rows, const size_t *len, json_t **result)
             json_array_append(slice, json_array_get(rows, i));
         json_t *up = json_pack("{sssIsb}", "id", id, "part", (json_int_t)part, "last", i == n);
         json_t *reply = NULL;
-        rc = wh_call(w, "stock.receive_batch", json_pack("{soso}", "rows", slice, "upload", up),
-                     &reply);
+        rc = wh_call(w, op, json_pack("{soso}", "rows", slice, "upload", up), &reply);
         if (rc == WH_OK && i < n)
             json_decref(reply);
         else if (rc == WH_OK)
@@ -113,14 +117,15 @@ s_send(struct wh *w, json_t *rows, const size_t *len, json_t **result)
 int
 wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
-    (void)c;
+    const struct wh_csv_kind *kind = wh_csv_kind(c->path + strlen("import "));
+    assert(kind); /* every `import KIND` command has its kind in wh_csv.c */
     const char *path = json_string_value(json_object_get(args, "file"));
     json_t *rows = NULL, *lines = NULL;
     char err[512];
     size_t len = 0;
     char *data = s_slurp(path, &len, err, sizeof err);
     int rc = WH_OK;
-    if (!data || wh_csv_receipts(data, len, path, &rows, &lines, err, sizeof err) != 0) {
+    if (!data || wh_csv_read(data, len, path, kind, &rows, &lines, err, sizeof err) != 0) {
         wh_error("%s; nothing was imported", err);
         rc = WH_USAGE;
         goto out;
@@ -132,14 +137,14 @@ wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
         rc = WH_USAGE;
         goto out;
     }
-    size_t *sizes = s_row_sizes(path, rows, lines);
+    size_t *sizes = s_row_sizes(path, kind, rows, lines);
     if (!sizes) {
         rc = WH_USAGE;
         goto out;
     }
     json_t *result = NULL;
     w->quiet = true; /* one message, naming the file's line rather than the row's index */
-    rc = s_send(w, rows, sizes, &result);
+    rc = s_send(w, kind->op, rows, sizes, &result);
     free(sizes);
     if (rc) {
         json_t *row = json_object_get(w->err.details, "row");
@@ -157,12 +162,13 @@ wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
         }
         goto out;
     }
-    long long n = wh_i(result, "received");
+    long long n = wh_i(result, kind->count);
+    int many = n != 1;
     if (w->json)
         wh_print_json(result);
     else
-        printf("%s %lld %s de '%s'\n", n == 1 ? "importada" : "importadas", n,
-               n == 1 ? "recepción" : "recepciones", path);
+        printf("%s %lld %s de '%s' / %lld %s imported\n", kind->done_es[many], n,
+               kind->what_es[many], path, n, kind->what_en[many]);
     json_decref(result);
 out:
     free(data);

@@ -41,6 +41,49 @@ s_help_all(FILE *out, const char *group)
                  "Exit codes: 0 done, 1 refused by the core, 2 wrong usage, 3 core unreachable.\n");
 }
 
+/* What the CSV file of `import KIND` holds. */
+static void
+s_help_import(FILE *out, const char *kind)
+{
+    static const char *const more[][2] = {
+        {"receipts",
+         "A lot row gives lot, qty and, for food and medical kits, expiry (YYYY-MM-DD); a\n"
+         "serial row gives serials separated by spaces, ';' or line breaks.  A note is\n"
+         "kept with its receipt.  See data/receipts.csv.\n"},
+        {"items",
+         "tracking is lot or serial; perishable yes or no (lots need an expiry); unit the\n"
+         "unit of count (default kit); low the low-stock threshold.  See data/items.csv.\n"},
+        {"locations",
+         "kind is warehouse or community.  See data/locations.csv.\n"},
+        {"donors", "See data/donors.csv.\n"},
+    };
+    const struct wh_csv_kind *k = wh_csv_kind(kind);
+    if (!k)
+        return;
+    fprintf(out, "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"
+                 "the columns");
+    int col = 11;
+    for (int i = 0; k->columns[i].name; i++) {
+        char one[64];
+        int n = snprintf(one, sizeof one, " %s%s%s", k->columns[i].name,
+                         k->columns[i].required ? " (required)" : "",
+                         k->columns[i + 1].name ? "," : ", in any order.");
+        if (col + n > 80) {
+            fprintf(out, "\n");
+            col = 0;
+        }
+        fputs(col ? one : one + 1, out);
+        col += col ? n : n - 1;
+    }
+    fprintf(out, "\n");
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        if (!strcmp(more[i][0], kind))
+            fputs(more[i][1], out);
+    fprintf(out, "Every row is checked and the file is recorded whole or not at all: an error\n"
+                 "names the line and the column.  Up to 10000 rows a file; a big file is sent\n"
+                 "in parts, still recorded whole or not at all.\n");
+}
+
 static void
 s_help_cmd(FILE *out, const struct wh_cmd *c)
 {
@@ -52,16 +95,8 @@ s_help_cmd(FILE *out, const struct wh_cmd *c)
         snprintf(left, sizeof left, "%s%s", o->flag, o->type == 'f' ? "" : " VALUE");
         fprintf(out, "  %-18s %s%s\n", left, o->help, o->required ? " (required)" : "");
     }
-    if (!strcmp(c->path, "import receipts"))
-        fprintf(out,
-                "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"
-                "the columns at, donor, item, lot, expiry, qty, serials, note (any order; at,\n"
-                "donor, item required).  A lot row gives lot, qty and, for food and medical\n"
-                "kits, expiry (YYYY-MM-DD); a serial row gives serials separated by spaces,\n"
-                "';' or line breaks.  A note is kept with its receipt.\n"
-                "Every row is checked and the file is recorded whole or not at all: an error\n"
-                "names the line and the column.  Up to 10000 rows a file; a big file is sent\n"
-                "in parts, still recorded whole or not at all.\n");
+    if (!strncmp(c->path, "import ", 7))
+        s_help_import(out, c->path + 7);
 }
 
 static void

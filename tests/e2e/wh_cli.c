@@ -583,8 +583,8 @@ wh_assert_tokens(struct e2e *e, json_t *tokens, const char *shipment)
 
 /* ---- data ---- */
 
-static const char *
-s_source_dir(void)
+const char *
+wh_source_dir(void)
 {
     const char *d = getenv("AYNI_SOURCE_DIR");
     if (d && *d)
@@ -633,7 +633,7 @@ static void
 s_load(struct e2e *e, const char *name, const char *op, int nfields,
        json_t *(*pack)(char **f))
 {
-    char *path = xasprintf("%s/data/%s", s_source_dir(), name);
+    char *path = xasprintf("%s/data/%s", wh_source_dir(), name);
     FILE *in = fopen(path, "r");
     if (!in)
         fail_msg("cannot read '%s': %s", path, strerror(errno));

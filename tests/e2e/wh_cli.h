@@ -103,6 +103,8 @@ json_t *wh_pdf_qr(const char *pdf, const char *dir);
 size_t wh_assert_tokens(struct e2e *e, json_t *tokens, const char *shipment);
 
 /* ---- data ---- */
+/* The source tree ($AYNI_SOURCE_DIR, or the path CMake compiled in). */
+const char *wh_source_dir(void);
 /* The demo catalog (data/items.csv, locations.csv, donors.csv) loaded through the API. */
 void wh_seed_catalog(struct e2e *e);
 /* Make the CURVE keys and the first admin's provisioning file (aynid --init-admin, into

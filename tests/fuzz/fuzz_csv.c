@@ -1,7 +1,8 @@
-/* fuzz_csv.c: libFuzzer target for the receipts CSV reader of ayni-warehouse
- * (warehouse/wh_csv.c, wh_csv_receipts), compiled in directly with libcsv.
+/* fuzz_csv.c: libFuzzer target for the import CSV reader of ayni-warehouse
+ * (warehouse/wh_csv.c, wh_csv_read), compiled in directly with libcsv.
  *
- * The input is the file's bytes.  Checks, besides no crash or sanitizer report: a file
+ * The input is the file's bytes, read as each kind of import in turn (receipts, items,
+ * locations, donors).  Checks, besides no crash or sanitizer report: a file
  * that is read gives as many line numbers as rows, each row an object with only known
  * columns, each line number within the file; a file that is refused gets a message that
  * names the file.
@@ -34,18 +35,16 @@ s_fail(const char *what)
 }
 
 static bool
-s_known(const char *column)
+s_known(const struct wh_csv_kind *kind, const char *column)
 {
-    static const char *const known[] = {"at",  "donor",   "item", "lot", "expiry",
-                                        "qty", "serials", "note", NULL};
-    for (size_t i = 0; known[i]; i++)
-        if (!strcmp(known[i], column))
+    for (size_t i = 0; kind->columns[i].name; i++)
+        if (!strcmp(kind->columns[i].name, column))
             return true;
     return false;
 }
 
 static void
-s_check_rows(json_t *rows, json_t *lines, size_t size)
+s_check_rows(const struct wh_csv_kind *kind, json_t *rows, json_t *lines, size_t size)
 {
     json_t *row;
     size_t i;
@@ -59,7 +58,7 @@ s_check_rows(json_t *rows, json_t *lines, size_t size)
         if (!json_is_object(row) || line < 1 || (size_t)line > size)
             s_fail("a row that is not an object, or a line number outside the file");
         json_object_foreach(row, column, v)
-            if (!s_known(column))
+            if (!s_known(kind, column))
                 s_fail("a row with a column the header cannot name");
     }
     free(json_dumps(rows, JSON_COMPACT));
@@ -68,14 +67,17 @@ s_check_rows(json_t *rows, json_t *lines, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    json_t *rows = NULL, *lines = NULL;
-    char err[512] = "";
-    if (wh_csv_receipts((const char *)data, size, S_NAME, &rows, &lines, err, sizeof err) == 0) {
-        s_check_rows(rows, lines, size);
-        json_decref(rows);
-        json_decref(lines);
-    } else if (strncmp(err, S_NAME ": ", strlen(S_NAME) + 2) != 0) {
-        s_fail("a refusal that does not name the file");
+    for (const struct wh_csv_kind *kind = wh_csv_kinds; kind->name; kind++) {
+        json_t *rows = NULL, *lines = NULL;
+        char err[512] = "";
+        if (wh_csv_read((const char *)data, size, S_NAME, kind, &rows, &lines, err,
+                        sizeof err) == 0) {
+            s_check_rows(kind, rows, lines, size);
+            json_decref(rows);
+            json_decref(lines);
+        } else if (strncmp(err, S_NAME ": ", strlen(S_NAME) + 2) != 0) {
+            s_fail("a refusal that does not name the file");
+        }
     }
     return 0;
 }
