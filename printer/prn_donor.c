@@ -165,6 +165,13 @@ s_cover(struct prn_flow *f, const struct prn_donor_report *r, const struct s_tot
     prn__text(d, f->pg, f->left, f->y - 22, PRN_LEFT, PRN_STYLE(12, false, 0), period);
     f->y -= 38;
     s_tiles(f, r, t);
+    if (r->ndeliveries == 0) { /* an empty report must not look like a failed one */
+        prn__text(d, f->pg, f->left, f->y - 12, PRN_LEFT, PRN_STYLE(12, true, 0),
+                  "Sin entregas en este período");
+        prn__text(d, f->pg, f->left, f->y - 26, PRN_LEFT, PRN_STYLE(9, false, PRN_GREY_SUB),
+                  "No deliveries in this period");
+        f->y -= 40;
+    }
 }
 
 static const struct prn_col s_item_cols[] = {
