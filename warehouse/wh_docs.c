@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "mem.h"
@@ -47,19 +49,86 @@ s_reason(const char *code)
 
 /* ---- reports ---- */
 
+#define S_ZONE "America/Lima" /* the organisation's, unless aynid's server.info says */
+
+/* The organisation's time zone: server.info's "time_zone" if aynid gives one (and this
+ * machine knows it), else S_ZONE; in zone. */
+static void
+s_zone(struct wh *w, char zone[64])
+{
+    json_t *info = NULL;
+    snprintf(zone, 64, "%s", S_ZONE);
+    bool quiet = w->quiet;
+    w->quiet = true; /* the report's own call says what is wrong with the core */
+    if (wh_call(w, "server.info", NULL, &info) == WH_OK) {
+        const char *tz = json_string_value(json_object_get(info, "time_zone"));
+        char path[128];
+        snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz ? tz : "");
+        if (tz && *tz && !strstr(tz, "..") && access(path, R_OK) == 0)
+            snprintf(zone, 64, "%s", tz);
+    }
+    json_decref(info);
+    proto_error_clear(&w->err);
+    w->quiet = quiet;
+}
+
+/* --from and --to, or neither: then the current month in the organisation's time zone,
+ * written into args.  WH_OK or WH_USAGE (said). */
 static int
-s_write_done(struct wh *w, int rc, const char *what, const char *path, const char *err)
+s_period(struct wh *w, const struct wh_cmd *c, json_t *args)
+{
+    bool from = json_object_get(args, "from"), to = json_object_get(args, "to");
+    if (from && to)
+        return WH_OK;
+    if (from || to) {
+        wh_error("give both --from and --to, or neither for the current month\nusage: "
+                 "ayni-warehouse %s", c->usage);
+        return WH_USAGE;
+    }
+    char zone[64], day[16];
+    s_zone(w, zone);
+    const char *old = getenv("TZ");
+    char *keep = old ? xstrdup(old) : NULL;
+    setenv("TZ", zone, 1);
+    tzset();
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    if (keep)
+        setenv("TZ", keep, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(keep);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int year = (tm.tm_year + 1900) % 10000, month = tm.tm_mon % 12 + 1, last = days[month - 1];
+    if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+        last = 29;
+    snprintf(day, sizeof day, "%04d-%02d-01", year, month);
+    json_object_set_new(args, "from", json_string(day));
+    snprintf(day, sizeof day, "%04d-%02d-%02d", year, month, last);
+    json_object_set_new(args, "to", json_string(day));
+    return WH_OK;
+}
+
+/* After printing report r of what (n: how many rows it has; empty: what it says then). */
+static int
+s_write_done(struct wh *w, int rc, const char *what, const char *path, const char *err,
+             json_t *r, size_t n, const char *empty)
 {
     if (rc) {
         wh_error("cannot print the %s: %s", what, err);
         return rc == AYNI_EIO ? WH_USAGE : WH_REFUSED;
     }
     if (w->json) {
-        json_t *r = json_pack("{ss}", "file", path);
-        wh_print_json(r);
-        json_decref(r);
+        json_t *o = json_pack("{ss ss ss sI}", "file", path, "from", wh_s(r, "from"), "to",
+                              wh_s(r, "to"), "rows", (json_int_t)n);
+        wh_print_json(o);
+        json_decref(o);
     } else {
         printf("%s: %s\n", what, path);
+        printf("período / period: %s – %s%s%s\n", wh_s(r, "from"), wh_s(r, "to"),
+               n ? "" : "\n", n ? "" : empty);
     }
     return WH_OK;
 }
@@ -92,10 +161,11 @@ s_donor_rows(json_t *r, struct prn_delivery *dv, struct prn_discrepancy *ds,
 int
 wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
-    (void)c;
     const char *out = wh_s(args, "output");
     json_t *r = NULL;
-    int rc = wh_call(w, "report.donor",
+    int rc = s_period(w, c, args);
+    if (rc == WH_OK)
+        rc = wh_call(w, "report.donor",
                      json_pack("{sOsOsO}", "donor", json_object_get(args, "donor"), "from",
                                json_object_get(args, "from"), "to", json_object_get(args, "to")),
                      &r);
@@ -117,7 +187,8 @@ wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
                                    wh_s(chain, "hash"), (int64_t)wh_i(chain, "seq")};
     char err[512];
     rc = prn_donor_report_write(&rep, out, err, sizeof err);
-    rc = s_write_done(w, rc, "reporte del donante / donor report", out, err);
+    rc = s_write_done(w, rc, "reporte del donante / donor report", out, err, r, nd,
+                      "sin entregas en este período / no deliveries in this period");
     free(dv);
     free(ds);
     free(hs);
@@ -143,10 +214,11 @@ s_losses(json_t *losses, json_t *row, struct prn_loss *out)
 int
 wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
-    (void)c;
     const char *out = wh_s(args, "output");
     json_t *r = NULL;
-    int rc = wh_call(w, "report.stock",
+    int rc = s_period(w, c, args);
+    if (rc == WH_OK)
+        rc = wh_call(w, "report.stock",
                      json_pack("{sOsOsO}", "at", json_object_get(args, "at"), "from",
                                json_object_get(args, "from"), "to", json_object_get(args, "to")),
                      &r);
@@ -173,7 +245,9 @@ wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args)
                                    wh_s(r, "from"), wh_s(r, "to"), pr, n};
     char err[512];
     rc = prn_stock_report_write(&rep, out, err, sizeof err);
-    rc = s_write_done(w, rc, "reporte de stock / stock report", out, err);
+    rc = s_write_done(w, rc, "reporte de stock / stock report", out, err, r, n,
+                      "sin movimientos de stock en este período / no stock movements in this "
+                      "period");
     free(pr);
     free(pl);
     json_decref(r);

@@ -379,6 +379,59 @@ test_report_stock(void **state)
     free(pdf);
 }
 
+/* No --from/--to: the current month in Lima (aynid gives no other zone here); a period
+ * with no deliveries says so on the terminal and on the page; one date alone is wrong. */
+static void
+test_report_this_month(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    wh_need("pdftotext");
+    char *month = wh_sh(NULL, "TZ=America/Lima date +%%Y-%%m");
+    month[strcspn(month, "\n")] = '\0';
+    char *period = xasprintf("período / period: %s-01 – %s-", month, month);
+    char *pdf = xasprintf("%s/care-mes.pdf", e->dir);
+    char *out = wh_expect(e, 0, "report", "donor", "CARE-PE", "-o", pdf, NULL);
+    WH_HAS(out, period);
+    WH_HASNT(out, "sin entregas");
+    free(out);
+    char *text = wh_pdf_text(pdf);
+    WH_HAS(text, "Comunidad Churubamba");
+    WH_HASNT(text, "Sin entregas en este período");
+    free(text);
+    json_t *r = wh_json(e, 0, "report", "donor", "CARE-PE", "-o", pdf, NULL);
+    char *from = xasprintf("%s-01", month);
+    assert_string_equal(json_string_value(json_object_get(r, "from")), from);
+    free(from);
+    json_decref(r);
+
+    out = wh_expect(e, 0, "report", "donor", "PERU-VOLUNTARIO", "-o", pdf, NULL);
+    WH_HAS(out, period);
+    WH_HAS(out, "sin entregas en este período / no deliveries in this period");
+    free(out);
+    text = wh_pdf_text(pdf);
+    WH_HAS(text, "Sin entregas en este período");
+    WH_HAS(text, "No deliveries in this period");
+    free(text);
+    char *st = xasprintf("%s/stock-mes.pdf", e->dir);
+    out = wh_expect(e, 0, "report", "stock", "--at", "ALM-LIMA-SJL", "-o", st, NULL);
+    WH_HAS(out, period);
+    free(out);
+    out = wh_expect(e, 0, "report", "stock", "--at", "ALM-PTO-MALDONADO", "--from", "2020-01-01",
+                    "--to", "2020-01-31", "-o", st, NULL);
+    WH_HAS(out, "sin movimientos de stock en este período");
+    free(out);
+
+    char *err = wh_expect_err(e, 2, "report", "donor", "CARE-PE", "--from", "2026-11-01", "-o",
+                              pdf, NULL);
+    WH_HAS(err, "give both --from and --to, or neither");
+    free(err);
+    free(st);
+    free(pdf);
+    free(period);
+    free(month);
+}
+
 int
 main(void)
 {
@@ -390,6 +443,7 @@ main(void)
         cmocka_unit_test(test_slips_jobs),
         cmocka_unit_test(test_report_donor),
         cmocka_unit_test(test_report_stock),
+        cmocka_unit_test(test_report_this_month),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: slips and reports", tests, s_setup,
                                        s_teardown);
