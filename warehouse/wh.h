@@ -69,6 +69,11 @@ int wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args);
 void wh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print v as indented JSON on stdout. */
 void wh_print_json(json_t *v);
+/* Create folder dir and its parents as needed (mode 0755, as mkdir -p); WH_OK, or
+ * WH_USAGE with the error printed. */
+int wh_mkdirs(const char *dir);
+/* The same for the folder that file goes in. */
+int wh_mkdirs_for(const char *file);
 /* A string field of o, or "" (never NULL). */
 const char *wh_s(json_t *o, const char *key);
 long long wh_i(json_t *o, const char *key);

@@ -165,6 +165,8 @@ wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
     json_t *r = NULL;
     int rc = s_period(w, c, args);
     if (rc == WH_OK)
+        rc = wh_mkdirs_for(out);
+    if (rc == WH_OK)
         rc = wh_call(w, "report.donor",
                      json_pack("{sOsOsO}", "donor", json_object_get(args, "donor"), "from",
                                json_object_get(args, "from"), "to", json_object_get(args, "to")),
@@ -217,6 +219,8 @@ wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args)
     const char *out = wh_s(args, "output");
     json_t *r = NULL;
     int rc = s_period(w, c, args);
+    if (rc == WH_OK)
+        rc = wh_mkdirs_for(out);
     if (rc == WH_OK)
         rc = wh_call(w, "report.stock",
                      json_pack("{sOsOsO}", "at", json_object_get(args, "at"), "from",

@@ -1,9 +1,11 @@
 /* wh_run.c: calling aynid and turning its answers into output, error messages and exit
  * codes.  Below every command file and wh_main.c, which call it; it calls none of them. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "wh.h"
@@ -89,5 +91,51 @@ wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args)
         json_decref(result);
     }
     json_decref(keep);
+    return rc;
+}
+
+int
+wh_mkdirs(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0)
+        return WH_OK;
+    if (n >= sizeof path) {
+        wh_error("cannot create folder '%s': the path is too long", dir);
+        return WH_USAGE;
+    }
+    memcpy(path, dir, n + 1);
+    int rc = WH_OK;
+    struct stat st;
+    /* Each parent, then the folder itself: mkdir -p. */
+    for (char *p = path + 1; rc == WH_OK; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char keep = *p;
+        *p = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            wh_error("cannot create folder '%s': %s", path, strerror(errno));
+            rc = WH_USAGE;
+        } else if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            wh_error("cannot create folder '%s': a file of that name is in the way", path);
+            rc = WH_USAGE;
+        }
+        *p = keep;
+        if (!keep)
+            break;
+    }
+    return rc;
+}
+
+int
+wh_mkdirs_for(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash || slash == file)
+        return WH_OK;
+    char *dir = strndup(file, (size_t)(slash - file));
+    int rc = dir ? wh_mkdirs(dir) : WH_USAGE;
+    free(dir);
     return rc;
 }

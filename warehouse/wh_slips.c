@@ -191,6 +191,8 @@ wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args)
     char msg[640] = "";
     json_t *sh = NULL;
     int rc = s_layout(args, &layout);
+    if (rc == WH_OK)
+        rc = wh_mkdirs_for(out);
     if (rc == WH_OK && (rc = s_fetch(w, code, &sh, msg, sizeof msg)) == WH_OK)
         rc = s_render(sh, layout, out, true, msg, sizeof msg);
     if (rc && msg[0])
@@ -456,10 +458,8 @@ wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args)
     int rc = s_layout(args, &layout);
     if (rc == WH_OK)
         rc = s_jobs(args, &jobs);
-    if (rc == WH_OK && mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        wh_error("cannot create folder '%s': %s", dir, strerror(errno));
-        rc = WH_USAGE;
-    }
+    if (rc == WH_OK)
+        rc = wh_mkdirs(dir);
     if (rc == WH_OK)
         rc = wh_call(w, "shipment.list", json_pack("{ss}", "state", "dispatched"), &list);
     if (rc == WH_OK)

@@ -432,6 +432,48 @@ test_report_this_month(void **state)
     free(month);
 }
 
+/* slip, slips and report create their output folder and its parents (mode 0755); a
+ * file in the way is a usage error (2), and so is a folder that cannot be made. */
+static void
+test_output_folders(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    char *slip = xasprintf("%s/nuevo/guias/%s.pdf", e->dir, fx->a);
+    free(wh_expect(e, 0, "slip", fx->a, "-o", slip, NULL));
+    assert_true(wh_exists(slip));
+    char *mode = wh_sh(NULL, "stat -c %%a '%s/nuevo' '%s/nuevo/guias'", e->dir, e->dir);
+    assert_string_equal(mode, "755\n755\n");
+    free(mode);
+    char *dir = xasprintf("%s/nuevo/todas/hoy", e->dir);
+    free(wh_expect(e, 0, "slips", "--dispatched", "-o", dir, NULL));
+    char *a = xasprintf("%s/%s.pdf", dir, fx->a);
+    assert_true(wh_exists(a));
+    char *rep = xasprintf("%s/informes/2026/care.pdf", e->dir);
+    free(wh_expect(e, 0, "report", "donor", "CARE-PE", "-o", rep, NULL));
+    assert_true(wh_exists(rep));
+    char *st = xasprintf("%s/informes/stock/sjl.pdf", e->dir);
+    free(wh_expect(e, 0, "report", "stock", "--at", "ALM-LIMA-SJL", "-o", st, NULL));
+    assert_true(wh_exists(st));
+    char *in_way = xasprintf("%s/informes/2026/care.pdf/x.pdf", e->dir);
+    char *err = wh_expect_err(e, 2, "report", "donor", "CARE-PE", "-o", in_way, NULL);
+    WH_HAS(err, "cannot create folder");
+    WH_HAS(err, "care.pdf'");
+    free(err);
+    err = wh_expect_err(e, 2, "slip", fx->a, "-o", "/proc/ayni/x.pdf", NULL);
+    WH_HAS(err, "cannot create folder '/proc/ayni'");
+    free(err);
+    err = wh_expect_err(e, 2, "slips", "--dispatched", "-o", in_way, NULL);
+    WH_HAS(err, "cannot create folder");
+    free(err);
+    free(in_way);
+    free(st);
+    free(rep);
+    free(a);
+    free(dir);
+    free(slip);
+}
+
 int
 main(void)
 {
@@ -444,6 +486,7 @@ main(void)
         cmocka_unit_test(test_report_donor),
         cmocka_unit_test(test_report_stock),
         cmocka_unit_test(test_report_this_month),
+        cmocka_unit_test(test_output_folders),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: slips and reports", tests, s_setup,
                                        s_teardown);
