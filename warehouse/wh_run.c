@@ -65,9 +65,32 @@ wh_report(struct wh *w)
     return WH_REFUSED;
 }
 
+/* An ipc:// endpoint whose socket file is not there has no aynid behind it: say so at once
+ * rather than wait out the time-out.  true if so (w->err filled). */
+static bool
+s_no_ipc_socket(struct wh *w)
+{
+    struct stat st;
+    const char *path = strncmp(w->api, "ipc://", 6) ? NULL : w->api + 6;
+    /* "ipc://@name" is Linux's abstract namespace: no file to look for */
+    if (!path || *path == '@' || (stat(path, &st) == 0 && S_ISSOCK(st.st_mode)))
+        return false;
+    proto_error_set(&w->err, AYNI_EUNAVAILABLE, NULL,
+                    "no aynid at '%s': %s: start aynid with --api %s, or point to it with "
+                    "--api or AYNI_API", w->api,
+                    stat(path, &st) == 0 ? "that file is not a socket"
+                                         : "its socket file does not exist",
+                    w->api);
+    return true;
+}
+
 int
 wh_call(struct wh *w, const char *op, json_t *args, json_t **result)
 {
+    if (!w->client && s_no_ipc_socket(w)) {
+        json_decref(args);
+        return wh_report(w);
+    }
     if (!w->client && !(w->client = proto_client_new(w->api, w->timeout_ms, w->curve, &w->err))) {
         json_decref(args);
         return wh_report(w);

@@ -153,7 +153,7 @@ test_usage_errors(void **state)
     err = wh_expect_err(e, 2, "report", "donor", "CARE-PE", "--from", "1/11/2026", "--to",
                         "2026-11-30", "-o", "x.pdf", NULL);
     WH_HAS(err, "--from must be a date written YYYY-MM-DD, not '1/11/2026'");
-    WH_HAS(err, "usage: ayni-warehouse report donor DONOR --from DATE --to DATE -o FILE.pdf");
+    WH_HAS(err, "usage: ayni-warehouse report donor DONOR [--from DATE --to DATE] -o FILE.pdf");
     free(err);
     err = wh_expect_err(e, 2, "stock", "--at", NULL);
     WH_HAS(err, "--at needs a value");
@@ -257,6 +257,33 @@ test_unreachable(void **state)
     free(api);
 }
 
+/* An ipc:// endpoint with no socket file: exit 3 at once, with the default time-out too
+ * (10 s), naming the endpoint and saying to start aynid; the same for a file that is no
+ * socket. */
+static void
+test_no_ipc_socket_at_once(void **state)
+{
+    struct e2e *e = *state;
+    char *api = xasprintf("ipc://%s/sin-aynid.sock", e->dir);
+    struct wh_out o;
+    wh_run(&o, e, "--api", api, "stock", NULL);
+    assert_int_equal(o.status, 3);
+    WH_HAS(o.err, api);
+    WH_HAS(o.err, "its socket file does not exist: start aynid");
+    assert_true(o.ms < 2000);
+    wh_out_clear(&o);
+    char *file = wh_write(e->dir, "no-socket", "x");
+    char *api2 = xasprintf("ipc://%s", file);
+    wh_run(&o, e, "--api", api2, "shipment", "list", NULL);
+    assert_int_equal(o.status, 3);
+    WH_HAS(o.err, "that file is not a socket");
+    assert_true(o.ms < 2000);
+    wh_out_clear(&o);
+    free(api2);
+    free(file);
+    free(api);
+}
+
 /* A socket that takes the request and never answers: a time-out in seconds, exit 3. */
 static void
 test_no_answer_times_out(void **state)
@@ -294,6 +321,7 @@ main(void)
         cmocka_unit_test(test_typo_command_and_option),
         cmocka_unit_test(test_typo_code),
         cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_no_ipc_socket_at_once),
         cmocka_unit_test(test_no_answer_times_out),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: help, usage, exit codes", tests, s_setup,
