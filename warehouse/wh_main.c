@@ -60,22 +60,30 @@ s_help_import(FILE *out, const char *kind)
     const struct wh_csv_kind *k = wh_csv_kind(kind);
     if (!k)
         return;
-    fprintf(out, "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"
-                 "the columns");
-    int col = 11;
+    fprintf(out, "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n");
+    char list[400] = "", needed[200] = "";
+    size_t n = 0, m = 0;
     for (int i = 0; k->columns[i].name; i++) {
-        char one[64];
-        int n = snprintf(one, sizeof one, " %s%s%s", k->columns[i].name,
-                         k->columns[i].required ? " (required)" : "",
-                         k->columns[i + 1].name ? "," : ", in any order.");
-        if (col + n > 80) {
-            fprintf(out, "\n");
+        n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0, "%s%s",
+                              i ? ", " : "", k->columns[i].name);
+        if (k->columns[i].required)
+            m += (size_t)snprintf(needed + m, m < sizeof needed ? sizeof needed - m : 0, "%s%s",
+                                  m ? ", " : "", k->columns[i].name);
+    }
+    /* "the columns a, b, c (any order; a, b required)." wrapped at 80 characters */
+    char text[700];
+    snprintf(text, sizeof text, "the columns %s (any order; %s required).", list, needed);
+    size_t col = 0;
+    for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+        size_t len = strlen(w);
+        if (col && col + 1 + len > 80) {
+            fputc('\n', out);
             col = 0;
         }
-        fputs(col ? one : one + 1, out);
-        col += col ? n : n - 1;
+        fprintf(out, "%s%s", col ? " " : "", w);
+        col += (col ? 1 : 0) + len;
     }
-    fprintf(out, "\n");
+    fputc('\n', out);
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         if (!strcmp(more[i][0], kind))
             fputs(more[i][1], out);
