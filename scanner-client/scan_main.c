@@ -40,13 +40,54 @@ struct s_args {
 static const struct s_cmd {
     const char *name;
     unsigned opts;
-    int timeout_ms; /* per request to the core, unless --timeout */
+    int timeout_ms;      /* per request to the core, unless --timeout */
+    const char *usage;   /* its lines of "uso / usage:", each starting "ayni-scan" */
+    const char *summary; /* one line for the list of commands */
 } s_cmds[] = {
-    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION | O_JSON, 10000},
-    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000},
-    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000},
-    {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT | O_JSON, 5000},
-    {"status", O_QUEUE | O_JSON, 0},
+    {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION | O_JSON, 10000,
+     "ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
+     "ayni-scan init --provision ARCHIVO --team EQUIPO [--queue RUTA]\n",
+     "guarda la clave del núcleo y los envíos en camino (con señal)"},
+    {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000,
+     "ayni-scan [scan] [--all-received | --ask | --line N=RECIBIDOS:MOTIVO...]\n"
+     "                 [--team EQUIPO] [--queue RUTA]\n",
+     "lee un código por línea de la entrada (lector o zbarcam --raw)"},
+    {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000,
+     "ayni-scan image FOTO... [--all-received | --line N=RECIBIDOS:MOTIVO...]\n"
+     "                 [--team EQUIPO] [--queue RUTA]\n",
+     "lee los códigos QR de fotos PNG o JPEG"},
+    {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT | O_JSON, 5000,
+     "ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n",
+     "envía lo que está en cola"},
+    {"status", O_QUEUE | O_JSON, 0, "ayni-scan status [--json] [--queue RUTA]\n",
+     "muestra lo que está en cola, enviado y rechazado"},
+};
+
+/* Every option's help, in the order --help lists them. */
+static const struct s_opt_help {
+    unsigned bit;
+    const char *text;
+} s_opt_help[] = {
+    {O_API, "  --api ENDPOINT     el núcleo, tcp://HOST:PUERTO o ipc:///ruta (o AYNI_API)\n"},
+    {O_TEAM, "  --team EQUIPO      el equipo de entrega de este dispositivo\n"},
+    {O_PROVISION,
+     "  --provision ARCHIVO  el archivo de aprovisionamiento de este dispositivo (núcleo\n"
+     "                     seguro: 'ayni-warehouse device add NOMBRE --role scanner')\n"},
+    {O_DEVICE, "  --device NOMBRE    el nombre de este dispositivo (por defecto: el del equipo)\n"},
+    {O_QUEUE, "  --queue RUTA       la cola (o AYNI_SCAN_QUEUE; por defecto\n"
+              "                     $XDG_DATA_HOME/ayni/scan.db)\n"},
+    {O_ALL, "  --all-received     registrar todo como recibido, sin preguntar\n"},
+    {O_ASK, "  --ask              preguntar en la terminal aunque los códigos lleguen por\n"
+            "                     una tubería (zbarcam --raw | ayni-scan --ask)\n"},
+    {O_LINE, "  --line N=RECIBIDOS:MOTIVO  sin preguntas, para un solo código: de la línea N\n"
+             "                     llegaron RECIBIDOS, y falta el resto por MOTIVO (dañados,\n"
+             "                     faltantes, vencidos, rechazados; o damaged, missing,\n"
+             "                     expired, refused); las líneas no nombradas llegaron\n"
+             "                     completas.  Repita --line para cada línea con faltantes.\n"},
+    {O_WAIT, "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"},
+    {O_TIMEOUT, "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"},
+    {O_JSON, "  --json             el resultado en JSON en la salida estándar (el texto para\n"
+             "                     las personas va entonces a la salida de errores)\n"},
 };
 
 static const struct option s_long[] = {
@@ -59,53 +100,47 @@ static const struct option s_long[] = {
     {"line", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
 };
 
+/* Each usage line of text, indented under "uso / usage:". */
 static void
-s_usage(FILE *out)
+s_print_usage_lines(FILE *out, const char *text)
 {
-    fprintf(out,
-            "uso / usage:\n"
-            "  ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
-            "  ayni-scan init --provision ARCHIVO --team EQUIPO [--queue RUTA]\n"
-            "  ayni-scan [scan] [--all-received | --ask | --line N=RECIBIDOS:MOTIVO...]\n"
-            "                  [--team EQUIPO] [--queue RUTA]\n"
-            "  ayni-scan image FOTO... [--all-received | --line N=RECIBIDOS:MOTIVO...]\n"
-            "                  [--team EQUIPO] [--queue RUTA]\n"
-            "  ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n"
-            "  ayni-scan status [--json] [--queue RUTA]\n"
-            "\n"
-            "Confirma entregas escaneando los códigos QR de guías y paquetes, sin señal:\n"
-            "verifica cada código sin conexión, guarda la confirmación y la envía al núcleo\n"
-            "(aynid) cuando hay señal.  Confirms deliveries by scanning QR codes, offline.\n"
-            "\n"
-            "  init      guarda la clave del núcleo y los envíos en camino (con señal)\n"
-            "  scan      lee un código por línea de la entrada (lector o zbarcam --raw)\n"
-            "  image     lee los códigos QR de fotos PNG o JPEG\n"
-            "  sync      envía lo que está en cola\n"
-            "  status    muestra lo que está en cola, enviado y rechazado\n"
-            "\n"
-            "  --api ENDPOINT     el núcleo, tcp://HOST:PUERTO o ipc:///ruta (o AYNI_API)\n"
-            "  --team EQUIPO      el equipo de entrega de este dispositivo\n"
-            "  --provision ARCHIVO  el archivo de aprovisionamiento de este dispositivo (núcleo\n"
-            "                     seguro: 'ayni-warehouse device add NOMBRE --role scanner')\n"
-            "  --device NOMBRE    el nombre de este dispositivo (por defecto: el del equipo)\n"
-            "  --queue RUTA       la cola (o AYNI_SCAN_QUEUE; por defecto\n"
-            "                     $XDG_DATA_HOME/ayni/scan.db)\n"
-            "  --all-received     registrar todo como recibido, sin preguntar\n"
-            "  --ask              preguntar en la terminal aunque los códigos lleguen por\n"
-            "                     una tubería (zbarcam --raw | ayni-scan --ask)\n"
-            "  --line N=RECIBIDOS:MOTIVO  sin preguntas, para un solo código: de la línea N\n"
-            "                     llegaron RECIBIDOS, y falta el resto por MOTIVO (dañados,\n"
-            "                     faltantes, vencidos, rechazados; o damaged, missing,\n"
-            "                     expired, refused); las líneas no nombradas llegaron\n"
-            "                     completas.  Repita --line para cada línea con faltantes.\n"
-            "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"
-            "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"
-            "  --json             el resultado en JSON en la salida estándar (el texto para\n"
-            "                     las personas va entonces a la salida de errores)\n"
-            "\n"
-            "Salida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
-            "núcleo.\n"
-            "Guía: docs/scanner.md\n");
+    for (const char *l = text; *l;) {
+        size_t n = strcspn(l, "\n");
+        fprintf(out, "  %.*s\n", (int)n, l);
+        l += n + (l[n] == '\n');
+    }
+}
+
+/* --help: every command (cmd NULL), or one command and only the options it takes. */
+static void
+s_usage(FILE *out, const struct s_cmd *cmd)
+{
+    size_t ncmds = sizeof s_cmds / sizeof s_cmds[0];
+    unsigned opts = 0;
+    fprintf(out, "uso / usage:\n");
+    for (size_t i = 0; i < ncmds; i++) {
+        if (cmd && cmd != &s_cmds[i])
+            continue;
+        s_print_usage_lines(out, s_cmds[i].usage);
+        opts |= s_cmds[i].opts;
+    }
+    if (cmd)
+        fprintf(out, "\n%s: %s.\n", cmd->name, cmd->summary);
+    else {
+        fprintf(out, "\nConfirma entregas escaneando los códigos QR de guías y paquetes, sin "
+                     "señal:\nverifica cada código sin conexión, guarda la confirmación y la "
+                     "envía al núcleo\n(aynid) cuando hay señal.  Confirms deliveries by "
+                     "scanning QR codes, offline.\n\n");
+        for (size_t i = 0; i < ncmds; i++)
+            fprintf(out, "  %-9s %s\n", s_cmds[i].name, s_cmds[i].summary);
+        fprintf(out, "\nAyuda de una orden / one command's help: ayni-scan ORDEN --help\n");
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < sizeof s_opt_help / sizeof s_opt_help[0]; i++)
+        if (opts & s_opt_help[i].bit)
+            fputs(s_opt_help[i].text, out);
+    fprintf(out, "\nSalida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
+                 "núcleo.\nGuía: docs/scanner.md\n");
 }
 
 /* One --line N=RECEIVED[:REASON], appended to a->lines as {line, received, reason}; 0,
@@ -318,17 +353,19 @@ static int
 s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *first)
 {
     int c;
+    bool help = false; /* after the command is known: its own help */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", s_long, NULL)) != -1) {
         if (c == '?' || c == ':') {
             s_bad_option(c, argv[optind - 1]);
             return -1;
         }
-        if (c == 'h' || c == 'V') {
-            if (c == 'h')
-                s_usage(stdout);
-            else
-                printf("ayni-scan %s\n", AYNI_VERSION);
+        if (c == 'h') {
+            help = true;
+            continue;
+        }
+        if (c == 'V') {
+            printf("ayni-scan %s\n", AYNI_VERSION);
             exit(SCAN_OK);
         }
         if (s_parse_opt(c, a) != 0)
@@ -339,6 +376,10 @@ s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *
     if (!*cmd) {
         s_unknown_cmd(argv[optind]);
         return -1;
+    }
+    if (help) {
+        s_usage(stdout, optind < argc ? *cmd : NULL);
+        exit(SCAN_OK);
     }
     *first += optind < argc;
     return s_check_args(*cmd, a, argc - *first, argv + *first);

@@ -243,6 +243,25 @@ test_usage(void **state)
     struct fx *f = *state;
     char *fresh = xasprintf("%s/nuevo/scan.db", f->e->dir);
     char *nowhere = xasprintf("ipc://%s/nadie", f->e->dir);
+    /* --help per command: its usage and only its options */
+    struct scan_cli_out o;
+    scan_cli_run(&o, f->e->dir, "", "sync", "--help", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "ayni-scan sync [--api ENDPOINT]"));
+    assert_non_null(strstr(o.out, "--wait SEGUNDOS"));
+    assert_null(strstr(o.out, "--line"));
+    assert_null(strstr(o.out, "ayni-scan init"));
+    scan_cli_clear(&o);
+    scan_cli_run(&o, f->e->dir, "", "--help", "image", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "--line N=RECIBIDOS:MOTIVO"));
+    assert_null(strstr(o.out, "--wait"));
+    scan_cli_clear(&o);
+    scan_cli_run(&o, f->e->dir, "", "--help", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "ayni-scan ORDEN --help"));
+    assert_non_null(strstr(o.out, "--wait") && strstr(o.out, "--line") ? "all" : NULL);
+    scan_cli_clear(&o);
     s_expect_exit(f, 2, "did you mean 'sync'", "sinc", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "--wait does not apply to 'scan'", "--wait", "3", "--queue", f->q1,
                   NULL);
