@@ -267,3 +267,23 @@ UPDATE packages SET qty_received = (
                 THEN d.qty_received END
     FROM deliveries d WHERE d.id = packages.delivery_id)
 WHERE delivery_id IS NOT NULL;
+
+-- @migration 6
+-- A delivery happened when it was scanned (DESIGN.md section 7): delivered_at is the time
+-- reports, period filters and people read, the device's scan time when it is plausible,
+-- else the time the core received it.  A scan time before the shipment's dispatch, or more
+-- than CORE_CLOCK_AHEAD_MAX (600 s, store.h) after the time received, is a wrong device
+-- clock: clock_suspect = 1 and delivered_at = received_at; both times stay as they were.
+-- Rows recorded before this migration are judged by the same rule here.  The donor
+-- report's period query reads deliveries by delivered_at (docs/BENCHMARKS.md).
+ALTER TABLE deliveries ADD COLUMN delivered_at TEXT;
+ALTER TABLE deliveries ADD COLUMN clock_suspect INTEGER NOT NULL DEFAULT 0
+    CHECK (clock_suspect IN (0, 1));
+UPDATE deliveries SET clock_suspect = 1
+ WHERE scanned_at IS NOT NULL
+   AND (scanned_at < (SELECT dispatched_at FROM shipments WHERE id = deliveries.shipment_id)
+        OR scanned_at > strftime('%Y-%m-%dT%H:%M:%SZ', received_at, '+600 seconds'));
+UPDATE deliveries
+   SET delivered_at = CASE WHEN scanned_at IS NULL OR clock_suspect = 1 THEN received_at
+                           ELSE scanned_at END;
+CREATE INDEX deliveries_by_time ON deliveries (delivered_at);

@@ -182,6 +182,12 @@ struct core_delivery {
     size_t nlines;
     const char *device_label; /* what the client called itself, kept as a label; may be NULL */
 };
+/* A delivery's time is its scan time (delivered_at), unless the device's clock cannot be
+ * right: a scan time before the shipment was dispatched, or more than this many seconds
+ * after the core received it.  Then the result says clock_suspect (and clock_problem:
+ * "before_dispatch" or "ahead"), and delivered_at is the time received.  Migration 5 of
+ * schema.sql judges older rows by the same figure. */
+#define CORE_CLOCK_AHEAD_MAX 600
 int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
 
 /* ---- devices: the clients allowed in when aynid runs secure (DESIGN.md section 8) ---- */

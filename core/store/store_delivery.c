@@ -8,7 +8,9 @@
  * The token was verified by the caller; the store trusts shipment and package.  The
  * device recorded is the caller's (the store's actor, unless it names one); what the
  * client called itself is only a label.  The device's clock time must be ISO 8601 and is
- * kept in UTC.
+ * kept in UTC.  The delivery happened when it was scanned: delivered_at is the scan time,
+ * or the time received when there is none or the device's clock cannot be right
+ * (CORE_CLOCK_AHEAD_MAX, store.h); both times are kept.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +275,26 @@ s_events(core_store_t *s, const struct core__shipment *sh, json_t *res)
                                  (json_int_t)totals[1]));
 }
 
+/* When the delivery happened, in when: the scan time, or now (the time received) if there
+ * is none or the device's clock is wrong.  Returns why the clock is wrong, or NULL. */
+static const char *
+s_when(core_store_t *s, const struct core_delivery *d, const struct core__shipment *sh,
+       const char now[21], char when[21])
+{
+    time_t scan;
+    snprintf(when, 21, "%s", now);
+    if (!d->scanned_at || !ayni_isotime_utc(d->scanned_at, when, &scan))
+        return NULL;
+    const char *problem = NULL;
+    if (*sh->dispatched_at && strcmp(when, sh->dispatched_at) < 0)
+        problem = "before_dispatch";
+    else if (scan > core_store_now(s) + CORE_CLOCK_AHEAD_MAX)
+        problem = "ahead";
+    if (problem)
+        snprintf(when, 21, "%s", now);
+    return problem;
+}
+
 static int
 s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shipment *sh,
           json_t **res)
@@ -286,10 +308,12 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
     if (rc || (rc = s_packages(s, sh, d->package, &p, &n)) || (rc = s_apportion(s, d, p, n)))
         goto out;
     core__now_iso(s, now);
+    char when[21];
+    const char *clock_problem = s_when(s, d, sh, now, when);
     const char *device = d->device && *d->device ? d->device : s->actor;
     const char *label = d->device_label && *d->device_label ? d->device_label : NULL;
-    if ((rc = core__run(s, ST_DELIV_INSERT, "tIittttt", d->scan_id, sh->id, d->package, device,
-                        d->team, d->scanned_at, now, label)))
+    if ((rc = core__run(s, ST_DELIV_INSERT, "tIitttttti", d->scan_id, sh->id, d->package, device,
+                        d->team, d->scanned_at, now, label, when, clock_problem != NULL)))
         goto out;
     int64_t delivery_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -308,6 +332,9 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
                      d->scanned_at ? json_string(d->scanned_at) : json_null(), "received_at",
                      json_string(now), "lines", lines, "qty_expected", (json_int_t)expected,
                      "qty_received", (json_int_t)received, "status", "delivered");
+    json_object_update_new(*res, json_pack("{ss sb s:s?}", "delivered_at", when, "clock_suspect",
+                                           clock_problem != NULL, "clock_problem",
+                                           clock_problem));
     const char *reason = NULL;
     for (size_t i = 0; i < n && !reason; i++)
         reason = p[i].reason;

@@ -128,11 +128,12 @@
     X(PKG_INSERT, "INSERT INTO packages (shipment_id, number, line_id, qty)"                      \
                   " VALUES (?1, ?2, ?3, ?4)")                                                    \
     X(PKG_LIST, "SELECT p.number, sl.line_no, p.qty, d.scan_id, d.received_at, d.team, d.device," \
-                " p.qty_received, d.device_label, d.scanned_at FROM packages p"                  \
+                " p.qty_received, d.device_label, d.scanned_at, d.delivered_at, d.clock_suspect" \
+                " FROM packages p"                                                               \
                 " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
-    X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.received_at, d.team, d.device," \
+    X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.delivered_at, d.team, d.device," \
                " sl.item_id"                                                                     \
                " FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"                    \
                " LEFT JOIN deliveries d ON d.id = p.delivery_id"                                 \
@@ -146,7 +147,8 @@
     X(DELIV_BY_SCAN, "SELECT result FROM deliveries WHERE scan_id = ?1")                          \
     X(DELIV_INSERT, "INSERT INTO deliveries (scan_id, shipment_id, package, device, team,"        \
                     " scanned_at, received_at, qty_expected, qty_received, reason, result,"      \
-                    " device_label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}', ?8)")  \
+                    " device_label, delivered_at, clock_suspect)"                                \
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}', ?8, ?9, ?10)")       \
     X(DELIV_QTY, "UPDATE deliveries SET qty_expected = ?2, qty_received = ?3, reason = ?4"        \
                  " WHERE id = ?1")                                                               \
     X(DELIV_RESULT, "UPDATE deliveries SET result = ?2 WHERE id = ?1")                            \
@@ -207,26 +209,35 @@
 /* The reports of store_report.c.  ?1 the donor or place id, ?2 and ?3 the period's bounds
  * as ISO times [from, to). */
 #define CORE_REPORT_STATEMENTS(X)                                                                 \
-    X(R_DONOR_DELIVERIES, "SELECT d.received_at, loc.code, loc.name, loc.region, loc.district,"   \
+    /* A delivery's time is d.delivered_at (its scan time, or the time received when the     \
+     * device's clock was wrong): the period is read through deliveries_by_time, then each   \
+     * delivery's movements through movements_by_delivery (the CROSS JOIN keeps that order). \
+     * ?1 the donor, ?2 and ?3 the period; the columns after 13 are what the rows add for    \
+     * the clock: clock_suspect, scan_id, scanned_at, received_at. */                        \
+    X(R_DONOR_DELIVERIES, "SELECT d.delivered_at, loc.code, loc.name, loc.region, loc.district,"  \
                           " s.code, i.code, i.name_es, i.unit, SUM(m.qty), d.team, d.device,"    \
-                          " d.scanned_at IS NOT NULL, d.device_label FROM movements m"           \
-                          " JOIN lots l ON l.id = m.lot_id JOIN deliveries d"                    \
-                          " ON d.id = m.delivery_id JOIN shipments s ON s.id = m.shipment_id"    \
-                          " JOIN locations loc ON loc.id = m.to_id JOIN items i"                 \
-                          " ON i.id = m.item_id WHERE l.donor_id = ?1 AND m.kind = 'deliver'"         \
-                          " AND m.at >= ?2 AND m.at < ?3 GROUP BY d.id, i.id"                     \
-                          " ORDER BY loc.region, loc.name, d.received_at, s.code, i.code")       \
-    X(R_DONOR_SHORT, "SELECT d.received_at, sl.code, sl.name, sl.region, s.code, i.code,"         \
+                          " d.scanned_at IS NOT NULL, d.device_label, d.clock_suspect,"          \
+                          " d.scan_id, d.scanned_at, d.received_at FROM deliveries d"            \
+                          " CROSS JOIN movements m ON m.delivery_id = d.id"                      \
+                          " JOIN lots l ON l.id = m.lot_id JOIN shipments s"                     \
+                          " ON s.id = m.shipment_id JOIN locations loc ON loc.id = m.to_id"      \
+                          " JOIN items i ON i.id = m.item_id WHERE d.delivered_at >= ?2"         \
+                          " AND d.delivered_at < ?3 AND m.kind = 'deliver' AND l.donor_id = ?1"  \
+                          " GROUP BY d.id, i.id"                                                 \
+                          " ORDER BY loc.region, loc.name, d.delivered_at, s.code, i.code")      \
+    X(R_DONOR_SHORT, "SELECT d.delivered_at, sl.code, sl.name, sl.region, s.code, i.code,"        \
                      " i.name_es, i.unit, SUM(m.qty), m.reason, d.team,"                         \
                      " (SELECT SUM(m2.qty) FROM movements m2 WHERE m2.delivery_id = m.delivery_id" \
-                     "  AND m2.item_id = m.item_id AND m2.kind IN ('deliver', 'shortfall'))"     \
-                     " FROM movements m"                                                         \
-                     " JOIN lots l ON l.id = m.lot_id JOIN deliveries d ON d.id = m.delivery_id" \
+                     "  AND m2.item_id = m.item_id AND m2.kind IN ('deliver', 'shortfall')),"   \
+                     " d.clock_suspect, d.scan_id FROM deliveries d"                             \
+                     " CROSS JOIN movements m ON m.delivery_id = d.id"                           \
+                     " JOIN lots l ON l.id = m.lot_id"                                           \
                      " JOIN shipments s ON s.id = m.shipment_id JOIN locations sl"               \
                      " ON sl.id = s.to_id JOIN items i ON i.id = m.item_id"                      \
-                     " WHERE l.donor_id = ?1 AND m.kind = 'shortfall' AND m.at >= ?2"            \
-                     " AND m.at < ?3 GROUP BY d.id, i.id, m.reason"                              \
-                     " ORDER BY d.received_at, s.code")                                          \
+                     " WHERE d.delivered_at >= ?2 AND d.delivered_at < ?3"                       \
+                     " AND m.kind = 'shortfall' AND l.donor_id = ?1"                             \
+                     " GROUP BY d.id, i.id, m.reason"                                            \
+                     " ORDER BY d.delivered_at, s.code")                                         \
     X(R_DONOR_HELD, "SELECT loc.code, loc.name, loc.kind, i.code, i.name_es, i.unit, l.code,"     \
                     " l.expiry, b.qty FROM balances b JOIN lots l ON l.id = b.lot_id"            \
                     " JOIN locations loc ON loc.id = b.location_id JOIN items i"                 \
@@ -357,6 +368,7 @@ struct core__shipment {
     int64_t from, to, transit;
     char state[16];
     int packages;
+    char dispatched_at[21]; /* "" while a draft */
 };
 
 /* One piece of stock taken by a movement: qty of a lot, or one serial unit. */

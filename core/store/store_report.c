@@ -1,5 +1,6 @@
 /* store_report.c: the figures behind donor and stock reports.  Reads only; the
- * printer turns these into PDF pages.  Periods are whole days, UTC, both included.
+ * printer turns these into PDF pages.  Periods are whole days, UTC, both included.  A
+ * delivery belongs to the period of its delivered_at (the scan time, store_delivery.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,8 +50,18 @@ s_tally(json_t *list, const char *key, const char *name, json_int_t qty, const c
 }
 
 
+/* Count the delivery of the row's scan id (column col) in suspect if its clock was wrong
+ * (column col - 1). */
+static void
+s_suspect(json_t *suspect, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_int(st, col - 1))
+        json_object_set_new(suspect, (const char *)sqlite3_column_text(st, col), json_true());
+}
+
 static int
-s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r)
+s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r,
+                   json_t *suspect)
 {
     json_t *rows = json_array(), *by_item = json_array(), *by_region = json_array();
     json_t *communities = json_object(), *shipments = json_object(); /* sets, by key */
@@ -69,6 +80,12 @@ s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *h
                             core__jstr(st, 8), "qty", qty, "team", core__jstr(st, 10), "device",
                             core__jstr(st, 11), "scanned", sqlite3_column_int(st, 12),
                             "device_label", core__jstr(st, 13)));
+        json_object_update_new(json_array_get(rows, json_array_size(rows) - 1),
+                               json_pack("{s:b s:o s:o s:o}", "clock_suspect",
+                                         sqlite3_column_int(st, 14), "scan_id", core__jstr(st, 15),
+                                         "scanned_at", core__jstr(st, 16), "received_at",
+                                         core__jstr(st, 17)));
+        s_suspect(suspect, st, 15);
         s_tally(by_item, "item", (const char *)sqlite3_column_text(st, 6), qty, "item_name",
                 (const char *)sqlite3_column_text(st, 7));
         s_tally(by_region, "region", region ? region : "(sin región)", qty, NULL, NULL);
@@ -90,14 +107,16 @@ s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *h
 }
 
 static int
-s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r)
+s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, json_t *r,
+             json_t *suspect)
 {
     json_t *shortfalls = json_array(), *held = json_array();
     json_object_set_new(r, "discrepancies", shortfalls);
     json_object_set_new(r, "held", held);
     sqlite3_stmt *st = core__query(s, ST_R_DONOR_SHORT, "Itt", donor, lo, hi);
     int rc;
-    while ((rc = core__step(s, st)) == 1)
+    while ((rc = core__step(s, st)) == 1) {
+        s_suspect(suspect, st, 13);
         json_array_append_new(
             shortfalls,
             json_pack("{s:o s:o s:o s:o s:o s:o s:o s:o s:I s:o s:o s:I s:I}", "date",
@@ -109,6 +128,9 @@ s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, jso
                       "team", core__jstr(st, 10), "sent", (json_int_t)sqlite3_column_int64(st, 11),
                       "received",
                       (json_int_t)(sqlite3_column_int64(st, 11) - sqlite3_column_int64(st, 8))));
+        json_object_set_new(json_array_get(shortfalls, json_array_size(shortfalls) - 1),
+                            "clock_suspect", json_boolean(sqlite3_column_int(st, 12)));
+    }
     if (rc < 0)
         return rc;
     st = core__query(s, ST_R_DONOR_HELD, "I", donor);
@@ -141,11 +163,16 @@ core_report_donor(core_store_t *s, const char *donor, const char *from, const ch
                           core__jstr(st, 1), "from", from, "to", to, "chain", "seq",
                           (json_int_t)seq, "hash", head);
     core__reset(st);
-    if ((rc = s_donor_deliveries(s, donor_id, lo, hi, r)) ||
-        (rc = s_donor_rest(s, donor_id, lo, hi, r))) {
+    json_t *suspect = json_object(); /* scan ids of deliveries whose device clock was wrong */
+    if ((rc = s_donor_deliveries(s, donor_id, lo, hi, r, suspect)) ||
+        (rc = s_donor_rest(s, donor_id, lo, hi, r, suspect))) {
+        json_decref(suspect);
         json_decref(r);
         return rc;
     }
+    json_object_set_new(json_object_get(r, "totals"), "clock_suspect",
+                        json_integer((json_int_t)json_object_size(suspect)));
+    json_decref(suspect);
     *result = r;
     return 0;
 }

@@ -51,6 +51,9 @@ core__shipment(core_store_t *s, const char *code, struct core__shipment *out)
     out->transit = sqlite3_column_int64(st, 3);
     snprintf(out->state, sizeof out->state, "%s", sqlite3_column_text(st, 4));
     out->packages = sqlite3_column_int(st, 7);
+    snprintf(out->dispatched_at, sizeof out->dispatched_at, "%s",
+             sqlite3_column_type(st, 9) == SQLITE_NULL ? ""
+                                                       : (const char *)sqlite3_column_text(st, 9));
     core__reset(st);
     return 0;
 }
@@ -135,6 +138,9 @@ s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
                              "device", core__jstr(st, 6), "qty_received", s_count(st, 7),
                              "device_label", core__jstr(st, 8), "scanned_at",
                              core__jstr(st, 9)));
+        if (delivered)
+            json_object_update_new(p, json_pack("{s:o s:b}", "delivered_at", core__jstr(st, 10),
+                                                "clock_suspect", sqlite3_column_int(st, 11)));
         json_array_append_new(packages, p);
     }
     return rc;
