@@ -108,7 +108,7 @@ enum prn_reason {
 
 /* One confirmed delivery of one item to a community. */
 struct prn_delivery {
-    const char *date;         /* required: date confirmed, YYYY-MM-DD */
+    const char *date;         /* required: date delivered (scanned), YYYY-MM-DD, local day */
     const char *shipment;     /* required: shipment code */
     struct prn_place community; /* code, name and region required; grouped by region */
     const char *item_code;    /* required */
@@ -117,6 +117,8 @@ struct prn_delivery {
     long qty;                 /* >= 0 */
     const char *team;         /* optional */
     bool by_scan;             /* confirmed by scanning the QR (false: entered by hand) */
+    bool clock_suspect;       /* the device's clock could not be right: date is the day the
+                               * core received it; the cover counts these */
 };
 
 /* Goods sent but not received as sent. */

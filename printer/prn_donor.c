@@ -25,6 +25,7 @@ struct s_group {
 struct s_totals {
     struct s_group *items, *regions;
     size_t nitems, nregions, communities, shipments, by_scan;
+    size_t clock_suspect; /* rows whose device clock was not believed */
 };
 
 #define S_CMP(name, field)                                                                      \
@@ -82,6 +83,7 @@ s_totals(const struct prn_donor_report *r, struct s_totals *t)
     for (size_t i = 0; i < n; i++) {
         v[i] = &r->deliveries[i];
         t->by_scan += r->deliveries[i].by_scan;
+        t->clock_suspect += r->deliveries[i].clock_suspect;
     }
     t->items = xmalloc((n ? n : 1) * sizeof *t->items);
     t->regions = xmalloc((n ? n : 1) * sizeof *t->regions);
@@ -122,6 +124,21 @@ s_tile(struct prn_flow *f, float x, float w, const char *value, const char *es, 
     prn__text(f->d, f->pg, cx, top - h + 6, PRN_CENTER, PRN_SUB, en);
 }
 
+/* How many deliveries had a device clock that could not be right: they are dated by the
+ * time the core received them (docs/RELIABILITY.md). */
+static void
+s_clock_note(struct prn_flow *f, const struct s_totals *t)
+{
+    char es[200], en[200];
+    float w = f->right - f->left;
+    snprintf(es, sizeof es, "Entregas con la hora del dispositivo dudosa: %zu (fechadas con la "
+             "hora en que el sistema las recibió)", t->clock_suspect);
+    snprintf(en, sizeof en, "Deliveries with a doubtful device clock: %zu (dated by the time "
+             "the system received them)", t->clock_suspect);
+    f->y -= prn__para(f->d, f->pg, f->left, f->y, w, PRN_LEFT, PRN_STYLE(9, false, 0), es, 0);
+    f->y -= prn__para(f->d, f->pg, f->left, f->y, w, PRN_LEFT, PRN_SUB, en, 0) + 10;
+}
+
 static void
 s_tiles(struct prn_flow *f, const struct prn_donor_report *r, const struct s_totals *t)
 {
@@ -140,6 +157,7 @@ s_tiles(struct prn_flow *f, const struct prn_donor_report *r, const struct s_tot
     s_tile(f, f->left + 3 * (w + gap), w, v[3], "Confirmadas por escaneo QR",
            "Confirmed by QR scan");
     f->y -= 62 + 14;
+    s_clock_note(f, t);
 }
 
 static void

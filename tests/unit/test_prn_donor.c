@@ -37,19 +37,20 @@ teardown(void **state)
     return 0;
 }
 
-/* Four deliveries, three by scan, to three communities in two shipments. */
+/* Four deliveries, three by scan (one with a doubtful device clock), to three communities
+ * in two shipments. */
 static const struct prn_delivery s_rows[] = {
     {"2025-01-15", "ENV-2025-000101", {"COM-HCO-0012", "Comunidad Santa Rosa", "Huánuco",
                                        "Amarilis"},
-     "HYGIENE-KIT", "Kit de higiene", "kits", 40, "Brigada Huánuco 3", true},
+     "HYGIENE-KIT", "Kit de higiene", "kits", 40, "Brigada Huánuco 3", true, false},
     {"2025-01-15", "ENV-2025-000101", {"COM-HCO-0012", "Comunidad Santa Rosa", "Huánuco",
                                        "Amarilis"},
-     "FOOD-KIT", "Kit de alimentos", "kits", 25, "Brigada Huánuco 3", true},
+     "FOOD-KIT", "Kit de alimentos", "kits", 25, "Brigada Huánuco 3", true, false},
     {"2025-02-03", "ENV-2025-000117", {"COM-CAJ-0105", "I.E. Nº 82015 Las Niñas de Cajamarca",
                                        "Cajamarca", "Cajamarca"},
-     "HYGIENE-KIT", "Kit de higiene", "kits", 1200, "Brigada Cajamarca 1", false},
+     "HYGIENE-KIT", "Kit de higiene", "kits", 1200, "Brigada Cajamarca 1", false, false},
     {"2025-03-30", "ENV-2025-000117", {"COM-PUN-0999", "Comunidad Ñuñoa ŋ Ā", "Puno", NULL},
-     "MEDICAL-KIT", "Botiquín", "kits", 12, NULL, true},
+     "MEDICAL-KIT", "Botiquín", "kits", 12, NULL, true, true},
 };
 
 static const struct prn_discrepancy s_disc[] = {
@@ -92,6 +93,8 @@ test_donor_reads_back(void **state)
     TP_HAS(text, "CARE Perú");
     TP_HAS(text, "01/01/2025 – 31/03/2025");
     TP_HAS(text, "75.0 %");  /* three of four by scan */
+    TP_HAS(text, "Entregas con la hora del dispositivo dudosa: 1");
+    TP_HAS(text, "Deliveries with a doubtful device clock: 1");
     TP_HAS(text, "1,240");   /* hygiene kits: 40 + 1,200 */
     TP_HAS(text, "Región / Region: Huánuco");
     TP_HAS(text, "I.E. Nº 82015 Las Niñas de Cajamarca");
