@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "signkey.h"
 #include "token.h"
+#include "zone.h"
 
 /* ---- argument helpers (types are already checked) ---- */
 
@@ -587,6 +588,9 @@ s_server_info(struct api *a, json_t *args, json_t **r)
                    (json_int_t)(time(NULL) - a->started), "events", "head", (json_int_t)head,
                    "hash", hash, "signing_key", s_public_key(a), "secure", a->secure,
                    "curve_key", a->secure ? json_string(curve) : json_null());
+    /* aynid made it the process's zone at start (--tz); times on the wire stay UTC. */
+    json_object_set_new(*r, "time_zone",
+                        json_string(*ayni_zone() ? ayni_zone() : AYNI_ZONE_DEFAULT));
     /* Where the ledger lives on the host is for whoever runs it, not for every phone. */
     if (a->role == API_ADMIN)
         json_object_set_new(*r, "db", json_string(a->db_path));

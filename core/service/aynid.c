@@ -34,6 +34,7 @@
 #include "signkey.h"
 #include "store.h"
 #include "zap.h"
+#include "zone.h"
 
 #define S_POLL_MS 200
 /* A request that replies more than S_TRIM_REPLY bytes or takes more than S_TRIM_MS gets
@@ -60,6 +61,7 @@ enum s_level { S_ERROR, S_WARN, S_INFO, S_DEBUG };
 
 struct s_options {
     const char *db, *api, *events, *keys;
+    const char *tz;         /* the zone people read times in (zone.h) */
     enum s_level level;
     bool insecure;          /* no CURVE: only on loopback and ipc:// */
     const char *init_admin; /* write the first admin's provisioning file and exit */
@@ -102,7 +104,7 @@ s_usage(FILE *out)
 {
     fprintf(out,
             "usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
-            "             [--log-level error|warn|info|debug] [--insecure]\n"
+            "             [--log-level error|warn|info|debug] [--insecure] [--tz ZONE]\n"
             "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
             "       aynid --recover-admin FILE [--name NAME] [--db PATH] [--api ENDPOINT]\n"
             "             [--events ENDPOINT] [--keys DIR]\n"
@@ -115,6 +117,9 @@ s_usage(FILE *out)
             "  --events ENDPOINT  event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
             "  --keys DIR         the QR signing key folder (env AYNI_KEYS; default ./keys)\n"
             "  --log-level LEVEL  error, warn, info (one line per request) or debug\n"
+            "  --tz ZONE          the time zone people read times in, served in server.info as\n"
+            "                     time_zone: a zone of /usr/share/zoneinfo (env AYNI_TZ;\n"
+            "                     default " AYNI_ZONE_DEFAULT "); stored times stay UTC\n"
             "  --insecure         no encryption and no device keys: allowed only when every\n"
             "                     endpoint is loopback or ipc:// (demos and tests)\n"
             "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
@@ -150,7 +155,7 @@ s_parse(int argc, char **argv, struct s_options *o)
         {"version", no_argument, NULL, 'V'},      {"insecure", no_argument, NULL, 'i'},
         {"init-admin", required_argument, NULL, 'I'},
         {"recover-admin", required_argument, NULL, 'R'}, {"name", required_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0},
+        {"tz", required_argument, NULL, 'z'},     {NULL, 0, NULL, 0},
     };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
     *o = (struct s_options){0};
@@ -158,6 +163,7 @@ s_parse(int argc, char **argv, struct s_options *o)
     o->api = s_env("AYNI_API", "tcp://127.0.0.1:5570");
     o->events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571");
     o->keys = s_env("AYNI_KEYS", "./keys");
+    o->tz = s_env("AYNI_TZ", AYNI_ZONE_DEFAULT);
     o->level = S_INFO;
     int c;
     opterr = 0;
@@ -183,6 +189,7 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'I': o->init_admin = optarg; break;
         case 'R': o->recover_admin = optarg; break;
         case 'n': o->name = optarg; break;
+        case 'z': o->tz = optarg; break;
         case 'h': s_usage(stdout); return 1;
         case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
         default:
@@ -203,6 +210,11 @@ s_parse(int argc, char **argv, struct s_options *o)
     }
     if (o->name && !o->recover_admin) {
         fprintf(stderr, "aynid: --name goes with --recover-admin (the recovered admin's name)\n");
+        return 2;
+    }
+    char err[300];
+    if (ayni_zone_use(o->tz, err, sizeof err) != 0) {
+        fprintf(stderr, "aynid: --tz: %s\n", err);
         return 2;
     }
     return 0;
