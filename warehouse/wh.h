@@ -29,6 +29,7 @@ struct wh {
     bool quiet;          /* wh_call leaves the error's message (w->err) to its caller */
     proto_client_t *client;
     struct proto_error err;
+    bool zone_set;       /* the core's time zone is this process's (wh_zone) */
 };
 
 /* Option types: 's' text, 'u' code (upper-cased), 'i' whole number, 'f' flag (no value),
@@ -75,6 +76,12 @@ int wh_mkdirs(const char *dir);
 /* The same for the folder that file goes in. */
 int wh_mkdirs_for(const char *file);
 /* A string field of o, or "" (never NULL). */
+/* Make the core's time zone (server.info time_zone; America/Lima from an older core) this
+ * process's local time, once: what wh_when and wh_day show.  A zone not installed here
+ * leaves times in UTC, with a warning. */
+void wh_zone(struct wh *w);
+/* iso as people read it, "22/11/2026 07:50" in the core's zone (zone.h), in buf. */
+const char *wh_when(struct wh *w, const char *iso, char buf[48]);
 const char *wh_s(json_t *o, const char *key);
 long long wh_i(json_t *o, const char *key);
 
@@ -138,7 +145,8 @@ struct prn_place;
 const char *wh_org(void);
 /* A location of the core as the printer's place (borrows p's strings). */
 struct prn_place wh_place(json_t *p);
-/* "YYYY-MM-DD" of an ISO time, in buf; returns buf. */
+/* "YYYY-MM-DD" of an ISO time, the day in the local time zone (call wh_zone first), in
+ * buf; returns buf. */
 const char *wh_day(const char *iso, char buf[11]);
 
 /* ---- runners of their own ---- */

@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "printer.h"
 #include "wh.h"
+#include "zone.h"
 
 const char *
 wh_org(void)
@@ -34,8 +35,7 @@ wh_place(json_t *p)
 const char *
 wh_day(const char *iso, char buf[11])
 {
-    snprintf(buf, 11, "%s", iso && strlen(iso) >= 10 ? iso : "");
-    return buf;
+    return ayni_local_day(iso, buf);
 }
 
 static int
@@ -145,7 +145,8 @@ s_donor_rows(json_t *r, struct prn_delivery *dv, struct prn_discrepancy *ds,
                                        wh_s(e, "region"), json_string_value(json_object_get(e, "district"))},
                                       wh_s(e, "item"), wh_s(e, "item_name"), wh_s(e, "unit"),
                                       (long)wh_i(e, "qty"), wh_s(e, "team"),
-                                      json_is_true(json_object_get(e, "scanned"))};
+                                      json_is_true(json_object_get(e, "scanned")),
+                                      json_is_true(json_object_get(e, "clock_suspect"))};
     json_array_foreach(json_object_get(r, "discrepancies"), i, e)
         ds[i] = (struct prn_discrepancy){wh_day(wh_s(e, "date"), days[k++]), wh_s(e, "shipment"),
                                          wh_s(e, "community_name"), wh_s(e, "item"),
@@ -163,6 +164,7 @@ wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     const char *out = wh_s(args, "output");
     json_t *r = NULL;
+    wh_zone(w); /* each delivery's day is the core's */
     int rc = s_period(w, c, args);
     if (rc == WH_OK)
         rc = wh_mkdirs_for(out);

@@ -1,5 +1,5 @@
 /* wh_print.c: what staff read: the human form of each command's result, in Spanish.
- * Dates are ISO; quantities carry the item's unit; tables line up.  (--json prints the
+ * Times are in the core's zone (wh_when); quantities carry the item's unit; tables line up.  (--json prints the
  * core's result as it is instead.) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,9 +236,26 @@ s_confirmed_by(json_t *p)
     return xasprintf("%s (etiqueta: %s)", device, label);
 }
 
+/* When package p was delivered: its scan time (delivered_at), the time the core received
+ * it beside it when they differ, and a word when the device's clock was not believed. */
+static char *
+s_delivered(struct wh *w, json_t *p)
+{
+    const char *at = wh_s(p, "delivered_at"), *got = wh_s(p, "received_at");
+    char a[48], b[48];
+    wh_when(w, *at ? at : got, a); /* an older core: only the time received */
+    wh_when(w, got, b);
+    if (json_is_true(json_object_get(p, "clock_suspect")))
+        return xasprintf("%s (reloj del dispositivo dudoso: marcaba %s)", a,
+                         wh_when(w, wh_s(p, "scanned_at"), b));
+    if (*at && strcmp(a, b) != 0)
+        return xasprintf("%s (recibido %s)", a, b);
+    return xstrdup(a);
+}
+
 /* The packages, each quantity in the unit of its line's item. */
 static void
-s_print_packages(json_t *packages, json_t *lines)
+s_print_packages(struct wh *w, json_t *packages, json_t *lines)
 {
     static const char *const h[] = {"PAQUETE",   "LÍNEA",  "CANTIDAD",   "RECIBIDO",
                                     "ENTREGADO", "EQUIPO", "DISPOSITIVO"};
@@ -264,10 +281,10 @@ s_print_packages(json_t *packages, json_t *lines)
                         : json_is_integer(got) ? xasprintf("%lld%s%s", wh_i(p, "qty_received"),
                                                            *unit ? " " : "", unit)
                                                : xasprintf("%s", "?");
-        const char *cells[] = {num, line, qty, arrived,
-                               done ? wh_s(p, "received_at") : "pendiente",
-                               done ? wh_s(p, "team") : "", by};
+        char *when = done ? s_delivered(w, p) : xstrdup("pendiente");
+        const char *cells[] = {num, line, qty, arrived, when, done ? wh_s(p, "team") : "", by};
         wh_table_row(t, cells);
+        free(when);
         free(arrived);
         free(by);
         free(qty);
@@ -279,8 +296,8 @@ s_print_packages(json_t *packages, json_t *lines)
 void
 wh_print_shipment(struct wh *w, json_t *args, json_t *r)
 {
-    (void)w;
     (void)args;
+    char created[48], dispatched[48];
     json_t *from = json_object_get(r, "from"), *to = json_object_get(r, "to");
     printf("Envío %s · %s\n", wh_s(r, "code"), wh_s(r, "state"));
     printf("  desde  %s (%s)\n", wh_s(from, "name"), wh_s(from, "code"));
@@ -288,8 +305,9 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
            wh_s(to, "region"));
     printf("  equipo %s · vehículo %s\n", *wh_s(r, "team") ? wh_s(r, "team") : "—",
            *wh_s(r, "vehicle") ? wh_s(r, "vehicle") : "—");
-    printf("  creado %s%s%s\n", wh_s(r, "created_at"),
-           *wh_s(r, "dispatched_at") ? " · despachado " : "", wh_s(r, "dispatched_at"));
+    printf("  creado %s%s%s\n", wh_when(w, wh_s(r, "created_at"), created),
+           *wh_s(r, "dispatched_at") ? " · despachado " : "",
+           wh_when(w, wh_s(r, "dispatched_at"), dispatched));
     if (*wh_s(r, "cancel_reason"))
         printf("  cancelado: %s\n", wh_s(r, "cancel_reason"));
     static const char *const h[] = {"LÍNEA", "ARTÍCULO", "CANTIDAD", "PAQUETES", "LOTES / SERIES"};
@@ -311,7 +329,7 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
     wh_table_free(t);
     if (json_array_size(json_object_get(r, "packages"))) {
         printf("\n");
-        s_print_packages(json_object_get(r, "packages"), json_object_get(r, "lines"));
+        s_print_packages(w, json_object_get(r, "packages"), json_object_get(r, "lines"));
     }
 }
 
@@ -355,7 +373,6 @@ wh_print_cancelled(struct wh *w, json_t *args, json_t *r)
 void
 wh_print_devices(struct wh *w, json_t *args, json_t *r)
 {
-    (void)w;
     (void)args;
     static const char *const h[] = {"DISPOSITIVO", "ROL", "EQUIPO", "ESTADO", "CREADO"};
     struct wh_table *t = wh_table_new(5, h, NULL);
@@ -363,9 +380,10 @@ wh_print_devices(struct wh *w, json_t *args, json_t *r)
     json_t *d;
     json_array_foreach(r, i, d) {
         const char *team = wh_s(d, "team");
+        char created[48];
         const char *row[] = {wh_s(d, "name"), wh_s(d, "role"), *team ? team : "—",
                              json_is_true(json_object_get(d, "enabled")) ? "activo" : "deshabilitado",
-                             wh_s(d, "created_at")};
+                             wh_when(w, wh_s(d, "created_at"), created)};
         wh_table_row(t, row);
     }
     wh_table_print(t, stdout);

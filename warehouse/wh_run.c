@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "wh.h"
+#include "zone.h"
 
 void
 wh_error(const char *fmt, ...)
@@ -98,6 +99,36 @@ wh_call(struct wh *w, const char *op, json_t *args, json_t **result)
     if (proto_client_call(w->client, op, args, NULL, result, &w->err) != 0)
         return wh_report(w);
     return WH_OK;
+}
+
+void
+wh_zone(struct wh *w)
+{
+    if (w->zone_set)
+        return;
+    w->zone_set = true;
+    json_t *info = NULL;
+    bool quiet = w->quiet;
+    char err[256];
+    w->quiet = true;
+    if (wh_call(w, "server.info", NULL, &info) != WH_OK)
+        info = NULL;
+    w->quiet = quiet;
+    const char *zone = json_string_value(json_object_get(info, "time_zone"));
+    if (!zone)
+        zone = AYNI_ZONE_DEFAULT; /* an aynid from before time_zone */
+    if (ayni_zone_use(zone, err, sizeof err) != 0) {
+        wh_error("warning: %s; times are shown in UTC", err);
+        ayni_zone_use("UTC", err, sizeof err);
+    }
+    json_decref(info);
+}
+
+const char *
+wh_when(struct wh *w, const char *iso, char buf[48])
+{
+    wh_zone(w);
+    return ayni_when(iso, buf, 48);
 }
 
 int

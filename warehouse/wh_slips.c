@@ -190,6 +190,7 @@ wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args)
     const char *code = wh_s(args, "shipment"), *out = wh_s(args, "output");
     char msg[640] = "";
     json_t *sh = NULL;
+    wh_zone(w); /* the dispatch day printed is the core's, before any thread starts */
     int rc = s_layout(args, &layout);
     if (rc == WH_OK)
         rc = wh_mkdirs_for(out);
@@ -455,6 +456,7 @@ wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args)
     const char *dir = wh_s(args, "output");
     json_t *list = NULL;
     int jobs = 1;
+    wh_zone(w); /* the dispatch day printed is the core's, before any thread starts */
     int rc = s_layout(args, &layout);
     if (rc == WH_OK)
         rc = s_jobs(args, &jobs);
