@@ -99,8 +99,8 @@ json_t *scan_queue_list(scan_queue_t *q, const char *state);
 void scan_now_utc(char out[21]);
 /* Now in local time with its offset, "2026-11-22T01:08:11-05:00". */
 void scan_now_local(char out[26]);
-/* An ISO 8601 time (Z or an offset) as "22/11/2026 a las 01:08" in local time; the
- * text itself when it cannot be read. */
+/* An ISO 8601 time (Z or an offset) as "22/11/2026 01:08" in the local time zone, which
+ * is the core's (time_zone, kept at init); the text itself when it cannot be read. */
 void scan_when(const char *iso, char *out, size_t size);
 /* Seconds since the epoch of an ISO 8601 time, or -1. */
 time_t scan_parse_time(const char *iso);

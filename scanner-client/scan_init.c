@@ -17,6 +17,7 @@
 #include "error.h"
 #include "mem.h"
 #include "scan.h"
+#include "zone.h"
 
 /* Call op; 0 and *result, or an exit code with the error printed. */
 static int
@@ -173,6 +174,19 @@ s_check_team(struct scan_run *r)
     json_decref(info);
 }
 
+/* The core's time zone (server.info time_zone; America/Lima from an older core), kept
+ * with the settings: the scanner shows times in it even offline. */
+static void
+s_time_zone(struct scan_run *r, json_t *settings)
+{
+    json_t *info = NULL;
+    const char *zone = NULL;
+    if (s_call(r, "server.info", NULL, &info) == SCAN_OK)
+        zone = json_string_value(json_object_get(info, "time_zone"));
+    json_object_set_new(settings, "time_zone", json_string(zone ? zone : AYNI_ZONE_DEFAULT));
+    json_decref(info);
+}
+
 static void
 s_report(struct scan_run *r, json_t *settings, json_t *shipments)
 {
@@ -188,6 +202,8 @@ s_report(struct scan_run *r, json_t *settings, json_t *shipments)
     fprintf(r->out, "  clave del núcleo %s; envíos en camino guardados: %zu (%zu de este equipo)\n",
             json_string_value(json_object_get(settings, "key_id")), json_array_size(shipments),
             mine);
+    fprintf(r->out, "  horas en la zona del núcleo: %s\n",
+            json_string_value(json_object_get(settings, "time_zone")));
     fprintf(r->out, "  cola: %lld en cola, %lld enviados, %lld rechazados (%s)\n",
             (long long)json_integer_value(json_object_get(counts, "queued")),
             (long long)json_integer_value(json_object_get(counts, "sent")),
@@ -211,6 +227,7 @@ scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
         (rc = s_shipments(r, "dispatched", shipments)) == 0)
         rc = s_shipments(r, "partial", shipments);
     if (rc == 0) {
+        s_time_zone(r, settings);
         s_warn_key_change(r, settings);
         if (scan_queue_init_commit(r->q, settings, shipments) != 0) {
             scan_error("no se pudo guardar: %s", scan_queue_errmsg(r->q));

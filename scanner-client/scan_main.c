@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "scan.h"
 #include "spelling.h"
+#include "zone.h"
 
 enum s_opt {
     O_API = 1 << 0, O_TEAM = 1 << 1, O_DEVICE = 1 << 2, O_QUEUE = 1 << 3, O_ALL = 1 << 4,
@@ -472,6 +473,19 @@ s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a,
     return rc;
 }
 
+/* Show times in the core's zone, kept at init (America/Lima before the first init); one
+ * not installed on this device leaves them in UTC, with a warning. */
+static void
+s_zone(scan_queue_t *q)
+{
+    char *zone = scan_queue_get(q, "time_zone"), err[300];
+    if (ayni_zone_use(zone ? zone : AYNI_ZONE_DEFAULT, err, sizeof err) != 0) {
+        scan_error("aviso: %s; las horas se muestran en UTC", err);
+        ayni_zone_use("UTC", err, sizeof err);
+    }
+    free(zone);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -497,6 +511,7 @@ main(int argc, char **argv)
         scan_error("%s", err);
         return SCAN_REFUSED;
     }
+    s_zone(r.q);
     /* A provisioning file says who this device is and where its core is (--api wins). */
     struct proto_provision prov = {0};
     if (a.provision && proto_provision_load(a.provision, &prov, err, sizeof err) != 0) {

@@ -81,7 +81,9 @@ s_already(struct scan_run *r, const struct core_token *t, json_t *m, json_t *out
     if (json_is_true(json_object_get(p, "delivered"))) {
         char when[64];
         const char *team = json_string_value(json_object_get(p, "team"));
-        scan_when(json_string_value(json_object_get(p, "received_at")), when, sizeof when);
+        const char *at = json_string_value(json_object_get(p, "delivered_at"));
+        scan_when(at ? at : json_string_value(json_object_get(p, "received_at")), when,
+                  sizeof when); /* the scan time; an older core gave only the time received */
         fprintf(r->out, "  ya confirmado el %s por «%s»; se cuenta una sola vez\n", when,
                 team ? team : json_string_value(json_object_get(p, "device")));
         return true;

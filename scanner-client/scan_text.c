@@ -2,7 +2,9 @@
  *
  * Pure functions (apart from reading the clock and the local time zone): "40 kits de
  * higiene" from a quantity and an item name, the Spanish names of shortfall reasons,
- * answers to yes/no questions, and times as "22/11/2026 a las 01:08".
+ * answers to yes/no questions, and times as "22/11/2026 01:08" in the core's time zone
+ * (zone.h: the one format every Ayni tool shows; scan_main.c makes the zone the one init
+ * stored from server.info, since the scanner works offline).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "mem.h"
 #include "scan.h"
+#include "zone.h"
 
 /* ---- time ---- */
 
@@ -72,14 +75,10 @@ scan_parse_time(const char *iso)
 void
 scan_when(const char *iso, char *out, size_t size)
 {
-    time_t t = scan_parse_time(iso);
-    if (t < 0) {
-        snprintf(out, size, "%s", iso ? iso : "?");
-        return;
-    }
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, size, "%d/%m/%Y a las %H:%M", &tm);
+    if (!iso)
+        snprintf(out, size, "?");
+    else
+        ayni_when(iso, out, size);
 }
 
 /* ---- quantities ---- */

@@ -80,7 +80,7 @@ test_times(void **state)
     assert_int_equal(scan_parse_time("ayer"), -1);
     assert_int_equal(scan_parse_time("2026-11-22T01:08:11+5"), -1);
     scan_when("2026-11-22T06:08:11Z", out, sizeof out);
-    assert_string_equal(out, "22/11/2026 a las 01:08");
+    assert_string_equal(out, "22/11/2026 01:08");
     scan_when("no es una fecha", out, sizeof out);
     assert_string_equal(out, "no es una fecha");
     char now[26];
