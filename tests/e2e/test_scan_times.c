@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -129,6 +130,12 @@ test_same_local_time_in_both_tools(void **state)
     assert_int_equal(json_array_size(ev), 1);
     const char *scanned = json_string_value(json_object_get(json_array_get(ev, 0), "scanned_at"));
     assert_non_null(scanned);
+    json_t *sh = e2e_ok(f->e, "shipment.get",
+                        e2e_pack("{sO}", "shipment", json_object_get(f->ship, "code")));
+    json_t *p1 = json_array_get(json_object_get(sh, "packages"), 0);
+    assert_string_equal(json_string_value(json_object_get(p1, "delivered_at")), scanned);
+    assert_string_equal(json_string_value(json_object_get(p1, "scanned_at")), scanned);
+    json_decref(sh);
     char *lima = s_local(scanned, "America/Lima"), *tokyo = s_local(scanned, "Asia/Tokyo");
     assert_string_not_equal(lima, tokyo);
     s_both_show(f, lima);
@@ -146,6 +153,53 @@ test_same_local_time_in_both_tools(void **state)
     json_decref(ev);
 }
 
+/* A time "n" minutes from now, ISO 8601 in UTC. */
+static char *
+s_minutes(int n)
+{
+    time_t t = time(NULL) + n * 60;
+    struct tm tm;
+    char out[21];
+    gmtime_r(&t, &tm);
+    strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(out);
+}
+
+/* shipment show: a scan by a clock four minutes fast (believed: within the tolerance) is
+ * entregado then, recibido now; a device clock a day ahead is not believed, and said so.
+ * (A scan before the dispatch, seconds fast, would be another wrong clock.) */
+static void
+test_show_says_scanned_and_received(void **state)
+{
+    struct fx *f = *state;
+    if (!getenv("AYNI_WAREHOUSE") || !*getenv("AYNI_WAREHOUSE"))
+        skip();
+    json_decref(f->ship);
+    f->ship = scan_dispatch(f->e, "Equipo Q'ero", 10, 2, NULL);
+    char *fast = s_minutes(4), *ahead = s_minutes(24 * 60);
+    json_t *r = e2e_ok(f->e, "delivery.confirm",
+                       e2e_pack("{ss ss ss}", "token", scan_token(f->ship, 1), "scan_id", "t-1",
+                                "device_time", fast));
+    assert_false(json_is_true(json_object_get(r, "clock_suspect")));
+    assert_string_equal(json_string_value(json_object_get(r, "delivered_at")), fast);
+    json_decref(r);
+    r = e2e_ok(f->e, "delivery.confirm",
+               e2e_pack("{ss ss ss}", "token", scan_token(f->ship, 2), "scan_id", "t-2",
+                        "device_time", ahead));
+    assert_true(json_is_true(json_object_get(r, "clock_suspect")));
+    assert_string_equal(json_string_value(json_object_get(r, "clock_problem")), "ahead");
+    json_decref(r);
+    char *show = s_shipment_show(f), *when = s_local(fast, "America/Lima");
+    char *want = xasprintf("%s (recibido ", when);
+    if (!strstr(show, want) || !strstr(show, "reloj del dispositivo dudoso"))
+        fail_msg("shipment show does not say when it was scanned and received:\n%s", show);
+    free(want);
+    free(when);
+    free(show);
+    free(fast);
+    free(ahead);
+}
+
 static void
 test_unknown_zone_stops_aynid(void **state)
 {
@@ -161,6 +215,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_local_time_in_both_tools, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_show_says_scanned_and_received, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_zone_stops_aynid, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
