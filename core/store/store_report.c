@@ -1,13 +1,16 @@
 /* store_report.c: the figures behind donor and stock reports.  Reads only; the
- * printer turns these into PDF pages.  Periods are whole days, UTC, both included.  A
- * delivery belongs to the period of its delivered_at (the scan time, store_delivery.c).
+ * printer turns these into PDF pages.  Periods are whole local days, both included, of
+ * the process's time zone (aynid --tz, zone.h: a day in Lima is 05:00Z to 05:00Z), so a
+ * report of November is November where the goods were delivered.  A delivery belongs to
+ * the period of its delivered_at (the scan time, store_delivery.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store_int.h"
+#include "zone.h"
 
-/* [from 00:00, the day after to 00:00) as ISO times. */
+/* [from 00:00, the day after to 00:00), local time, as UTC ISO times. */
 static int
 s_period(core_store_t *s, const char *from, const char *to, char lo[21], char hi[21])
 {
@@ -23,9 +26,13 @@ s_period(core_store_t *s, const char *from, const char *to, char lo[21], char hi
     tm.tm_mon -= 1;
     tm.tm_mday += 1;
     time_t t = timegm(&tm);
+    char next[11];
     gmtime_r(&t, &tm);
-    snprintf(lo, 21, "%sT00:00:00Z", from);
-    strftime(hi, 21, "%Y-%m-%dT00:00:00Z", &tm);
+    strftime(next, sizeof next, "%Y-%m-%d", &tm);
+    if (ayni_day_start_utc(from, lo) != 0 || ayni_day_start_utc(next, hi) != 0)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "from"),
+                          "cannot place the period %s to %s in the time zone: check aynid "
+                          "--tz", from, to);
     return 0;
 }
 

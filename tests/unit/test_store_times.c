@@ -17,6 +17,7 @@
 #include "storefix.h"
 #include "store_int.h" /* the report statements, for their query plans */
 #include "testutil.h"
+#include "zone.h"
 
 #define STORE(state) (((struct storefix *)*(state))->store)
 #define SJL "ALM-LIMA-SJL"
@@ -226,6 +227,40 @@ test_absurd_clocks_are_flagged(void **state)
     sf_verify_ok(s);
 }
 
+/* In Lima a day runs from 05:00Z to 05:00Z: a scan at 22:00 on 30 November (03:00Z on
+ * 1 December) is November's, and a lot that expires on 30 November is not yet expired. */
+static void
+test_periods_and_today_are_local_days(void **state)
+{
+    core_store_t *s = STORE(state);
+    char err[256], today[11];
+    assert_int_equal(ayni_zone_use("America/Lima", err, sizeof err), 0);
+    sf_receive(s, SJL, "CARE-PE", "FOOD-KIT", "F-NOV30", "2026-11-30", 5);
+    char *code = s_dispatched(s, 1);
+    core_store_set_now(s, T0 + 8 * 86400 + 15 * 3600 + 300); /* 2026-12-01T03:05:00Z */
+    core_store_today(s, today);
+    assert_string_equal(today, "2026-11-30");
+    assert_int_equal(sf_qty(s, SJL, "FOOD-KIT", "F-NOV30"), 5);
+    json_t *rows = NULL;
+    struct core_stock_query q = {.at = SJL, .item = "FOOD-KIT", .expiring_days = -1};
+    assert_int_equal(core_stock_levels(s, &q, &rows), 0);
+    assert_false(s_true(json_array_get(rows, 0), "expired"));
+    json_decref(rows);
+    json_decref(s_confirm(s, code, 1, "scan-late", "2026-11-30T22:00:00-05:00", NULL));
+    json_t *nov = s_report(s, "2026-11-01", "2026-11-30");
+    assert_int_equal(json_array_size(json_object_get(nov, "deliveries")), 1);
+    json_decref(nov);
+    json_t *dec = s_report(s, "2026-12-01", "2026-12-31");
+    assert_int_equal(json_array_size(json_object_get(dec, "deliveries")), 0);
+    json_decref(dec);
+    /* the same ledger read in UTC: it was 1 December */
+    assert_int_equal(ayni_zone_use("UTC", err, sizeof err), 0);
+    dec = s_report(s, "2026-12-01", "2026-12-01");
+    assert_int_equal(json_array_size(json_object_get(dec, "deliveries")), 1);
+    json_decref(dec);
+    free(code);
+}
+
 /* The donor report's period queries start from deliveries_by_time, not from every
  * movement of a kind. */
 static void
@@ -314,6 +349,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_offline_scan_keeps_its_time, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_period_is_the_scan_day, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_absurd_clocks_are_flagged, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_periods_and_today_are_local_days, sf_setup,
+                                        sf_teardown),
         cmocka_unit_test_setup_teardown(test_report_uses_the_time_index, sf_setup, sf_teardown),
         cmocka_unit_test(test_migration_judges_old_rows),
     };
