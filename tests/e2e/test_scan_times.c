@@ -3,8 +3,8 @@
  * aynid runs with --tz America/Lima; ayni-scan init keeps that zone; a package is scanned
  * and synced; `ayni-scan status` and `ayni-warehouse shipment show` both print its scan
  * time in Lima as "DD/MM/YYYY HH:MM".  aynid restarted with --tz Asia/Tokyo and the
- * scanner initialised again: both print Tokyo's time instead.  An unknown zone stops
- * aynid at start with exit 2 and a message.
+ * scanner initialised again: both print Tokyo's time instead.  "Today" (expiry) is the
+ * zone's day.  An unknown zone stops aynid at start with exit 2 and a message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -200,6 +200,35 @@ test_show_says_scanned_and_received(void **state)
     free(ahead);
 }
 
+/* "Today", for expiry, is the core's local day.  UTC-12 and UTC+14 are 26 hours apart, so
+ * today in UTC-12 is always before today in UTC+14: a lot expiring then is fine for an
+ * aynid in UTC-12 and already expired for one in UTC+14. */
+static void
+test_today_is_the_zones_day(void **state)
+{
+    struct fx *f = *state;
+    char err[256], day[11], now[21];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    assert_int_equal(ayni_zone_use("Etc/GMT+12", err, sizeof err), 0); /* UTC-12 */
+    ayni_local_day(now, day);
+    const char *west[] = {"--tz", "Etc/GMT+12", NULL}, *east[] = {"--tz", "Etc/GMT-14", NULL};
+    assert_int_equal(e2e_stop(f->e), 0);
+    assert_int_equal(e2e_start_args(f->e, west), 0);
+    json_decref(e2e_ok(f->e, "stock.receive",
+                       e2e_pack("{ss ss ss ss ss si}", "at", "ALM-LIMA", "donor", "UNICEF",
+                                "item", "FOOD-KIT", "lot", "L-WEST", "expiry", day, "qty", 5)));
+    assert_int_equal(e2e_stop(f->e), 0);
+    assert_int_equal(e2e_start_args(f->e, east), 0);
+    assert_string_equal(e2e_fail(f->e, "stock.receive",
+                                 e2e_pack("{ss ss ss ss ss si}", "at", "ALM-LIMA", "donor",
+                                          "UNICEF", "item", "FOOD-KIT", "lot", "L-EAST",
+                                          "expiry", day, "qty", 5)),
+                        "lot_expired");
+}
+
 static void
 test_unknown_zone_stops_aynid(void **state)
 {
@@ -216,6 +245,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_local_time_in_both_tools, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_show_says_scanned_and_received, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_today_is_the_zones_day, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_zone_stops_aynid, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
