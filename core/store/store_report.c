@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "isotime.h"
 #include "store_int.h"
 #include "zone.h"
 
@@ -120,7 +121,14 @@ s_donor_rest(core_store_t *s, int64_t donor, const char *lo, const char *hi, jso
     json_t *shortfalls = json_array(), *held = json_array();
     json_object_set_new(r, "discrepancies", shortfalls);
     json_object_set_new(r, "held", held);
-    sqlite3_stmt *st = core__query(s, ST_R_DONOR_SHORT, "Itt", donor, lo, hi);
+    char early[21], utc[21];
+    time_t t = 0;
+    struct tm tm;
+    ayni_isotime_utc(lo, utc, &t);
+    t -= CORE_CLOCK_AHEAD_MAX;
+    gmtime_r(&t, &tm);
+    strftime(early, sizeof early, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_stmt *st = core__query(s, ST_R_DONOR_SHORT, "Ittt", donor, lo, hi, early);
     int rc;
     while ((rc = core__step(s, st)) == 1) {
         s_suspect(suspect, st, 13);
