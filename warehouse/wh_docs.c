@@ -49,35 +49,14 @@ s_reason(const char *code)
 
 /* ---- reports ---- */
 
-#define S_ZONE "America/Lima" /* the organisation's, unless aynid's server.info says */
-
-/* The organisation's time zone: server.info's "time_zone" if aynid gives one (and this
- * machine knows it), else S_ZONE; in zone. */
-static void
-s_zone(struct wh *w, char zone[64])
-{
-    json_t *info = NULL;
-    snprintf(zone, 64, "%s", S_ZONE);
-    bool quiet = w->quiet;
-    w->quiet = true; /* the report's own call says what is wrong with the core */
-    if (wh_call(w, "server.info", NULL, &info) == WH_OK) {
-        const char *tz = json_string_value(json_object_get(info, "time_zone"));
-        char path[128];
-        snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz ? tz : "");
-        if (tz && *tz && !strstr(tz, "..") && access(path, R_OK) == 0)
-            snprintf(zone, 64, "%s", tz);
-    }
-    json_decref(info);
-    proto_error_clear(&w->err);
-    w->quiet = quiet;
-}
-
-/* --from and --to, or neither: then the current month in the organisation's time zone,
+/* --from and --to, or neither: then the current month in the organisation's time zone
+ * (server.info's, through wh_zone, which also makes every later day and time local),
  * written into args.  WH_OK or WH_USAGE (said). */
 static int
 s_period(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     bool from = json_object_get(args, "from"), to = json_object_get(args, "to");
+    wh_zone(w); /* the process's local time is the organisation's from here on */
     if (from && to)
         return WH_OK;
     if (from || to) {
@@ -85,21 +64,10 @@ s_period(struct wh *w, const struct wh_cmd *c, json_t *args)
                  "ayni-warehouse %s", c->usage);
         return WH_USAGE;
     }
-    char zone[64], day[16];
-    s_zone(w, zone);
-    const char *old = getenv("TZ");
-    char *keep = old ? xstrdup(old) : NULL;
-    setenv("TZ", zone, 1);
-    tzset();
+    char day[16];
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    if (keep)
-        setenv("TZ", keep, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(keep);
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int year = (tm.tm_year + 1900) % 10000, month = tm.tm_mon % 12 + 1, last = days[month - 1];
     if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
@@ -164,7 +132,6 @@ wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     const char *out = wh_s(args, "output");
     json_t *r = NULL;
-    wh_zone(w); /* each delivery's day is the core's */
     int rc = s_period(w, c, args);
     if (rc == WH_OK)
         rc = wh_mkdirs_for(out);

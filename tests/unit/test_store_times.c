@@ -295,19 +295,19 @@ test_report_uses_the_time_index(void **state)
     sqlite3_close(db);
 }
 
-/* Deliveries recorded before migration 5 get their time and flag by the same rule. */
+/* Deliveries recorded before migration 6 get their time and flag by the same rule. */
 static void
 test_migration_judges_old_rows(void **state)
 {
     (void)state;
-    char *dir = tu_tmpdir(), *path = tu_path(dir, "v4.db"), err[256];
-    const char *five = strstr(core_schema_sql, "\n-- @migration 5");
-    assert_non_null(five);
-    char *v4 = sqlite3_mprintf("BEGIN; %.*s; PRAGMA user_version = 4; COMMIT;",
-                               (int)(five - core_schema_sql), core_schema_sql);
+    char *dir = tu_tmpdir(), *path = tu_path(dir, "v5.db"), err[256];
+    const char *six = strstr(core_schema_sql, "\n-- @migration 6");
+    assert_non_null(six);
+    char *v5 = sqlite3_mprintf("BEGIN; %.*s; PRAGMA user_version = 5; COMMIT;",
+                               (int)(six - core_schema_sql), core_schema_sql);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, v5, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(
         sqlite3_exec(db,
                      "INSERT INTO shipments (id, code, from_id, to_id, transit_id, state,"
@@ -322,7 +322,7 @@ test_migration_judges_old_rows(void **state)
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
-    sqlite3_free(v4);
+    sqlite3_free(v5);
     core_store_t *s = NULL;
     assert_int_equal(core_store_open(&s, path, err, sizeof err), 0);
     core_store_destroy(&s);
