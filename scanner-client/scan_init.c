@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -17,6 +18,7 @@
 #include "error.h"
 #include "mem.h"
 #include "scan.h"
+#include "spelling.h"
 #include "zone.h"
 
 /* Call op; 0 and *result, or an exit code with the error printed. */
@@ -187,6 +189,58 @@ s_time_zone(struct scan_run *r, json_t *settings)
     json_decref(info);
 }
 
+/* The team given matches no shipment on the road: say which teams do, and offer the
+ * nearest one if it is near (a typo: "Equipo Qero" for "Equipo Q'ero"), asked on a
+ * terminal; settings' team becomes the one chosen. */
+static void
+s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
+{
+    json_t *teams = json_array(), *s, *t;
+    size_t i, k, best_d = (size_t)-1;
+    const char *best = NULL;
+    json_array_foreach(shipments, i, s) {
+        const char *team = json_string_value(json_object_get(s, "team"));
+        bool seen = false;
+        if (!team || !*team)
+            continue;
+        if (!strcasecmp(team, r->team)) {
+            json_decref(teams);
+            return;
+        }
+        json_array_foreach(teams, k, t) seen |= !strcmp(json_string_value(t), team);
+        if (!seen)
+            json_array_append_new(teams, json_string(team));
+        size_t d = ayni_edit_distance(r->team, team);
+        if (d < best_d) {
+            best_d = d;
+            best = team;
+        }
+    }
+    if (json_array_size(teams) > 0) {
+        fprintf(r->out, "¡Atención! ningún envío en camino es del equipo «%s»; los equipos con "
+                        "envíos en camino son:", r->team);
+        json_array_foreach(teams, i, t)
+            fprintf(r->out, "%s «%s»", i ? "," : "", json_string_value(t));
+        fprintf(r->out, " / no shipment on the road is for this team\n");
+    }
+    bool near = best && ayni_near_enough(r->team, best_d);
+    if (near && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        char q[256];
+        FILE *keep = r->answers;
+        r->answers = stdin;
+        snprintf(q, sizeof q, "¿Quiso decir «%s»? [S/n]", best);
+        if (scan_ask_yes_no(r, q, 1) == 1) {
+            snprintf(r->team, sizeof r->team, "%s", best);
+            json_object_set_new(settings, "team", json_string(r->team));
+        }
+        r->answers = keep;
+    } else if (near) {
+        fprintf(r->out, "  ¿quiso decir «%s»? vuelva a ejecutar 'ayni-scan init' con --team "
+                        "\"%s\" / did you mean it?\n", best, best);
+    }
+    json_decref(teams);
+}
+
 static void
 s_report(struct scan_run *r, json_t *settings, json_t *shipments)
 {
@@ -228,6 +282,7 @@ scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
         rc = s_shipments(r, "partial", shipments);
     if (rc == 0) {
         s_time_zone(r, settings);
+        s_check_road(r, settings, shipments);
         s_warn_key_change(r, settings);
         if (scan_queue_init_commit(r->q, settings, shipments) != 0) {
             scan_error("no se pudo guardar: %s", scan_queue_errmsg(r->q));

@@ -140,11 +140,37 @@ test_prompts(void **state)
     assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 23);
 }
 
+/* init with a team no shipment on the road names once said nothing: it lists the teams
+ * that have shipments and, on a terminal, offers the nearest; in a pipe it suggests it. */
+static void
+test_init_team_typo(void **state)
+{
+    struct fx *f = *state;
+    struct scan_cli_out o;
+    scan_cli_run(&o, f->e->dir, NULL, "init", "--api", f->e->api, "--team", "Equipo Qero",
+                 "--queue", f->queue, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "ningún envío en camino es del equipo «Equipo Qero»"));
+    assert_non_null(strstr(o.out, "«Equipo Q'ero», «Equipo Cusco»"));
+    assert_non_null(strstr(o.out, "¿quiso decir «Equipo Q'ero»?"));
+    assert_non_null(strstr(o.out, "(0 de este equipo)"));
+    scan_cli_clear(&o);
+    struct scan_pty p;
+    scan_pty_start(&p, "init", "--api", f->e->api, "--team", "Equipo Qero", "--queue",
+                   f->queue, NULL);
+    scan_pty_expect(&p, "¿Quiso decir «Equipo Q'ero»? [S/n]");
+    scan_pty_type(&p, "s");
+    scan_pty_expect(&p, "listo / ready: equipo «Equipo Q'ero»");
+    scan_pty_expect(&p, "(1 de este equipo)");
+    assert_int_equal(scan_pty_wait(&p), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_prompts, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_init_team_typo, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
