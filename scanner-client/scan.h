@@ -170,6 +170,11 @@ int scan_cmd_sync(struct scan_run *r, int wait_s);
 int scan_cmd_status(struct scan_run *r, bool json);
 
 /* ---- scanning (scan_scan.c, scan_ask.c) ---- */
+/* If in is a terminal: stop its echo while codes are awaited (questions turn it on for
+ * their answers) until scan_tty_restore, which a signal's default action also gets;
+ * true if so. */
+bool scan_tty_quiet(FILE *in);
+void scan_tty_restore(void);
 /* Handle one scanned text: verify, show, ask, record, try to send. */
 int scan_handle(struct scan_run *r, const char *text, size_t len);
 /* Handle one line as scan_read_line read it (line[0..len-1], NUL-terminated; too_long

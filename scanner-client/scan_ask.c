@@ -2,16 +2,69 @@
  *
  * "¿Llegó todo?", then for each line how many arrived and why any are missing.  The
  * answers come from r->answers (the terminal); prompts go to r->out.  Every question
- * accepts end of input (Ctrl-D) as "cancel this scan"; nothing is recorded then.  This
- * file must not touch the queue or the network.
+ * accepts end of input (Ctrl-D) as "cancel this scan"; nothing is recorded then.  Also
+ * the terminal's echo: off while codes are awaited.  This file must not touch the queue
+ * or the network.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "mem.h"
 #include "scan.h"
+
+/* On a terminal, a keyboard-wedge scanner types a code of up to 176 characters: echoed,
+ * it fills three lines of a small screen with text nobody reads.  So while codes are
+ * awaited the terminal does not echo; it does for the answers to questions (s_ask), and
+ * is given back as it was at the end, also on Ctrl-C, a hang-up or a kill. */
+static struct termios s_tty;
+static int s_tty_fd = -1;
+
+static void
+s_echo(bool on)
+{
+    if (s_tty_fd < 0)
+        return;
+    struct termios t = s_tty;
+    if (!on)
+        t.c_lflag &= (tcflag_t)~ECHO;
+    tcsetattr(s_tty_fd, TCSANOW, &t);
+}
+
+static void
+s_on_signal(int sig)
+{
+    if (s_tty_fd >= 0)
+        tcsetattr(s_tty_fd, TCSANOW, &s_tty);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+bool
+scan_tty_quiet(FILE *in)
+{
+    int fd = fileno(in);
+    if (!isatty(fd) || tcgetattr(fd, &s_tty) != 0)
+        return false;
+    s_tty_fd = fd;
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    s_echo(false);
+    return true;
+}
+
+void
+scan_tty_restore(void)
+{
+    s_echo(true);
+    s_tty_fd = -1;
+}
 
 int
 scan_read_line(FILE *in, char *buf, size_t size, size_t *len)
@@ -54,10 +107,12 @@ static char *
 s_ask(struct scan_run *r, const char *question, char *buf, size_t size)
 {
     for (;;) {
+        s_echo(true); /* before the question: the answer typed after it is seen */
         fprintf(r->out, "  %s ", question);
         fflush(r->out);
         size_t len;
         int rc = scan_read_line(r->answers, buf, size, &len);
+        s_echo(false);
         if (rc < 0) {
             fputc('\n', r->out);
             clearerr(r->answers); /* Ctrl-D cancels this scan, not the session */

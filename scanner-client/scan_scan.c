@@ -292,11 +292,16 @@ scan_cmd_scan(struct scan_run *r, FILE *in)
     char buf[SCAN_LINE_MAX + 2];
     size_t len;
     int rc;
+    bool quiet = r->answers == in && scan_tty_quiet(in);
     if (r->answers == in)
         fprintf(r->out, "Escanee los códigos, uno por uno; Ctrl-D para terminar / scan codes; "
                         "Ctrl-D to finish\n");
-    while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0)
+    while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0) {
+        if (quiet && len > 0)
+            fprintf(r->out, "· código leído (%zu caracteres)\n", len);
         scan_handle_line(r, buf, len, rc == 1);
+    }
+    scan_tty_restore();
     scan_run_summary(r);
     return r->exit;
 }

@@ -62,8 +62,11 @@ static void
 s_other_route_declined(struct fx *f, struct scan_pty *p)
 {
     scan_pty_type(p, scan_token(f->other, 1));
+    /* the 176-odd characters the scanner typed are not echoed back, only their count */
+    scan_pty_expect(p, "· código leído (");
     scan_pty_expect(p, "¡Atención! este paquete es para Comunidad Q'ero, Cusco (ruta del equipo "
                        "«Equipo Cusco»); este equipo es «Equipo Q'ero»");
+    assert_null(strstr(p->seen, scan_token(f->other, 1)));
     scan_pty_expect(p, "¿Registrar la entrega de todos modos? [s/N]");
     scan_pty_type(p, "");
     scan_pty_expect(p, "no se registró");
