@@ -109,11 +109,11 @@ s_cont(struct prn_flow *f, void *arg)
 static void
 s_delivery_row(struct prn_flow *f, struct prn_table *t, const struct prn_delivery *v, bool odd)
 {
-    char date[16], q[32], qty[200];
+    char date[16], qty[200];
     struct prn_style st = PRN_STYLE(7.5f, false, 0);
     struct prn_cell c[6];
     memset(c, 0, sizeof c);
-    snprintf(qty, sizeof qty, "%s %s", prn__qty(q, sizeof q, v->qty), v->unit ? v->unit : "");
+    prn__qty_unit(qty, sizeof qty, v->qty, v->unit);
     c[0].p[0] = PRN_P1(prn__date(date, sizeof date, v->date), st);
     c[1].p[0] = PRN_P1(v->shipment, st);
     c[2].p[0] = PRN_P1(v->item_name_es, st);

@@ -4,6 +4,7 @@
  * the ones the receipt box asks the community to use.
  */
 #include "prn_int.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,17 @@ prn__qty(char *buf, size_t n, long v)
         buf[o++] = digits[i];
     }
     buf[o] = '\0';
+    return buf;
+}
+
+char *
+prn__qty_unit(char *buf, size_t n, long v, const char *unit)
+{
+    char q[32], plural[160];
+    if (v != 1 && unit && *unit)
+        ayni_plural(unit, plural, sizeof plural);
+    snprintf(buf, n, "%s%s%s", prn__qty(q, sizeof q, v), unit && *unit ? " " : "",
+             !unit ? "" : v != 1 && *unit ? plural : unit);
     return buf;
 }
 

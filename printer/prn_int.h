@@ -202,6 +202,8 @@ int prn__qr_path(HPDF_Page pg, const QRcode *q, float x, float y, float mod);
 /* prn_format.c: numbers and dates as printed. */
 /* "1,200" into buf. */
 char *prn__qty(char *buf, size_t n, long v);
+/* "1,200 kits", "1 kit": the quantity and its unit, in the plural unless v is 1. */
+char *prn__qty_unit(char *buf, size_t n, long v, const char *unit);
 /* "2025-03-15" as "15/03/2025" into buf. */
 char *prn__date(char *buf, size_t n, const char *iso);
 /* "dañado / damaged" */

@@ -34,14 +34,14 @@ s_contents(const struct prn_slip *s, const struct prn_package *p, char *buf, siz
            const char **en)
 {
     const struct prn_slip_line *l = s_line(s, p->line_no);
-    char q[32];
+    char q[160];
     *en = l ? l->item_name_en : NULL;
     if (p->contents)
         return p->contents;
     if (!l)
         return "Contenido mixto (ver guía) / Mixed contents (see slip)";
     if (p->qty > 0)
-        snprintf(buf, n, "%s %s — %s", prn__qty(q, sizeof q, p->qty), l->unit ? l->unit : "",
+        snprintf(buf, n, "%s — %s", prn__qty_unit(q, sizeof q, p->qty, l->unit),
                  l->item_name_es);
     else
         snprintf(buf, n, "%s", l->item_name_es);

@@ -14,6 +14,7 @@
 
 #include "mem.h"
 #include "scan.h"
+#include "words.h"
 #include "zone.h"
 
 /* ---- time ---- */
@@ -83,95 +84,6 @@ scan_when(const char *iso, char *out, size_t size)
 
 /* ---- quantities ---- */
 
-static bool
-s_is_connector(const char *w, size_t n)
-{
-    static const char *const words[] = {"de", "del", "para", "con", "sin", "a", "en", "por",
-                                        "y", "o", "e", "u"};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strlen(words[i]) == n && !strncasecmp(w, words[i], n))
-            return true;
-    return false;
-}
-
-/* The accented vowel (2 bytes of UTF-8) at p, made plain: "í" -> 'i'; 0 if none. */
-static char
-s_plain_vowel(const unsigned char *p)
-{
-    static const char *const accented[] = {"\xc3\xa1", "\xc3\xa9", "\xc3\xad", "\xc3\xb3",
-                                           "\xc3\xba"};
-    static const char plain[] = "aeiou";
-    for (int i = 0; i < 5; i++)
-        if (p[0] == (unsigned char)accented[i][0] && p[1] == (unsigned char)accented[i][1])
-            return plain[i];
-    return 0;
-}
-
-/* Append the plural of word w[0..n) to out: vowel + s; l r n d j y + es (dropping the
- * accent of a last syllable, "botiquín" -> "botiquines"); z -> ces; s x unchanged;
- * any other consonant (anglicisms: kit, laptop) + s. */
-static void
-s_plural_word(const char *w, size_t n, char *out, size_t size)
-{
-    size_t len = strlen(out);
-    char last = (char)tolower((unsigned char)w[n - 1]);
-    char word[128];
-    snprintf(word, sizeof word, "%.*s", (int)n, w);
-    if (strchr("aeiou", last) || (unsigned char)w[n - 1] >= 0x80) {
-        snprintf(out + len, size - len, "%ss", word);
-    } else if (strchr("sx", last)) {
-        snprintf(out + len, size - len, "%s", word);
-    } else if (last == 'z') {
-        snprintf(out + len, size - len, "%.*sces", (int)n - 1, word);
-    } else if (strchr("lrndjy", last)) {
-        char v = n >= 3 ? s_plain_vowel((const unsigned char *)w + n - 3) : 0;
-        if (v)
-            snprintf(out + len, size - len, "%.*s%c%ces", (int)n - 3, word, v, last);
-        else
-            snprintf(out + len, size - len, "%ses", word);
-    } else {
-        snprintf(out + len, size - len, "%ss", word);
-    }
-}
-
-/* True if w[0..n) holds a digit or a bracket (a size or a model) or is an acronym in
- * capitals ("USB"): never pluralised. */
-static bool
-s_is_detail(const char *w, size_t n)
-{
-    bool caps = n >= 2;
-    for (size_t i = 0; i < n; i++) {
-        if (isdigit((unsigned char)w[i]) || w[i] == '(')
-            return true;
-        caps = caps && !islower((unsigned char)w[i]);
-    }
-    return caps;
-}
-
-/* The plural of a Spanish noun phrase: the words before the first connector or detail
- * ("kit", "tableta educativa") take the plural; the rest ("de higiene") stays. */
-static void
-s_plural(const char *name, char *out, size_t size)
-{
-    bool plural = true;
-    out[0] = '\0';
-    for (const char *p = name; *p;) {
-        size_t sp = strspn(p, " ");
-        const char *w = p + sp;
-        size_t n = strcspn(w, " "), len = strlen(out);
-        snprintf(out + len, size - len, "%.*s", (int)sp, p);
-        if (n == 0)
-            break;
-        plural = plural && !s_is_connector(w, n) && !s_is_detail(w, n);
-        len = strlen(out);
-        if (plural)
-            s_plural_word(w, n, out, size);
-        else
-            snprintf(out + len, size - len, "%.*s", (int)n, w);
-        p = w + n;
-    }
-}
-
 /* Lower-case the first letter unless the first word is an acronym ("USB"). */
 static void
 s_lower_first(char *s)
@@ -189,7 +101,7 @@ scan_quantity(long qty, const char *name_es)
     if (qty == 1)
         snprintf(name, sizeof name, "%s", name_es);
     else
-        s_plural(name_es, name, sizeof name);
+        ayni_plural(name_es, name, sizeof name);
     s_lower_first(name);
     return xasprintf("%ld %s", qty, name);
 }

@@ -12,6 +12,7 @@
 
 #include "mem.h"
 #include "wh.h"
+#include "words.h"
 
 static volatile sig_atomic_t s_interrupted;
 
@@ -53,19 +54,21 @@ s_show(struct wh *w, json_t *e)
     if (dot && !strcmp(dot, ".added"))
         snprintf(kind, sizeof kind, "%.*s", (int)(dot - type), type);
     json_t *added = json_object_get(e, kind);
+    char qty[160];
+    ayni_quantity(wh_i(e, "qty"), wh_s(e, "unit"), qty, sizeof qty); /* "400 kits" */
     if (json_is_object(added))
         snprintf(what, sizeof what, "%s · %s", wh_s(added, "code"),
                  *wh_s(added, "name") ? wh_s(added, "name") : wh_s(added, "name_es"));
     else if (!strcmp(type, "stock.transferred"))
-        snprintf(what, sizeof what, "%s %s → %s %lld %s", wh_s(e, "item"), wh_s(e, "from"),
-                 wh_s(e, "to"), wh_i(e, "qty"), wh_s(e, "unit"));
+        snprintf(what, sizeof what, "%s %s → %s %s", wh_s(e, "item"), wh_s(e, "from"),
+                 wh_s(e, "to"), qty);
     else if (!strcmp(type, "stock.low"))
-        snprintf(what, sizeof what, "%s %s %lld %s (umbral %lld)", wh_s(e, "item"),
-                 wh_s(e, "location"), wh_i(e, "qty"), wh_s(e, "unit"), wh_i(e, "threshold"));
+        snprintf(what, sizeof what, "%s %s %s (umbral %lld)", wh_s(e, "item"),
+                 wh_s(e, "location"), qty, wh_i(e, "threshold"));
     else if (!strncmp(type, "stock.", 6))
-        snprintf(what, sizeof what, "%s %s %lld %s%s%s", wh_s(e, "item"),
-                 *wh_s(e, "location") ? wh_s(e, "location") : wh_s(e, "from"), wh_i(e, "qty"),
-                 wh_s(e, "unit"), *wh_s(e, "reason") ? " · " : "", wh_s(e, "reason"));
+        snprintf(what, sizeof what, "%s %s %s%s%s", wh_s(e, "item"),
+                 *wh_s(e, "location") ? wh_s(e, "location") : wh_s(e, "from"), qty,
+                 *wh_s(e, "reason") ? " · " : "", wh_s(e, "reason"));
     else if (!strcmp(type, "delivery.discrepancy")) {
         char pkg[96];
         s_package(e, pkg, sizeof pkg);

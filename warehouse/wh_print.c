@@ -7,12 +7,14 @@
 
 #include "mem.h"
 #include "wh.h"
+#include "words.h"
 
+/* "120 kits", "1 kit": o[key] in o's unit, in the plural when it is not 1. */
 static char *
 s_qty(json_t *o, const char *key)
 {
-    const char *unit = wh_s(o, "unit");
-    return xasprintf("%lld%s%s", wh_i(o, key), *unit ? " " : "", unit);
+    char buf[160];
+    return xstrdup(ayni_quantity(wh_i(o, key), wh_s(o, "unit"), buf, sizeof buf));
 }
 
 /* "lote A (20), lote B (5)" or the serial numbers. */
@@ -271,15 +273,16 @@ s_print_packages(struct wh *w, json_t *packages, json_t *lines)
             if (wh_i(l, "line") == wh_i(p, "line"))
                 unit = wh_s(l, "unit");
         }
-        char *qty = xasprintf("%lld%s%s", wh_i(p, "qty"), *unit ? " " : "", unit);
+        char buf[160];
+        char *qty = xstrdup(ayni_quantity(wh_i(p, "qty"), unit, buf, sizeof buf));
         bool done = json_is_true(json_object_get(p, "delivered"));
         char *by = done ? s_confirmed_by(p) : xasprintf("%s", "");
         /* what arrived against what was sent; "?" where the ledger cannot tell (packages
          * delivered together with a shortfall before each had its own count) */
         json_t *got = json_object_get(p, "qty_received");
         char *arrived = !done                ? xasprintf("%s", "—")
-                        : json_is_integer(got) ? xasprintf("%lld%s%s", wh_i(p, "qty_received"),
-                                                           *unit ? " " : "", unit)
+                        : json_is_integer(got)
+                            ? xstrdup(ayni_quantity(wh_i(p, "qty_received"), unit, buf, sizeof buf))
                                                : xasprintf("%s", "?");
         char *when = done ? s_delivered(w, p) : xstrdup("pendiente");
         const char *cells[] = {num, line, qty, arrived, when, done ? wh_s(p, "team") : "", by};
