@@ -157,6 +157,12 @@ void wh_print_devices(struct wh *w, json_t *args, json_t *r);
 void wh_print_disabled(struct wh *w, json_t *args, json_t *r);
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args);
+/* shipment list: --state in Spanish or as the core's code (wh_states.c). */
+int wh_run_shipment_list(struct wh *w, const struct wh_cmd *c, json_t *args);
+/* A shipment state's Spanish name ("dispatched" -> "despachado"); an unknown code as it is. */
+const char *wh_state_es(const char *code);
+/* The core's code of a state written either way ("Despachado", "dispatched"); NULL if none. */
+const char *wh_state_code(const char *given);
 int wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -107,8 +107,10 @@ const struct wh_cmd wh_commands[] = {
     {"shipment show", "shipment show CODE", "show a shipment, its lines and packages",
      "shipment.get", "shipment", NOOPTS, NULL, wh_print_shipment},
     {"shipment list", "shipment list [--state STATE]", "list shipments", "shipment.list", NULL,
-     OPTS({"--state", "state", 's', false, "draft, dispatched, partial, delivered or cancelled"}),
-     NULL, wh_print_shipments},
+     OPTS({"--state", "state", 's', false,
+           "borrador, despachado, entregado parcialmente, entregado o anulado (or draft, "
+           "dispatched, partial, delivered, cancelled)"}),
+     wh_run_shipment_list, wh_print_shipments},
     {"slip", "slip CODE -o FILE.pdf [--labels a6|a4]",
      "print a shipment's delivery slip and package labels", NULL, "shipment",
      OPTS(O_OUT, {"--labels", "labels", 's', false, "a6 (default): one label a page; a4: four a page"}),

@@ -137,7 +137,7 @@ test_pack_show_dispatch(void **state)
     free(out);
 
     out = wh_expect(e, 0, "shipment", "show", code, NULL);
-    char *title = xasprintf("Envío %s · draft", code);
+    char *title = xasprintf("Envío %s · borrador", code); /* states in Spanish */
     WH_HAS(out, title);
     WH_HAS(out, "Comunidad Santa Rosa (COM-HCO-SANTA-ROSA), Amarilis, Huánuco");
     WH_HAS(out, "Equipo Huánuco");
@@ -154,7 +154,7 @@ test_pack_show_dispatch(void **state)
     json_decref(r);
 
     out = wh_expect(e, 0, "shipment", "dispatch", code, NULL);
-    WH_HAS(out, "dispatched");
+    WH_HAS(out, "despachado");
     WH_HAS(out, "10 kit"); /* each of the four packages of line 1 */
     WH_HAS(out, "pendiente");
     table = s_table(out, "PAQUETE  ");
@@ -209,6 +209,19 @@ test_list(void **state)
     out = wh_expect(e, 0, "shipment", "list", "--state", "delivered", NULL);
     WH_HAS(out, "no hay envíos");
     free(out);
+    /* the state in Spanish, either way round, and shown so */
+    out = wh_expect(e, 0, "shipment", "list", "--state", "Despachado", NULL);
+    WH_HAS(out, a);
+    WH_HAS(out, "despachado");
+    WH_HASNT(out, "dispatched");
+    WH_HASNT(out, b);
+    free(out);
+    r = wh_json(e, 0, "shipment", "list", "--state", "borrador", NULL);
+    assert_int_equal(json_array_size(r), 1);
+    json_decref(r);
+    char *err = wh_expect_err(e, 2, "shipment", "list", "--state", "despachadoo", NULL);
+    WH_HAS(err, "--state 'despachadoo' no es un estado");
+    free(err);
     free(a);
     free(b);
 }
@@ -230,7 +243,7 @@ test_cancel(void **state)
     free(out);
     assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "HYGIENE-KIT"), 400);
     out = wh_expect(e, 0, "shipment", "show", code, NULL);
-    WH_HAS(out, "cancelled");
+    WH_HAS(out, "anulado");
     WH_HAS(out, "carretera bloqueada");
     free(out);
 
