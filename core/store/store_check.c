@@ -37,23 +37,36 @@ core__check_code(core_store_t *s, const char *field, const char *code)
     return 0;
 }
 
+/* True if p starts with one of the letters Spanish adds to ASCII, in UTF-8 (two bytes):
+ * á é í ó ú ü ñ and their capitals. */
+static bool
+s_spanish_letter(const char *p)
+{
+    static const char *const letters = "\x81\x89\x8d\x93\x9a\x9c\x91\xa1\xa9\xad\xb3\xba\xbc\xb1";
+    return (unsigned char)p[0] == 0xc3 && p[1] && strchr(letters, p[1]) != NULL;
+}
+
 int
 core__check_lot_code(core_store_t *s, const char *field, const char *code)
 {
     if (!code || !*code)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field), "'%s' is required",
                           field);
-    size_t n = strlen(code);
-    bool ok = n <= 64;
-    for (size_t i = 0; ok && i < n; i++) {
+    size_t n = strlen(code), chars = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++, chars++) {
         unsigned char c = (unsigned char)code[i];
         ok = isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
+        if (!ok && s_spanish_letter(code + i)) { /* "LOTE-AÑO-2026", "CUSCO-ÁREA" */
+            ok = true;
+            i++;
+        }
     }
-    if (ok)
+    if (ok && chars <= 64)
         return 0;
     return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", field),
-                      "%s '%.64s' is not valid: use 1 to 64 letters, digits and - _ . /", field,
-                      code);
+                      "%s '%.64s' is not valid: use 1 to 64 letters (ñ and accented vowels "
+                      "too), digits and - _ . /", field, code);
 }
 
 static bool

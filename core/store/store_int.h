@@ -433,7 +433,8 @@ int core__finish(core_store_t *s, int rc, json_t *res, json_t **result);
 /* ---- checks and lookups (each sets the error, naming field) ---- */
 int core__check_code(core_store_t *s, const char *field, const char *code);
 int core__check_text(core_store_t *s, const char *field, const char *text, bool required, size_t max);
-/* Lot codes and serial numbers: 1..64 of [A-Za-z0-9._/-]. */
+/* Lot codes, serial numbers, device names: 1..64 of [A-Za-z0-9._/-] and the Spanish
+ * letters á é í ó ú ü ñ (and capitals). */
 int core__check_lot_code(core_store_t *s, const char *field, const char *code);
 int core__check_serials(core_store_t *s, const char *const *serials, size_t n);
 /* 1 .. 1,000,000,000 */

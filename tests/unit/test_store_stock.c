@@ -53,6 +53,27 @@ test_receive_lot(void **state)
     sf_verify_ok(s);
 }
 
+/* Lot codes once had to be ASCII: "AÑO-2026" and "CUSCO-ÁREA-3" were refused. */
+static void
+test_lot_codes_in_spanish(void **state)
+{
+    core_store_t *s = STORE(state);
+    sf_receive(s, SJL, "CARE-PE", "FOOD-KIT", "AÑO-2026-Ñ", "2027-03-31", 10);
+    sf_receive(s, SJL, "CARE-PE", "FOOD-KIT", "CUSCO-ÁREA-éíóúü", "2027-03-31", 5);
+    assert_int_equal(sf_qty(s, SJL, "FOOD-KIT", "AÑO-2026-Ñ"), 10);
+    assert_int_equal(sf_qty(s, SJL, "FOOD-KIT", "CUSCO-ÁREA-éíóúü"), 5);
+    /* 64 letters of two bytes each are within the 64 */
+    char lot[200] = "";
+    for (size_t i = 0; i < 64; i++)
+        snprintf(lot + 2 * i, sizeof lot - 2 * i, "Ñ");
+    sf_receive(s, SJL, "CARE-PE", "FOOD-KIT", lot, "2027-03-31", 1);
+    snprintf(lot + 128, sizeof lot - 128, "Ñ");
+    json_t *r = NULL;
+    struct core_receive rcv = {.at = SJL, .donor = "CARE-PE", .item = "FOOD-KIT", .lot = lot,
+                               .expiry = "2027-03-31", .qty = 1};
+    assert_int_equal(core_stock_receive(s, &rcv, &r), AYNI_EINVAL);
+}
+
 static void
 test_receive_refusals(void **state)
 {
@@ -85,6 +106,11 @@ test_receive_refusals(void **state)
     assert_non_null(strstr(core_store_errmsg(s), "own lot code"));
     rcv.donor = "CARE-PE";
     rcv.lot = "bad lot!";
+    assert_int_equal(core_stock_receive(s, &rcv, &r), AYNI_EINVAL);
+    rcv.lot = "LOTE-€"; /* a letter Spanish does not have */
+    assert_int_equal(core_stock_receive(s, &rcv, &r), AYNI_EINVAL);
+    assert_non_null(strstr(core_store_errmsg(s), "ñ and accented vowels"));
+    rcv.lot = "L-\xc3"; /* half a letter */
     assert_int_equal(core_stock_receive(s, &rcv, &r), AYNI_EINVAL);
     const char *serials[] = {"S1"};
     rcv.lot = "FK-009";
@@ -278,7 +304,7 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sf_setup, sf_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_receive_lot),          T(test_receive_refusals),
+        T(test_receive_lot),          T(test_lot_codes_in_spanish), T(test_receive_refusals),
         T(test_receive_serials_all_or_nothing), T(test_transfer_fefo_and_expiry),
         T(test_transfer_serials),     T(test_adjust),
         T(test_levels_expiring_and_low),
