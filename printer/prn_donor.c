@@ -148,7 +148,7 @@ s_tiles(struct prn_flow *f, const struct prn_donor_report *r, const struct s_tot
     prn__qty(v[1], sizeof v[1], (long)t->communities);
     prn__qty(v[2], sizeof v[2], (long)t->shipments);
     if (r->ndeliveries)
-        snprintf(v[3], sizeof v[3], "%.1f %%", 100.0 * (double)t->by_scan / (double)r->ndeliveries);
+        prn__percent(v[3], sizeof v[3], (double)t->by_scan / (double)r->ndeliveries);
     else
         snprintf(v[3], sizeof v[3], "—");
     s_tile(f, f->left, w, v[0], "Entregas confirmadas", "Confirmed deliveries");

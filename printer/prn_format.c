@@ -49,6 +49,16 @@ prn__qty_unit(char *buf, size_t n, long v, const char *unit)
 }
 
 char *
+prn__percent(char *buf, size_t n, double share)
+{
+    snprintf(buf, n, "%.1f %%", 100.0 * share);
+    char *dot = strchr(buf, '.');
+    if (dot)
+        *dot = ','; /* Spanish writes the decimal comma: "93,5 %" */
+    return buf;
+}
+
+char *
 prn__date(char *buf, size_t n, const char *iso)
 {
     if (!iso || strlen(iso) < 10)
