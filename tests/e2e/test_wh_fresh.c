@@ -18,23 +18,6 @@
 #include "mem.h"
 #include "wh_cli.h"
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 static char *
 s_data(const char *name)
 {
@@ -236,9 +219,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_import_data_catalog, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_import_catalog_line4, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_import_locations_upload, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_import_data_catalog, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_import_catalog_line4, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_import_locations_upload, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: a fresh organisation", tests, NULL,
                                        NULL);

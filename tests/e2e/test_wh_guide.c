@@ -21,23 +21,6 @@
 
 #define S_GUIDE "docs/warehouse.md"
 
-static int
-s_setup(void **state)
-{
-    struct e2e *e = e2e_new();
-    e2e_start(e);
-    *state = e;
-    return 0;
-}
-
-static int
-s_teardown(void **state)
-{
-    struct e2e *e = *state;
-    e2e_destroy(&e);
-    return 0;
-}
-
 /* A growable string. */
 struct s_buf {
     char *s;
@@ -274,9 +257,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_guide_as_written, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_guide_output_changed, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(test_guide_command_fails, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_guide_as_written, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_guide_output_changed, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_guide_command_fails, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: docs/warehouse.md as written", tests,
                                        NULL, NULL);
