@@ -367,7 +367,7 @@ s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *
         }
         if (c == 'V') {
             printf("ayni-scan %s\n", AYNI_VERSION);
-            exit(SCAN_OK);
+            return 1;
         }
         if (s_parse_opt(c, a) != 0)
             return -1;
@@ -380,7 +380,7 @@ s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *
     }
     if (help) {
         s_usage(stdout, optind < argc ? *cmd : NULL);
-        exit(SCAN_OK);
+        return 1;
     }
     *first += optind < argc;
     return s_check_args(*cmd, a, argc - *first, argv + *first);
@@ -486,19 +486,12 @@ s_zone(scan_queue_t *q)
     free(zone);
 }
 
-int
-main(int argc, char **argv)
+/* Everything after the options are parsed: the command's exit code. */
+static int
+s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
 {
-    struct s_args a = {0};
-    const struct s_cmd *cmd;
-    int first;
+    struct s_args a = *ap;
     char err[600];
-    if (sodium_init() < 0) {
-        scan_error("cannot initialise libsodium");
-        return SCAN_REFUSED;
-    }
-    if (s_parse(argc, argv, &a, &cmd, &first) != 0)
-        return SCAN_USAGE;
     char *path = s_queue_path(a.queue);
     if (!path)
         return SCAN_USAGE;
@@ -526,13 +519,28 @@ main(int argc, char **argv)
     char *api = s_api(&a, r.q);
     r.api = api;
     r.prov = a.provision ? &prov : NULL;
-    int rc = s_run(&r, cmd, &a, &prov, argv + first, argc - first);
+    int rc = s_run(&r, cmd, &a, &prov, files, nfiles);
     sodium_memzero(&prov, sizeof prov);
     proto_client_destroy(&r.client);
     scan_queue_close(&r.q);
     free(api);
-    json_decref(a.lines);
     json_decref(r.codes);
     fflush(stdout);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct s_args a = {0};
+    const struct s_cmd *cmd = NULL;
+    int first = argc, rc;
+    if (sodium_init() < 0) {
+        scan_error("cannot initialise libsodium");
+        return SCAN_REFUSED;
+    }
+    rc = s_parse(argc, argv, &a, &cmd, &first);
+    rc = rc == 1 ? SCAN_OK : rc ? SCAN_USAGE : s_main(&a, cmd, argv + first, argc - first);
+    json_decref(a.lines);
     return rc;
 }

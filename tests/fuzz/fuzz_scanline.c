@@ -206,6 +206,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(in);
     if (ask)
         fclose(ask);
+    json_decref(r.codes);
     if (r.exit < SCAN_OK || r.exit > SCAN_UNREACHABLE)
         s_die("an exit code out of range", "scan_handle_line");
     if (s_queue_used()) {
