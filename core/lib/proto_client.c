@@ -2,9 +2,13 @@
  *
  * Each call waits at most the client's timeout; a reply that arrives after its call
  * gave up is recognised by its id and dropped.  Used by ayni-warehouse and ayni-scan.
+ * A monitor of the socket sees a handshake aynid refuses (no keys for a secure core, a
+ * device it does not admit, the wrong server key) and ends the wait at once with an
+ * error that says which; it must not end a wait for a hiccup that a reconnect mends.
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@ struct proto_client {
     bool secure;
     void *ctx;
     void *sock;
+    void *monitor; /* PAIR socket: the handshake events of sock, or NULL */
     char *endpoint;
     int timeout_ms;
     long next_id;
@@ -33,6 +38,122 @@ s_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+#define S_HANDSHAKE_EVENTS                                                                \
+    (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |          \
+     ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+
+/* Watch c->sock's handshakes on a PAIR socket.  Without a monitor (should libzmq refuse
+ * one) the client still works: it only waits out its time-out as before. */
+static void
+s_monitor_open(proto_client_t *c)
+{
+    char addr[64];
+    snprintf(addr, sizeof addr, "inproc://ayni-client-monitor-%p", (void *)c);
+    if (zmq_socket_monitor(c->sock, addr, S_HANDSHAKE_EVENTS) != 0)
+        return;
+    c->monitor = zmq_socket(c->ctx, ZMQ_PAIR);
+    int linger = 0;
+    zmq_setsockopt(c->monitor, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_connect(c->monitor, addr) != 0) {
+        zmq_close(c->monitor);
+        c->monitor = NULL;
+        zmq_socket_monitor(c->sock, NULL, 0);
+    }
+}
+
+static void
+s_monitor_close(proto_client_t *c)
+{
+    if (!c->monitor)
+        return;
+    zmq_socket_monitor(c->sock, NULL, 0);
+    zmq_close(c->monitor);
+    c->monitor = NULL;
+}
+
+/* One event of the monitor: its number and value, or -1 if none could be read. */
+static int
+s_monitor_event(proto_client_t *c, uint32_t *value)
+{
+    zmq_msg_t frame;
+    int event = -1;
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&frame, c->monitor, ZMQ_DONTWAIT) >= 6) {
+        const unsigned char *d = zmq_msg_data(&frame);
+        uint16_t e;
+        memcpy(&e, d, 2);
+        memcpy(value, d + 2, 4);
+        event = e;
+    }
+    /* the second frame, the endpoint */
+    while (zmq_msg_more(&frame)) {
+        zmq_msg_close(&frame);
+        zmq_msg_init(&frame);
+        if (zmq_msg_recv(&frame, c->monitor, ZMQ_DONTWAIT) < 0)
+            break;
+    }
+    zmq_msg_close(&frame);
+    return event;
+}
+
+/* What a failed handshake means, in err; returns AYNI_EUNAVAILABLE, or 0 if the event
+ * is no reason to give up (yet).  *closed counts the handshakes aynid cut short: a
+ * secure core drops a hello sealed for another server key without a word, and so does a
+ * core killed at that instant, so one alone is no proof. */
+static int
+s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
+                   struct proto_error *err)
+{
+    const char *ep = c->endpoint;
+    if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        *closed = 0;
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+        proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
+                                                          "device_refused"),
+                        "aynid en %s rechazó la clave de este dispositivo / aynid refused "
+                        "this device's key: the device is not registered or not enabled (an admin "
+                        "sees it with 'ayni-warehouse --provision ADMIN-FILE device list', and "
+                        "makes a new file with 'device add NAME --role ROLE -o FILE')",
+                        ep);
+        return AYNI_EUNAVAILABLE;
+    }
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+        value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH && !c->secure) {
+        proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
+                                                          "needs_provision"),
+                        "aynid en %s funciona en modo seguro y pide el archivo de este "
+                        "dispositivo / aynid runs secure and needs this device's "
+                        "provisioning file: give it with --provision FILE (or AYNI_PROVISION); "
+                        "an admin makes one with 'ayni-warehouse --provision ADMIN-FILE device "
+                        "add NAME --role ROLE -o FILE'",
+                        ep);
+        return AYNI_EUNAVAILABLE;
+    }
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+        value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+        proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
+                                                          "core_insecure"),
+                        "aynid en %s funciona sin seguridad / aynid runs without security "
+                        "(--insecure) and this device talks CURVE: leave out --provision, or "
+                        "start aynid secure",
+                        ep);
+        return AYNI_EUNAVAILABLE;
+    }
+    bool cut = event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL ||
+               event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+    if (c->secure && cut && ++*closed >= 2) {
+        proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
+                                                          "wrong_server_key"),
+                        "aynid en %s corta la conexión segura / aynid drops this device's "
+                        "secure handshake: the server key in its provisioning file is not this "
+                        "aynid's (a file of another core, or the core's keys were made anew); "
+                        "ask an admin for a new file ('device add NAME --role ROLE -o FILE')",
+                        ep);
+        return AYNI_EUNAVAILABLE;
+    }
+    return 0;
 }
 
 void
@@ -54,11 +175,13 @@ s_open(proto_client_t *c, struct proto_error *err)
     zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(c->sock, ZMQ_IPV6, &ipv6, sizeof ipv6);
     zmq_setsockopt(c->sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    s_monitor_open(c);
     if (zmq_connect(c->sock, c->endpoint) != 0) {
         proto_error_set(err, AYNI_EINVAL, json_pack("{ss}", "endpoint", c->endpoint),
                         "cannot use endpoint '%s': %s (write it as tcp://HOST:PORT or "
                         "ipc:///path)",
                         c->endpoint, zmq_strerror(errno));
+        s_monitor_close(c);
         zmq_close(c->sock);
         c->sock = NULL;
         return AYNI_EINVAL;
@@ -92,6 +215,8 @@ proto_client_destroy(proto_client_t **self_p)
         return;
     proto_client_t *c = *self_p;
     if (c->sock)
+        s_monitor_close(c);
+    if (c->sock)
         zmq_close(c->sock);
     zmq_ctx_term(c->ctx);
     free(c->endpoint);
@@ -106,23 +231,33 @@ proto_client_endpoint(const proto_client_t *c)
     return c->endpoint;
 }
 
-/* Wait for the reply whose id is want; 0 and *msg, or AYNI_EUNAVAILABLE on time-out.
+/* Wait for the reply whose id is want; 0 and *msg, AYNI_EUNAVAILABLE on time-out, or
+ * AYNI_EUNAVAILABLE with err filled when the monitor sees aynid refuse the handshake.
  * An error reply with id null is the answer too: aynid could not read the request (too
  * large, not JSON) and so could not echo its id, and this client has one request in
  * flight on its own connection.  Replies to calls that gave up are dropped. */
 static int
-s_wait(proto_client_t *c, long want, zmq_msg_t *msg)
+s_wait(proto_client_t *c, long want, zmq_msg_t *msg, struct proto_error *err)
 {
     long deadline = s_now_ms() + c->timeout_ms;
+    int closed = 0;
     for (;;) {
         long left = deadline - s_now_ms();
         if (left <= 0)
             return AYNI_EUNAVAILABLE;
-        zmq_pollitem_t item = {c->sock, 0, ZMQ_POLLIN, 0};
-        int n = zmq_poll(&item, 1, left);
+        zmq_pollitem_t items[2] = {{c->sock, 0, ZMQ_POLLIN, 0}, {c->monitor, 0, ZMQ_POLLIN, 0}};
+        int n = zmq_poll(items, c->monitor ? 2 : 1, left);
         if (n < 0 && errno == EINTR)
             return AYNI_EUNAVAILABLE;
         if (n <= 0)
+            continue;
+        if (c->monitor && (items[1].revents & ZMQ_POLLIN)) {
+            uint32_t value = 0;
+            int event = s_monitor_event(c, &value);
+            if (s_handshake_failed(c, event, value, &closed, err) != 0)
+                return AYNI_EUNAVAILABLE;
+        }
+        if (!(items[0].revents & ZMQ_POLLIN))
             continue;
         zmq_msg_init(msg);
         if (zmq_msg_recv(msg, c->sock, 0) < 0) {
@@ -158,7 +293,13 @@ proto_client_call(proto_client_t *c, const char *op, json_t *args, const char *i
         return AYNI_EUNAVAILABLE;
     }
     zmq_msg_t msg;
-    if (s_wait(c, id, &msg) != 0) {
+    struct proto_error why = {0};
+    if (s_wait(c, id, &msg, &why) != 0) {
+        if (why.code) { /* the monitor said why */
+            proto_error_set(err, why.code, json_incref(why.details), "%s", why.message);
+            proto_error_clear(&why);
+            return AYNI_EUNAVAILABLE;
+        }
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss}", "endpoint", c->endpoint),
                         "no answer from aynid at %s within %d s: is it running? start it with "
                         "'aynid', or point to it with --api or AYNI_API%s",

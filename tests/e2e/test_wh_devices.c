@@ -161,6 +161,62 @@ test_without_provisioning(void **state)
     free(missing);
 }
 
+/* A handshake aynid refuses is told at once (the default 10 s time-out is not waited
+ * out), exit 3, with what to do: no device file for a secure core; a device that is not
+ * enabled; a file whose server key is another core's. */
+static void
+test_refused_handshake_at_once(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    struct wh_out o;
+    wh_run(&o, e, "item", "list", NULL);
+    assert_int_equal(o.status, 3);
+    WH_HAS(o.err, e->api);
+    WH_HAS(o.err, "modo seguro");
+    WH_HAS(o.err, "runs secure");
+    WH_HAS(o.err, "--provision FILE (or AYNI_PROVISION)");
+    WH_HAS(o.err, "device add NAME --role ROLE -o FILE");
+    assert_true(o.ms < 3000);
+    wh_out_clear(&o);
+    json_t *r = wh_json(e, 3, "stock", NULL);
+    json_t *error = json_object_get(r, "error");
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "unavailable");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(error, "details"), "reason")),
+        "needs_provision");
+    json_decref(r);
+
+    s_add_device(fx, "lector-1", "reader", fx->reader);
+    free(wh_expect(e, 0, "--provision", fx->admin, "device", "disable", "lector-1", NULL));
+    wh_run(&o, e, "--provision", fx->reader, "stock", NULL);
+    assert_int_equal(o.status, 3);
+    WH_HAS(o.err, "refused this device's key");
+    WH_HAS(o.err, "not enabled");
+    assert_true(o.ms < 3000);
+    wh_out_clear(&o);
+
+    /* The admin's file with another server key (its own public key), as if made by
+     * another core. */
+    json_t *file = json_load_file(fx->admin, 0, NULL);
+    assert_non_null(file);
+    json_object_set(file, "server_key", json_object_get(file, "public_key"));
+    char *text = json_dumps(file, JSON_INDENT(2));
+    json_decref(file);
+    char *other = wh_write(e->dir, "other-core.json", text);
+    chmod(other, 0600);
+    wh_run(&o, e, "--provision", other, "stock", NULL);
+    assert_int_equal(o.status, 3);
+    WH_HAS(o.err, "server key");
+    WH_HAS(o.err, "not this aynid's");
+    assert_true(o.ms < 3000);
+    wh_out_clear(&o);
+    /* The admin's own file still works: nothing above left aynid in a bad state. */
+    free(wh_expect(e, 0, "--provision", fx->admin, "device", "list", NULL));
+    free(other);
+    free(text);
+}
+
 /* events --follow over CURVE: the warehouse device sees a change made by another. */
 static void
 test_follow_secure(void **state)
@@ -193,6 +249,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_devices_and_roles, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_without_provisioning, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_follow_secure, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_handshake_at_once, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: a secure aynid", tests, NULL, NULL);
 }
