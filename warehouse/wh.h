@@ -30,6 +30,8 @@ struct wh {
     proto_client_t *client;
     struct proto_error err;
     bool zone_set;       /* the core's time zone is this process's (wh_zone) */
+    const struct wh_cmd *cmd; /* the command run, or NULL */
+    json_t *given;            /* what its flags and positional gave (owned), or NULL */
 };
 
 /* Option types: 's' text, 'u' code (upper-cased), 'i' whole number, 'f' flag (no value),
@@ -62,7 +64,10 @@ extern const struct wh_cmd wh_commands[];
 /* Call op with args (stolen); 0 and *result, or an exit code with the error printed. */
 int wh_call(struct wh *w, const char *op, json_t *args, json_t **result);
 /* Print the error in w->err as wh_call does (JSON on stdout with --json; the message on
- * stderr unless w->quiet); returns its exit code. */
+ * stderr unless w->quiet); returns its exit code.  The one mapping of errors to exit
+ * codes: the core unreachable 3; a malformed endpoint, or a value the core finds
+ * malformed (invalid_argument, bad_request) that came from one of the command's flags, 2
+ * (the message names the flag); any other refusal 1. */
 int wh_report(struct wh *w);
 /* The default runner: call c->op with args, print the result (JSON or human). */
 int wh_run_op(struct wh *w, const struct wh_cmd *c, json_t *args);

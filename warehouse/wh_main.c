@@ -427,10 +427,14 @@ main(int argc, char **argv)
         return WH_OK;
     }
     json_t *args = json_object();
-    if ((rc = s_parse(c, argc, argv, i, args)) == WH_OK)
+    if ((rc = s_parse(c, argc, argv, i, args)) == WH_OK) {
+        w.cmd = c;
+        w.given = json_copy(args);
         rc = c->run ? c->run(&w, c, args) : wh_run_op(&w, c, args);
-    else
+    } else {
         json_decref(args);
+    }
+    json_decref(w.given);
     proto_client_destroy(&w.client);
     proto_error_clear(&w.err);
     memset(&w.keys, 0, sizeof w.keys);

@@ -45,25 +45,62 @@ wh_i(json_t *o, const char *key)
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-int
-wh_report(struct wh *w)
+/* The flag (or positional) of w->cmd that gave the value the core names in details.field
+ * of a malformed-argument error, or NULL: then the value came from elsewhere (a file's
+ * row, the runner itself) and the refusal is the core's.  A code that names a record of
+ * the wrong kind (details code and kind: "to 'ALM-LIMA-VES' is a warehouse, not a
+ * community") is well formed: a refusal too, as an unknown code is. */
+static const char *
+s_flag_of(const struct wh *w)
 {
     int code = w->err.code;
-    if (w->json) {
-        json_t *e = json_pack("{sb s{ss ss}}", "ok", 0, "error", "code", ayni_err_code(code),
-                              "message", w->err.message);
-        if (w->err.details)
-            json_object_set(json_object_get(e, "error"), "details", w->err.details);
-        wh_print_json(e);
-        json_decref(e);
-    }
-    if (!w->quiet)
-        wh_error("%s", w->err.message);
+    const char *field = json_string_value(json_object_get(w->err.details, "field"));
+    if ((code != AYNI_EINVAL && code != AYNI_EBADREQ) || !field || !w->cmd || !w->given ||
+        json_object_get(w->err.details, "row") || !json_object_get(w->given, field))
+        return NULL;
+    if (json_object_get(w->err.details, "code") && json_object_get(w->err.details, "kind"))
+        return NULL;
+    if (w->cmd->positional && !strcmp(w->cmd->positional, field))
+        return w->cmd->positional;
+    for (const struct wh_opt *o = w->cmd->opts; o->flag; o++)
+        if (o->arg && !strcmp(o->arg, field))
+            return o->flag;
+    return NULL;
+}
+
+static int
+s_exit_code(const struct wh *w, const char *flag)
+{
+    int code = w->err.code;
     if (code == AYNI_EUNAVAILABLE || code == AYNI_ETIMEOUT)
         return WH_UNREACHABLE;
     if (code == AYNI_EINVAL && strstr(w->err.message, "endpoint"))
         return WH_USAGE;
-    return WH_REFUSED;
+    return flag ? WH_USAGE : WH_REFUSED;
+}
+
+int
+wh_report(struct wh *w)
+{
+    int code = w->err.code;
+    const char *flag = s_flag_of(w);
+    if (w->json) {
+        json_t *e = json_pack("{sb s{ss ss}}", "ok", 0, "error", "code", ayni_err_code(code),
+                              "message", w->err.message);
+        json_t *details = w->err.details ? json_copy(w->err.details) : NULL;
+        if (details && flag)
+            json_object_set_new(details, "flag", json_string(flag));
+        if (details)
+            json_object_set_new(json_object_get(e, "error"), "details", details);
+        wh_print_json(e);
+        json_decref(e);
+    }
+    if (!w->quiet && flag)
+        fprintf(stderr, "ayni-warehouse: invalid %s: %s\nusage: ayni-warehouse %s\n", flag,
+                w->err.message, w->cmd->usage);
+    else if (!w->quiet)
+        wh_error("%s", w->err.message);
+    return s_exit_code(w, flag);
 }
 
 /* An ipc:// endpoint whose socket file is not there has no aynid behind it: say so at once

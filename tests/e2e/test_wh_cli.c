@@ -179,6 +179,50 @@ test_usage_errors(void **state)
     free(err);
 }
 
+/* A value the core finds malformed is wrong usage too, wherever it is found: exit 2, the
+ * message names the flag and the right form follows; --json says which flag.  A valid
+ * request the core refuses stays exit 1 (a code of the wrong kind, an unknown code). */
+static void
+test_core_refuses_a_flag(void **state)
+{
+    struct e2e *e = *state;
+    char *err = wh_expect_err(e, 2, "shipment", "list", "--state", "despachadoo", NULL);
+    WH_HAS(err, "invalid --state: state 'despachadoo' is unknown");
+    WH_HAS(err, "usage: ayni-warehouse shipment list");
+    free(err);
+    err = wh_expect_err(e, 2, "location", "list", "--kind", "almacen", NULL);
+    WH_HAS(err, "invalid --kind");
+    free(err);
+    err = wh_expect_err(e, 2, "stock", "--expiring", "-3", NULL);
+    WH_HAS(err, "invalid --expiring");
+    free(err);
+    err = wh_expect_err(e, 2, "receive", "--at", "ALM-LIMA-SJL", "--donor", "CARE-PE", "--item",
+                        "FOOD-KIT", "--qty", "5", "--lot", "L1", "--expiry", "2027-02-30", NULL);
+    WH_HAS(err, "invalid --expiry: expiry '2027-02-30' is not a date");
+    free(err);
+    err = wh_expect_err(e, 2, "receive", "--at", "ALM-LIMA-SJL", "--donor", "CARE-PE", "--item",
+                        "FOOD-KIT", "--qty", "-5", "--lot", "L1", "--expiry", "2027-02-28", NULL);
+    WH_HAS(err, "invalid --qty");
+    free(err);
+    err = wh_expect_err(e, 2, "report", "donor", "CARE-PE", "--from", "2026-12-31", "--to",
+                        "2026-01-01", "-o", "x.pdf", NULL);
+    WH_HAS(err, "2026-01-01");
+    WH_HAS(err, "usage: ayni-warehouse report donor");
+    free(err);
+    json_t *r = wh_json(e, 2, "shipment", "list", "--state", "despachadoo", NULL);
+    json_t *error = json_object_get(r, "error");
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "invalid_argument");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(error, "details"), "flag")), "--state");
+    json_decref(r);
+    /* Well formed, refused: a warehouse where a community must be, an unknown shipment. */
+    err = wh_expect_err(e, 1, "shipment", "new", "--from", "ALM-LIMA-SJL", "--to",
+                        "ALM-LIMA-SJL", NULL);
+    WH_HASNT(err, "usage:");
+    free(err);
+    free(wh_expect_err(e, 1, "shipment", "show", "ENV-2026-999999", NULL));
+}
+
 /* "did you mean" for a command, a command of a group, and an option. */
 static void
 test_typo_command_and_option(void **state)
@@ -319,6 +363,7 @@ main(void)
         cmocka_unit_test(test_help_group),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_typo_command_and_option),
+        cmocka_unit_test(test_core_refuses_a_flag),
         cmocka_unit_test(test_typo_code),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_no_ipc_socket_at_once),

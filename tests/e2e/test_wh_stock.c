@@ -319,9 +319,9 @@ test_adjust(void **state)
     free(out);
     assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "TABLET"), 2);
 
-    char *err = wh_expect_err(e, 1, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
+    char *err = wh_expect_err(e, 2, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                               "--lot", "SOF-HIG-1", "--qty", "-1", "--reason", "broken", NULL);
-    WH_HAS(err, "damaged, expired, lost or count");
+    WH_HAS(err, "invalid --reason: reason must be damaged, expired, lost or count");
     free(err);
     err = wh_expect_err(e, 1, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                         "--lot", "SOF-HIG-1", "--qty", "-1000", "--reason", "lost", NULL);
