@@ -282,11 +282,23 @@ s_progress(bool tty, size_t done, size_t total, const char *code)
 {
     if (!tty)
         return;
-    int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
+    const char *label = done == total ? "listo" : code;
+    char count[48];
+    int n = snprintf(count, sizeof count, "%zu/%zu", done, total);
+    /* "[bar] count label" within the terminal, one column spare so that it never wraps:
+     * the bar narrows first, then the code goes. */
+    size_t limit = wh_term_width(STDERR_FILENO), tail = 3 + (size_t)n + 1 + wh_width(label);
+    int width = 30;
+    if (limit && limit < 1 + tail + 10 + 1) {
+        label = "";
+        tail = 3 + (size_t)n;
+    }
+    if (limit && (size_t)width + tail + 1 > limit)
+        width = limit > tail + 1 + 5 ? (int)(limit - tail - 1) : 5;
+    int fill = total ? (int)(done * (size_t)width / total) : width;
     /* \033[K clears what a longer line before left on the right ("listo" after a code). */
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %s\033[K%s", fill, "##############################",
-            width - fill, "", done, total, done == total ? "listo" : code,
-            done == total ? "\n" : "");
+    fprintf(stderr, "\r[%.*s%*s] %s%s%s\033[K%s", fill, "##############################",
+            width - fill, "", count, *label ? " " : "", label, done == total ? "\n" : "");
     fflush(stderr);
 }
 

@@ -354,6 +354,61 @@ test_no_answer_times_out(void **state)
     free(wh_expect(e, 0, "donor", "list", NULL));
 }
 
+/* Every word of the codes and names of `group list`'s rows (as --json gives them) whole
+ * in out. */
+static void
+s_words_whole(struct e2e *e, const char *group, const char *out)
+{
+    json_t *rows = wh_json(e, 0, group, "list", NULL), *row;
+    size_t i;
+    json_array_foreach(rows, i, row) {
+        for (const char *k = "code\0name\0name_es\0name_en\0region\0district\0"; *k;
+             k += strlen(k) + 1)
+            if (json_is_string(json_object_get(row, k)))
+                wh_assert_words_whole(out, json_string_value(json_object_get(row, k)));
+    }
+    json_decref(rows);
+}
+
+/* At 40 columns (COLUMNS in a pipe, the terminal's width in a terminal) no line of a
+ * table is wider, and no word or number is cut; at 80 the item table keeps its header
+ * and wraps its names; in a pipe without COLUMNS nothing changes. */
+static void
+test_tables_fit_the_terminal(void **state)
+{
+    struct e2e *e = *state;
+    char *wide = wh_expect(e, 0, "item", "list", NULL);
+    static const char *const groups[] = {"item", "location", "donor"};
+    wh_set_columns(40);
+    for (size_t k = 0; k < sizeof groups / sizeof groups[0]; k++) {
+        char *out = wh_expect(e, 0, groups[k], "list", NULL);
+        wh_assert_fits(out, 40);
+        s_words_whole(e, groups[k], out);
+        free(out);
+        struct wh_out o;
+        wh_run_pty(&o, e, groups[k], "list", NULL);
+        assert_int_equal(o.status, 0);
+        wh_assert_fits(o.out, 40);
+        s_words_whole(e, groups[k], o.out);
+        wh_out_clear(&o);
+    }
+    char *out = wh_expect(e, 0, "stock", NULL);
+    wh_assert_fits(out, 40);
+    free(out);
+    wh_set_columns(80);
+    out = wh_expect(e, 0, "item", "list", NULL);
+    wh_assert_fits(out, 80);
+    s_words_whole(e, "item", out);
+    assert_int_equal(wh_count(out, "CÓDIGO"), 1);
+    assert_true(wh_count(out, "\n") > wh_count(wide, "\n"));
+    free(out);
+    wh_set_columns(0);
+    out = wh_expect(e, 0, "item", "list", NULL);
+    assert_string_equal(out, wide);
+    free(out);
+    free(wide);
+}
+
 int
 main(void)
 {
@@ -368,6 +423,7 @@ main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_no_ipc_socket_at_once),
         cmocka_unit_test(test_no_answer_times_out),
+        cmocka_unit_test(test_tables_fit_the_terminal),
     };
     return cmocka_run_group_tests_name("ayni-warehouse: help, usage, exit codes", tests, s_setup,
                                        e2e_teardown);

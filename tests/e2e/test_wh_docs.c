@@ -272,6 +272,21 @@ test_slips_dispatched_terminal(void **state)
     WH_HAS(screen, "[##############################] 2/2 listo\n");
     free(screen);
     wh_out_clear(&o);
+    /* In a terminal of 40 columns the bar narrows and no line is wider, the code whole. */
+    wh_set_columns(40);
+    wh_run_pty(&o, e, "slips", "--dispatched", "-o", dir, NULL);
+    wh_set_columns(0);
+    assert_int_equal(o.status, 0);
+    /* the bar's line; the summary after it names the folder, which no width can split */
+    char *bar = xstrndup(o.out, strcspn(o.out, "\n"));
+    wh_assert_fits(bar, 40);
+    WH_HAS(bar, "ENV-");
+    free(bar);
+    screen = s_screen(o.out);
+    WH_HAS(screen, "] 2/2 listo\n");
+    WH_HASNT(screen, "[##############################]");
+    free(screen);
+    wh_out_clear(&o);
     char *a = xasprintf("%s/%s.pdf", dir, fx->a);
     assert_true(wh_exists(a));
     free(a);

@@ -67,33 +67,45 @@ s_collect(const char **args, va_list ap)
     args[n] = NULL;
 }
 
-/* This environment with AYNI_API and AYNI_EVENTS pointing at e's aynid, and without
- * the caller's AYNI_PROVISION (a new array; free it and its last two strings with
- * s_env_free). */
+/* How wide the runs' terminal is (COLUMNS, and the pseudo-terminal's size); 0: COLUMNS
+ * unset and a terminal of 160 columns. */
+static int s_term_columns;
+
+void
+wh_set_columns(int columns)
+{
+    s_term_columns = columns;
+}
+
+/* This environment with AYNI_API and AYNI_EVENTS pointing at e's aynid, COLUMNS as
+ * wh_set_columns says, and without the caller's AYNI_PROVISION or COLUMNS (a new array;
+ * free it with s_env_free). */
 static char **
 s_env(struct e2e *e)
 {
     size_t n = 0, k = 0;
     while (environ[n])
         n++;
-    char **envp = xcalloc(n + 3, sizeof *envp);
+    char **envp = xcalloc(n + 4, sizeof *envp);
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "AYNI_API=", 9) && strncmp(environ[i], "AYNI_EVENTS=", 12) &&
-            strncmp(environ[i], "AYNI_PROVISION=", 15))
+            strncmp(environ[i], "AYNI_PROVISION=", 15) && strncmp(environ[i], "COLUMNS=", 8))
             envp[k++] = environ[i];
     envp[k++] = xasprintf("AYNI_API=%s", e->api);
     envp[k++] = xasprintf("AYNI_EVENTS=%s", e->events);
+    if (s_term_columns > 0)
+        envp[k++] = xasprintf("COLUMNS=%d", s_term_columns);
     return envp;
 }
 
 static void
 s_env_free(char **envp)
 {
-    size_t n = 0;
-    while (envp[n])
-        n++;
-    free(envp[n - 1]);
-    free(envp[n - 2]);
+    /* the strings made here: the caller's of these names were left out */
+    for (size_t i = 0; envp[i]; i++)
+        if (!strncmp(envp[i], "AYNI_API=", 9) || !strncmp(envp[i], "AYNI_EVENTS=", 12) ||
+            !strncmp(envp[i], "COLUMNS=", 8))
+            free(envp[i]);
     free(envp);
 }
 
@@ -190,7 +202,8 @@ wh_run_pty(struct wh_out *o, struct e2e *e, ...)
     va_end(ap);
     s_argv(argv, args);
     char **envp = s_env(e); /* made before fork: the child only execs */
-    struct winsize ws = {.ws_row = 50, .ws_col = 160};
+    struct winsize ws = {.ws_row = 50,
+                         .ws_col = s_term_columns > 0 ? (unsigned short)s_term_columns : 160};
     int fd;
     long t0 = e2e_now_ms();
     fflush(NULL);
@@ -217,6 +230,50 @@ wh_run_pty(struct wh_out *o, struct e2e *e, ...)
     s_check_sanitizer(what, seen);
     free(what);
     s_env_free(envp);
+}
+
+/* ---- reading what a terminal shows ---- */
+
+void
+wh_assert_fits(const char *text, size_t columns)
+{
+    size_t col = 0, line = 1;
+    const char *start = text;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\033') { /* CSI: ESC [ parameters, a final letter */
+            if (p[1] == '[')
+                for (p += 2; *p && !(*p >= 0x40 && *p <= 0x7e); p++)
+                    ;
+            if (!*p)
+                break;
+            continue;
+        }
+        if (*p == '\r' || *p == '\n') {
+            col = 0;
+            line += *p == '\n';
+            start = *p == '\n' ? (const char *)p + 1 : start;
+            continue;
+        }
+        col += (*p & 0xc0) != 0x80;
+        if (col > columns)
+            fail_msg("line %zu is wider than %zu columns:\n%.*s\n--- all of it ---\n%s",
+                     line, columns, (int)strcspn(start, "\n"), start, text);
+    }
+}
+
+void
+wh_assert_words_whole(const char *text, const char *value)
+{
+    char *copy = xstrdup(value), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        size_t n = strlen(w);
+        bool whole = false;
+        for (const char *at = strstr(text, w); at && !whole; at = strstr(at + 1, w))
+            whole = (at == text || strchr(" \n\r", at[-1])) && strchr(" \n\r", at[n]);
+        if (!whole)
+            fail_msg("the word '%s' (of '%s') is not shown whole:\n%s", w, value, text);
+    }
+    free(copy);
 }
 
 /* ---- run and check ---- */

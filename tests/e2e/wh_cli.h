@@ -40,6 +40,9 @@ void wh_runv(struct wh_out *o, struct e2e *e, const char *const *args);
 /* The same in a new pseudo-terminal: standard input, output and error are the terminal. */
 void wh_run_pty(struct wh_out *o, struct e2e *e, ...) __attribute__((sentinel));
 void wh_out_clear(struct wh_out *o);
+/* The width of the terminal of the runs from now on: COLUMNS in their environment, and the
+ * size of wh_run_pty's terminal; 0 (the default): COLUMNS unset, a terminal of 160. */
+void wh_set_columns(int columns);
 
 /* Run and require exit code want (the failure shows both outputs); standard output as
  * a new string. */
@@ -72,6 +75,11 @@ int wh_bg_stop(struct wh_bg *b, int sig, char **out);
 #define WH_HASNT(text, needle) wh_assert_hasnt(text, needle, __FILE__, __LINE__)
 void wh_assert_has(const char *text, const char *needle, const char *file, int line);
 void wh_assert_hasnt(const char *text, const char *needle, const char *file, int line);
+/* Assert that no line of text, as a terminal shows it (a carriage return starts the line
+ * again, escape sequences take no room), is wider than columns characters. */
+void wh_assert_fits(const char *text, size_t columns);
+/* Assert that every word of value stands whole in text (between spaces or line ends). */
+void wh_assert_words_whole(const char *text, const char *value);
 /* How many times needle occurs in text. */
 int wh_count(const char *text, const char *needle);
 /* The last non-empty line of text (a new string, without its newline). */
