@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 #include "spelling.h"
@@ -535,6 +536,7 @@ main(int argc, char **argv)
     struct s_args a = {0};
     const struct s_cmd *cmd = NULL;
     int first = argc, rc;
+    ayni_lang_start("ayni-scan");
     if (sodium_init() < 0) {
         scan_error("cannot initialise libsodium");
         return SCAN_REFUSED;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "spelling.h"
 #include "wh.h"
@@ -403,6 +404,7 @@ main(int argc, char **argv)
     struct wh w = {.api = s_env("AYNI_API", "tcp://127.0.0.1:5570"),
                    .events = s_env("AYNI_EVENTS", "tcp://127.0.0.1:5571"),
                    .timeout_ms = 10000};
+    ayni_lang_start("ayni-warehouse");
     bool help = false, version = false;
     const char *provision = getenv("AYNI_PROVISION"), *api = w.api, *events = w.events;
     int rc = s_globals(&w, &argc, argv, &help, &version, &provision);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "proto.h"
 
@@ -19,7 +20,7 @@ proto_error_set(struct proto_error *err, int code, json_t *details, const char *
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(err->message, sizeof err->message, ayni_tr(fmt), ap);
     va_end(ap);
     json_decref(err->details);
     err->details = details;
@@ -44,7 +45,7 @@ proto_request_clear(struct proto_request *req)
 static int
 s_field_error(struct proto_error *err, int code, const char *field, const char *msg)
 {
-    proto_error_set(err, code, json_pack("{ss}", "field", field), "%s", msg);
+    proto_error_set(err, code, json_pack("{ss}", "field", field), "%s", ayni_tr(msg));
     return code;
 }
 
@@ -78,6 +79,16 @@ proto_request_parse(const void *data, size_t len, struct proto_request *req,
     }
     json_t *id = json_object_get(req->root, "id");
     req->id = id ? id : json_null();
+    /* The language first: every error after this one is in it. */
+    json_t *lang = json_object_get(req->root, "lang");
+    if (lang && (!json_is_string(lang) || !ayni_lang_known(json_string_value(lang))))
+        return s_field_error(err, AYNI_EBADREQ, "lang",
+                             "'lang' must be \"es\" or \"en\": the language of the answer's "
+                             "messages");
+    if (lang) {
+        req->lang = ayni_lang_known(json_string_value(lang));
+        ayni_lang_set(req->lang);
+    }
     json_t *v = json_object_get(req->root, "v");
     if (!v)
         return s_field_error(err, AYNI_EBADREQ, "v", "'v' is missing: send \"v\":1");
@@ -115,6 +126,7 @@ proto_request_new(json_t *id, const char *op, json_t *args, const char *idem)
                           op, "args", args ? args : json_object());
     if (idem)
         json_object_set_new(r, "idem", json_string(idem));
+    json_object_set_new(r, "lang", json_string(ayni_lang()));
     return r;
 }
 

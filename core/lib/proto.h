@@ -1,7 +1,7 @@
 /* proto.h: Ayni's wire format, the one implementation every program uses.
  *
  * A request is one JSON object in one ZeroMQ frame:
- *   {"v":1,"id":…,"op":"shipment.dispatch","args":{…},"idem":"…"}
+ *   {"v":1,"id":…,"op":"shipment.dispatch","args":{…},"idem":"…","lang":"es"}
  * and its reply {"v":1,"id":…,"ok":true,"result":…} or
  *   {"v":1,"id":…,"ok":false,"error":{"code":"…","message":"…","details":{…}}}.
  * Events are two frames: the event type (the topic) and the JSON body.
@@ -33,6 +33,7 @@ struct proto_request {
     const char *op;   /* borrowed */
     json_t *args;     /* borrowed; an empty object if absent */
     const char *idem; /* borrowed; NULL if absent */
+    const char *lang; /* "es" or "en"; NULL if absent */
 };
 
 struct proto_error {
@@ -41,14 +42,16 @@ struct proto_error {
     json_t *details;   /* owned, may be NULL */
 };
 
-/* Parse one request frame.  On failure returns AYNI_ETOOBIG, AYNI_EBADJSON, AYNI_EBADREQ
+/* Parse one request frame.  Its "lang" becomes this thread's language (ayni_lang_set) as
+ * soon as it is read, so that the errors after it are in that language.  On failure returns AYNI_ETOOBIG, AYNI_EBADJSON, AYNI_EBADREQ
  * or AYNI_EVERSION with err filled (its details name the field), and req->id holds the
  * request's id when it could be read (so the reply can carry it). */
 int proto_request_parse(const void *data, size_t len, struct proto_request *req,
                         struct proto_error *err);
 void proto_request_clear(struct proto_request *req);
 
-/* A new request object; args is stolen (NULL: {}); idem may be NULL. */
+/* A new request object in this thread's language (ayni_lang); args is stolen (NULL: {});
+ * idem may be NULL. */
 json_t *proto_request_new(json_t *id, const char *op, json_t *args, const char *idem);
 /* Replies: result and details are stolen. */
 json_t *proto_reply_ok(json_t *id, json_t *result);

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 
 const char *const *
@@ -259,6 +260,8 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     core_store_set_actor(a->store, actor);
     a->role = role ? api_role_bit(role) : API_ADMIN;
     a->actor = actor;
+    /* A request's messages are in its lang; without one, in English (PROTOCOL.md 2). */
+    ayni_lang_set("en");
     int rc = proto_request_parse(data, len, &req, &a->err);
     const struct api_op *op = NULL;
     struct s_part part = {0};
@@ -281,5 +284,6 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
                                   a->err.details ? json_incref(a->err.details) : NULL);
     json_decref(part.args);
     proto_request_clear(&req);
+    ayni_lang_set(NULL);
     return reply;
 }

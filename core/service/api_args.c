@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "error.h"
+#include "lang.h"
 #include "spelling.h"
 
 int
@@ -17,7 +18,7 @@ api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, ayni_tr(fmt), ap);
     va_end(ap);
     proto_error_set(&a->err, code, details, "%s", msg);
     return code;

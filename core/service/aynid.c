@@ -28,9 +28,10 @@
 #include <zmq.h>
 
 #include "api.h"
-#include "provision.h"
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
+#include "provision.h"
 #include "signkey.h"
 #include "store.h"
 #include "zap.h"
@@ -837,6 +838,7 @@ int
 main(int argc, char **argv)
 {
     struct s_options o;
+    ayni_lang_start("aynid");
     int rc = s_parse(argc, argv, &o);
     if (rc)
         return rc == 1 ? 0 : 2;

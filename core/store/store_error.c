@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "lang.h"
 #include "store_int.h"
 
 void
@@ -20,7 +21,7 @@ core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    vsnprintf(s->errmsg, sizeof s->errmsg, ayni_tr(fmt), ap);
     va_end(ap);
     json_decref(s->errdetails);
     s->errdetails = details;

@@ -328,7 +328,9 @@ test_slips_jobs(void **state)
     free(wh_sh(NULL, "mkdir -p '%s/%s.pdf' '%s/%s.pdf'", bad, fx->a, bad, fx->b));
     err = wh_expect_err(e, 2, "slips", "--dispatched", "-o", bad, "--jobs", "2", NULL);
     WH_HAS(err, "cannot print the slip of 'ENV-");
-    WH_HAS(err, "Is a directory");
+    /* the system's reason, in Spanish where the C library has it (libc-l10n) */
+    WH_HAS(err, "guias-bad/ENV-");
+    assert_true(strstr(err, "Is a directory") || strstr(err, "Es un directorio"));
     assert_int_equal(wh_count(err, "ayni-warehouse:"), 1);
     free(err);
     free(bad);
