@@ -120,3 +120,17 @@ ayni_ntr(const char *singular, const char *plural, unsigned long n)
         return n == 1 ? singular : plural;
     return dngettext(S_DOMAIN, singular, plural, n);
 }
+
+const char *
+ayni_ptr(const char *ctx, const char *msgid)
+{
+    if (!strcmp(ayni_lang(), "en"))
+        return msgid;
+    /* gettext keeps a message with a context as "ctx\004msgid" (its pgettext) */
+    char key[512];
+    int n = snprintf(key, sizeof key, "%s\004%s", ctx, msgid);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return msgid;
+    const char *t = dgettext(S_DOMAIN, key);
+    return t == key ? msgid : t;
+}

@@ -46,9 +46,16 @@ const char *ayni_tr(const char *msgid) __attribute__((format_arg(1)));
 const char *ayni_ntr(const char *singular, const char *plural, unsigned long n)
     __attribute__((format_arg(1))) __attribute__((format_arg(2)));
 
+/* msgid as meant in context ctx (a word that means different things: the state
+ * "dispatched" of a shipment, say), in this thread's language. */
+const char *ayni_ptr(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
+
 #define _(msgid) ayni_tr(msgid)
+#define C_(ctx, msgid) ayni_ptr(ctx, msgid)
 /* Marks a message for translation where it is defined (tables); translate it with _()
  * where it is shown. */
 #define N_(msgid) msgid
+/* The same for a message with a context. */
+#define NC_(ctx, msgid) msgid
 
 #endif

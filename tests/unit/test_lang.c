@@ -66,6 +66,7 @@ test_messages(void **state)
     assert_non_null(strstr(ayni_tr(S_MSG), "no es un idioma de Ayni"));
     assert_string_equal(ayni_tr("a message no catalog has"), "a message no catalog has");
     assert_string_equal(ayni_ntr("%d kit", "%d kits", 2), "%d kits"); /* none: English */
+    assert_string_equal(C_("state", "a state no catalog has"), "a state no catalog has");
     ayni_lang_set("en");
     assert_string_equal(ayni_lang(), "en");
     assert_string_equal(ayni_tr(S_MSG), S_MSG);
