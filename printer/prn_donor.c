@@ -206,13 +206,13 @@ s_items(struct prn_flow *f, const struct s_totals *t)
     prn__table_open(f, &tab, s_item_cols, 3);
     for (size_t i = 0; i < t->nitems; i++) {
         const struct prn_delivery *v = t->items[i].first;
-        char q[32];
+        char q[32], u[160];
         struct prn_cell c[3];
         memset(c, 0, sizeof c);
         c[0].p[0] = PRN_P(v->item_name_es, PRN_BOLD);
         c[1].p[0] = PRN_P(v->item_code, PRN_BODY);
         c[2].p[0] = PRN_P(prn__qty(q, sizeof q, t->items[i].qty), PRN_BOLD);
-        c[2].p[1] = PRN_P(v->unit, PRN_SUB);
+        c[2].p[1] = PRN_P(prn__unit(u, sizeof u, t->items[i].qty, v->unit), PRN_SUB);
         prn__table_row(f, &tab, c, i % 2 ? 0.965f : 1.0f);
     }
     if (t->nitems == 0) {

@@ -37,14 +37,22 @@ prn__qty(char *buf, size_t n, long v)
     return buf;
 }
 
+const char *
+prn__unit(char *buf, size_t n, long v, const char *unit)
+{
+    if (v != 1 && unit && *unit)
+        ayni_plural(unit, buf, n);
+    else
+        snprintf(buf, n, "%s", unit ? unit : "");
+    return buf;
+}
+
 char *
 prn__qty_unit(char *buf, size_t n, long v, const char *unit)
 {
-    char q[32], plural[160];
-    if (v != 1 && unit && *unit)
-        ayni_plural(unit, plural, sizeof plural);
-    snprintf(buf, n, "%s%s%s", prn__qty(q, sizeof q, v), unit && *unit ? " " : "",
-             !unit ? "" : v != 1 && *unit ? plural : unit);
+    char q[32], u[160];
+    prn__unit(u, sizeof u, v, unit);
+    snprintf(buf, n, "%s%s%s", prn__qty(q, sizeof q, v), *u ? " " : "", u);
     return buf;
 }
 

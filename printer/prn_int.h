@@ -204,6 +204,9 @@ int prn__qr_path(HPDF_Page pg, const QRcode *q, float x, float y, float mod);
 char *prn__qty(char *buf, size_t n, long v);
 /* "1,200 kits", "1 kit": the quantity and its unit, in the plural unless v is 1. */
 char *prn__qty_unit(char *buf, size_t n, long v, const char *unit);
+/* The unit alone as it reads under the quantity v: "kits" under 222, "kit" under 1;
+ * "" if unit is NULL. */
+const char *prn__unit(char *buf, size_t n, long v, const char *unit);
 /* A share (0..1) as a percentage with Spanish's decimal comma, "93,5 %", into buf. */
 char *prn__percent(char *buf, size_t n, double share);
 /* "2025-03-15" as "15/03/2025" into buf. */

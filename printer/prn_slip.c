@@ -172,7 +172,7 @@ s_join(const char *const *v, size_t n)
 static void
 s_line_row(struct prn_flow *f, struct prn_table *t, const struct prn_slip_line *l, bool odd)
 {
-    char no[16], qty[32], pk[16], lot[256], exp[64], nser[64], date[32], item[400];
+    char no[16], qty[32], pk[16], lot[256], exp[64], nser[64], date[32], item[400], unit[160];
     char *serials = NULL;
     struct prn_cell c[NCOLS];
     memset(c, 0, sizeof c);
@@ -198,7 +198,7 @@ s_line_row(struct prn_flow *f, struct prn_table *t, const struct prn_slip_line *
     if (!c[2].p[0].s && !l->expiry)
         c[2].p[0] = PRN_P("—", PRN_BODY);
     c[3].p[0] = PRN_P(prn__qty(qty, sizeof qty, l->qty), PRN_BOLD);
-    c[3].p[1] = PRN_P(l->unit, PRN_SUB);
+    c[3].p[1] = PRN_P(prn__unit(unit, sizeof unit, l->qty, l->unit), PRN_SUB);
     snprintf(pk, sizeof pk, "%d", l->packages);
     c[4].p[0] = PRN_P(pk, PRN_BODY);
     c[5].p[0] = PRN_P(l->donor, PRN_BODY);
@@ -217,7 +217,7 @@ s_total_row(struct prn_flow *f, struct prn_table *t, const struct prn_slip *s)
         qty += s->lines[i].qty, pk += s->lines[i].packages;
         same = same && strcmp(unit, s->lines[i].unit ? s->lines[i].unit : "") == 0;
     }
-    char nl[64], q[32], p[32];
+    char nl[64], q[32], p[32], u[160];
     struct prn_cell c[NCOLS];
     memset(c, 0, sizeof c);
     snprintf(nl, sizeof nl, "%zu líneas / lines", s->nlines);
@@ -225,7 +225,7 @@ s_total_row(struct prn_flow *f, struct prn_table *t, const struct prn_slip *s)
     c[1].p[1] = PRN_P(nl, PRN_SUB);
     if (same) {
         c[3].p[0] = PRN_P(prn__qty(q, sizeof q, qty), PRN_BOLD);
-        c[3].p[1] = PRN_P(unit, PRN_SUB);
+        c[3].p[1] = PRN_P(prn__unit(u, sizeof u, qty, unit), PRN_SUB);
     }
     c[4].p[0] = PRN_P(prn__qty(p, sizeof p, pk), PRN_BOLD);
     prn__table_row(f, t, c, PRN_GREY_FILL);

@@ -174,6 +174,47 @@ test_slip_200_lines(void **state)
     free((char *)s->token);
 }
 
+static int
+s_count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The unit under a quantity agrees with it: "kits" under 222, "kit" under 1, "unidades"
+ * under 3, in the lines and in the total. */
+static void
+test_slip_units_agree(void **state)
+{
+    struct fx *fx = *state;
+    TP_NEED("pdftotext");
+    struct prn_slip *s = s_slip(fx, 2);
+    struct prn_slip_line *l = (struct prn_slip_line *)s->lines;
+    l[0] = (struct prn_slip_line){1, "FOOD-KIT", "Kit de alimentos", "Food kit", "kit",
+                                  "LOT-A", NULL, NULL, 0, 222, 2, "CARE Perú"};
+    l[1] = (struct prn_slip_line){2, "HYGIENE-KIT", "Kit de higiene", "Hygiene kit", "kit",
+                                  "LOT-B", NULL, NULL, 0, 1, 1, "CARE Perú"};
+    s->packages = NULL, s->npackages = 0;
+    char *path = tu_path(fx->dir, "units.pdf");
+    assert_int_equal(prn_slip_write(s, path, fx->err, sizeof fx->err), 0);
+    char *text = tp_text(path, 0, 0);
+    /* 222 kits, 1 kit, and the total 223 kits */
+    assert_int_equal(s_count(text, "kits\n"), 2);
+    assert_int_equal(s_count(text, "kit\n"), 1);
+    free(text);
+    l[0].unit = l[1].unit = "unidad";
+    l[0].qty = 3;
+    assert_int_equal(prn_slip_write(s, path, fx->err, sizeof fx->err), 0);
+    text = tp_text(path, 0, 0);
+    assert_int_equal(s_count(text, "unidades\n"), 2);
+    assert_int_equal(s_count(text, "unidad\n"), 1);
+    free(text);
+    free(path);
+    free((char *)s->token);
+}
+
 /* A line with more serials than a page holds is continued, not cut. */
 static void
 test_slip_serials_span_pages(void **state)
@@ -471,6 +512,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_slip_qr_decodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_200_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_serials_span_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slip_units_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_long_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_render_to_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slip_bad_input, setup, teardown),
