@@ -105,11 +105,29 @@ void scan_when(const char *iso, char *out, size_t size);
 /* Seconds since the epoch of an ISO 8601 time, or -1. */
 time_t scan_parse_time(const char *iso);
 
+/* ---- the terminal (scan_term.c) ---- */
+#define SCAN_MIN_COLUMNS 40 /* the narrowest terminal output is fitted to */
+/* The width to fit output on fd to: its terminal's, else COLUMNS, at least
+ * SCAN_MIN_COLUMNS; 0 when neither says. */
+size_t scan_term_width(int fd);
+/* A stream that writes to f's terminal with its lines broken at spaces to fit its width,
+ * or f itself when f is no terminal (or its width is unknown). */
+FILE *scan_term_open(FILE *f);
+/* Close what scan_term_open(under) gave (flushing it); *f_p becomes under. */
+void scan_term_close(FILE **f_p, FILE *under);
+/* The person answered a question on f's terminal: its cursor is at a line's start. */
+void scan_term_answered(FILE *f);
+
 /* ---- words (scan_text.c) ---- */
-/* "40 kits de higiene" from qty and the Spanish item name; a new string. */
-char *scan_quantity(long qty, const char *name_es);
-/* The Spanish word for a shortfall reason ("dañado"), or NULL if unknown. */
-const char *scan_reason_es(const char *reason);
+/* The item name of a manifest line in the reader's language: item_name_en in English
+ * (when the core gave one), else item_name_es; borrowed from line, or NULL. */
+const char *scan_item_name(json_t *line);
+/* "40 kits de higiene" ("40 hygiene kits") from qty and the item name in the reader's
+ * language (ayni_quantity); a new string. */
+char *scan_quantity(long qty, const char *name);
+/* The word for a shortfall reason in the reader's language ("dañado", "damaged"), or NULL
+ * if unknown. */
+const char *scan_reason_name(const char *reason);
 /* The reason for an answer: "1".."4", a Spanish word or the English code; or NULL. */
 const char *scan_reason_parse(const char *answer);
 /* 1 yes, 0 no, -1 not an answer; an empty answer gives dflt. */
@@ -153,7 +171,8 @@ void scan_run_result(struct scan_run *r, json_t *result);
 void scan_run_note(struct scan_run *r, int exit_code);
 /* The client of the core (made on first use); NULL with the error printed. */
 proto_client_t *scan_run_client(struct scan_run *r);
-/* Print an error the git way on stderr: "ayni-scan: <message>". */
+/* Print an error the git way on stderr: "ayni-scan: <message>", with fmt translated
+ * (ayni_tr: a keyword of po/po). */
 void scan_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- commands ---- */
@@ -209,7 +228,7 @@ int scan_read_line(FILE *in, char *buf, size_t size, size_t *len);
  * sent and refused: 0 when all went through, SCAN_UNREACHABLE when the core did not
  * answer, SCAN_REFUSED if the core refused something or a scan is kept for later. */
 int scan_sync_pass(struct scan_run *r, int *sent, int *refused);
-/* The Spanish explanation of a refusal by the core; a new string. */
+/* The explanation of a refusal by the core, in the reader's language; a new string. */
 char *scan_refusal_text(int code, const char *message, json_t *details);
 
 /* ---- images (scan_image.c) ---- */

@@ -1,6 +1,6 @@
 /* scan_ask.c: the questions ayni-scan asks a delivery team on a terminal.
  *
- * "¿Llegó todo?", then for each line how many arrived and why any are missing.  The
+ * "Did it all arrive?", then for each line how many arrived and why any are missing.  The
  * answers come from r->answers (the terminal); prompts go to r->out.  Every question
  * accepts end of input (Ctrl-D) as "cancel this scan"; nothing is recorded then.  Also
  * the terminal's echo: off while codes are awaited.  This file must not touch the queue
@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -22,6 +23,10 @@
  * awaited the terminal does not echo; it does for the answers to questions (s_ask), and
  * is given back as it was at the end, also on Ctrl-C, a hang-up or a kill. */
 static struct termios s_tty;
+
+#define S_NO_MANIFEST                                                                          \
+    N_("without this shipment's data its lines cannot be counted: not recorded; update "      \
+       "with 'ayni-scan init' and scan again")
 static int s_tty_fd = -1;
 
 static void
@@ -113,6 +118,7 @@ s_ask(struct scan_run *r, const char *question, char *buf, size_t size)
         size_t len;
         int rc = scan_read_line(r->answers, buf, size, &len);
         s_echo(false);
+        scan_term_answered(r->out);
         if (rc < 0) {
             fputc('\n', r->out);
             clearerr(r->answers); /* Ctrl-D cancels this scan, not the session */
@@ -121,8 +127,8 @@ s_ask(struct scan_run *r, const char *question, char *buf, size_t size)
         char *a = s_trim(buf, &len);
         if (rc == 0 && !(len > 40 && !strncasecmp(a, CORE_TOKEN_PREFIX, 4)))
             return a;
-        fprintf(r->out, "  (eso parece un código escaneado: primero responda la pregunta; "
-                        "luego vuelva a escanear ese código)\n");
+        fprintf(r->out, "  %s\n", _("(that looks like a scanned code: answer the question "
+                                   "first; then scan that code again)"));
     }
 }
 
@@ -137,7 +143,7 @@ scan_ask_yes_no(struct scan_run *r, const char *question, int dflt)
         int yes = scan_yes_no(a, dflt);
         if (yes >= 0)
             return yes;
-        fprintf(r->out, "  responda «s» (sí) o «n» (no)\n");
+        fprintf(r->out, "  %s\n", _("answer «y» (yes) or «n» (no)"));
     }
 }
 
@@ -146,7 +152,7 @@ static int
 s_ask_count(struct scan_run *r, const char *what, long expected, long *got)
 {
     char q[512], buf[64];
-    snprintf(q, sizeof q, "%s: ¿cuántos llegaron, de %ld?", what, expected);
+    snprintf(q, sizeof q, _("%s: how many arrived, of %ld?"), what, expected);
     for (;;) {
         char *a = s_ask(r, q, buf, sizeof buf), *end;
         if (!a)
@@ -157,7 +163,9 @@ s_ask_count(struct scan_run *r, const char *what, long expected, long *got)
             *got = n;
             return 0;
         }
-        fprintf(r->out, "  escriba un número de 0 a %ld\n", expected);
+        fprintf(r->out, "  ");
+        fprintf(r->out, _("type a number from 0 to %ld"), expected);
+        fputc('\n', r->out);
     }
 }
 
@@ -165,9 +173,13 @@ static const char *
 s_ask_reason(struct scan_run *r, long missing)
 {
     char q[256], buf[64];
-    snprintf(q, sizeof q, "¿Por qué %s %ld? 1) dañados  2) faltantes (no llegaron)  "
-                          "3) vencidos  4) rechazados por la comunidad:",
-             missing == 1 ? "falta" : "faltan", missing);
+    snprintf(q, sizeof q,
+             ayni_ntr("Why is %ld missing? 1) damaged  2) missing (did not arrive)  "
+                      "3) expired  4) refused by the community:",
+                      "Why are %ld missing? 1) damaged  2) missing (did not arrive)  "
+                      "3) expired  4) refused by the community:",
+                      (unsigned long)missing),
+             missing);
     for (;;) {
         char *a = s_ask(r, q, buf, sizeof buf);
         if (!a)
@@ -175,7 +187,7 @@ s_ask_reason(struct scan_run *r, long missing)
         const char *reason = scan_reason_parse(a);
         if (reason)
             return reason;
-        fprintf(r->out, "  elija 1, 2, 3 o 4\n");
+        fprintf(r->out, "  %s\n", _("choose 1, 2, 3 or 4"));
     }
 }
 
@@ -203,10 +215,10 @@ static int
 s_ask_line(struct scan_run *r, json_t *line, long expected, json_t *lines)
 {
     int number = (int)json_integer_value(json_object_get(line, "line"));
-    const char *name = json_string_value(json_object_get(line, "item_name_es"));
+    const char *name = scan_item_name(line);
     char what[256];
     long got;
-    snprintf(what, sizeof what, "%s (línea %d)", name ? name : "?", number);
+    snprintf(what, sizeof what, _("%s (line %d)"), name ? name : "?", number);
     if (s_ask_count(r, what, expected, &got) < 0)
         return -1;
     if (got == expected)
@@ -226,13 +238,12 @@ s_given_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t 
               json_t **lines)
 {
     if (r->given_used) {
-        fprintf(r->out, "  --line vale para un solo código, y ya se usó: no se registró este; "
-                        "escanéelo en otra vuelta / --line is for one code only\n");
+        fprintf(r->out, "  %s\n", _("--line is for one code only, and it was used: this one "
+                                   "was not recorded; scan it in another run"));
         return 1;
     }
     if (!m) {
-        fprintf(r->out, "  sin los datos de este envío no se pueden contar las líneas: "
-                        "no se registró; actualice con 'ayni-scan init' y vuelva a escanear\n");
+        fprintf(r->out, "  %s\n", _(S_NO_MANIFEST));
         return 1;
     }
     json_t *out = json_array(), *g;
@@ -242,13 +253,15 @@ s_given_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t 
         long got = (long)json_integer_value(json_object_get(g, "received"));
         const char *reason = json_string_value(json_object_get(g, "reason"));
         long expected = s_expected(m, line, (int)t->package, outstanding);
-        const char *why = expected == 0   ? "no está en este código"
-                          : got > expected ? "dice más de lo que se envió"
-                          : got < expected && !reason ? "falta el motivo (…:dañados)"
+        const char *why = expected == 0   ? _("is not in this code")
+                          : got > expected ? _("says more than was sent")
+                          : got < expected && !reason ? _("lacks its reason (…:damaged)")
                                                       : NULL;
         if (why) {
-            fprintf(r->out, "  --line %d=%ld: la línea %d %s (se enviaron %ld): no se "
-                            "registró / not recorded\n", line, got, line, why, expected);
+            fprintf(r->out, "  ");
+            fprintf(r->out, _("--line %d=%ld: line %d %s (%ld were sent): not recorded"), line,
+                    got, line, why, expected);
+            fputc('\n', r->out);
             json_decref(out);
             return 1;
         }
@@ -273,13 +286,12 @@ scan_ask_lines(struct scan_run *r, const struct core_token *t, json_t *m, json_t
         return s_given_lines(r, t, m, outstanding, lines);
     if (!r->answers || r->all_received)
         return 0;
-    int all = scan_ask_yes_no(r, t->package ? "¿Llegó todo el paquete? [S/n]"
-                                            : "¿Llegó todo el envío? [S/n]", 1);
+    int all = scan_ask_yes_no(r, t->package ? _("Did the whole package arrive? [Y/n]")
+                                            : _("Did the whole shipment arrive? [Y/n]"), 1);
     if (all != 0)
         return all < 0;
     if (!m) {
-        fprintf(r->out, "  sin los datos de este envío no se pueden contar las líneas: "
-                        "no se registró; actualice con 'ayni-scan init' y vuelva a escanear\n");
+        fprintf(r->out, "  %s\n", _(S_NO_MANIFEST));
         return 1;
     }
     json_t *out = json_array(), *line;

@@ -1,14 +1,15 @@
 /* scan_describe.c: what a genuine code names, in the words a delivery team reads.
  *
  * "Envío ENV-2026-000123 · paquete 3 de 12 · 40 kits de higiene · destino: Comunidad
- * Santa Rosa, Huánuco", from the token and the manifest stored at init; from the token
- * alone (shipment, package, destination code) when the shipment is not in the
- * manifests.  Also: which packages a whole-shipment code still covers.  Reads the
+ * Santa Rosa, Huánuco" (or the same in English), from the token and the manifest stored
+ * at init; from the token alone (shipment, package, destination code) when the shipment
+ * is not in the manifests.  Also: which packages a whole-shipment code still covers.  Reads the
  * queue; writes nothing.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -79,8 +80,7 @@ scan_outstanding(scan_queue_t *q, const struct core_token *t, json_t *m)
 static char *
 s_line_qty(json_t *m, int l, long qty)
 {
-    json_t *line = scan_manifest_line(m, l);
-    return scan_quantity(qty, json_string_value(json_object_get(line, "item_name_es")));
+    return scan_quantity(qty, scan_item_name(scan_manifest_line(m, l)));
 }
 
 /* What a whole-shipment code covers: every line's quantity, comma-separated. */
@@ -101,14 +101,16 @@ s_all_lines(json_t *m)
     return out;
 }
 
-/* "paquetes 2, 4 y 5" */
+/* "2, 4 y 5" ("2, 4 and 5") */
 static void
 s_numbers(json_t *numbers, char *out, size_t size)
 {
     size_t n = json_array_size(numbers), len;
-    snprintf(out, size, "%s", n == 1 ? "paquete " : "paquetes ");
+    /* TRANSLATORS: between the last two of a list of package numbers, "2, 4 and 5" */
+    const char *and = _(" and ");
+    out[0] = '\0';
     for (size_t i = 0; i < n && (len = strlen(out)) < size; i++)
-        snprintf(out + len, size - len, "%s%lld", i == 0 ? "" : i + 1 == n ? " y " : ", ",
+        snprintf(out + len, size - len, "%s%lld", i == 0 ? "" : i + 1 == n ? and : ", ",
                  (long long)json_integer_value(json_array_get(numbers, i)));
 }
 
@@ -120,21 +122,30 @@ s_describe_known(struct scan_run *r, const struct core_token *t, json_t *m, json
         json_t *p = scan_manifest_package(m, (int)t->package);
         char *what = s_line_qty(m, (int)json_integer_value(json_object_get(p, "line")),
                                 (long)json_integer_value(json_object_get(p, "qty")));
-        fprintf(r->out, "Envío %s · paquete %u de %u · %s · destino: %s\n", t->shipment,
-                t->package, t->count, what, dest);
+        fprintf(r->out, _("Shipment %s · package %u of %u · %s · destination: %s\n"),
+                t->shipment, t->package, t->count, what, dest);
         free(what);
         return;
     }
     char *what = s_all_lines(m);
-    fprintf(r->out, "Envío %s · guía del envío completo (%u paquetes) · %s · destino: %s\n",
+    fprintf(r->out, ayni_ntr("Shipment %s · slip of the whole shipment (%u package) · %s · "
+                             "destination: %s\n",
+                             "Shipment %s · slip of the whole shipment (%u packages) · %s · "
+                             "destination: %s\n",
+                             t->count),
             t->shipment, t->count, what, dest);
     free(what);
     if (outstanding && json_array_size(outstanding) &&
         json_array_size(outstanding) < t->count) {
         char list[512];
         s_numbers(outstanding, list, sizeof list);
-        fprintf(r->out, "  cubre %s %s (los demás ya están confirmados o escaneados)\n",
-                json_array_size(outstanding) == 1 ? "el" : "los", list);
+        fprintf(r->out, "  ");
+        fprintf(r->out,
+                ayni_ntr("covers package %s (the others are confirmed or scanned already)",
+                         "covers packages %s (the others are confirmed or scanned already)",
+                         json_array_size(outstanding)),
+                list);
+        fputc('\n', r->out);
     }
 }
 
@@ -148,11 +159,16 @@ scan_describe(struct scan_run *r, const struct core_token *t, json_t *m, json_t 
         return;
     }
     if (t->package)
-        fprintf(r->out, "Envío %s · paquete %u de %u · destino: %s\n", t->shipment, t->package,
-                t->count, dest);
+        fprintf(r->out, _("Shipment %s · package %u of %u · destination: %s\n"), t->shipment,
+                t->package, t->count, dest);
     else
-        fprintf(r->out, "Envío %s · guía del envío completo (%u paquetes) · destino: %s\n",
+        fprintf(r->out,
+                ayni_ntr("Shipment %s · slip of the whole shipment (%u package) · "
+                         "destination: %s\n",
+                         "Shipment %s · slip of the whole shipment (%u packages) · "
+                         "destination: %s\n",
+                         t->count),
                 t->shipment, t->count, dest);
-    fprintf(r->out, "  (código auténtico, pero este envío no está en los datos de este equipo: "
-                    "actualice con 'ayni-scan init' cuando haya señal)\n");
+    fprintf(r->out, "  %s\n", _("(a genuine code, but this shipment is not in this team's "
+                               "data: update with 'ayni-scan init' when there is signal)"));
 }

@@ -17,6 +17,7 @@
 #include <zbar.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -33,8 +34,8 @@ s_too_big(const char *path, unsigned long w, unsigned long h, char *err, size_t 
 {
     if (w > 0 && h > 0 && w <= S_MAX_SIDE && h <= S_MAX_SIDE && w * h <= S_MAX_PIXELS)
         return 0;
-    snprintf(err, errlen, "'%s' is %lu×%lu pixels: too large (at most %ld megapixels); "
-             "take a smaller photo", path, w, h, S_MAX_PIXELS / 1000000);
+    snprintf(err, errlen, _("'%s' is %lu×%lu pixels: too large (at most %ld megapixels); "
+             "take a smaller photo"), path, w, h, S_MAX_PIXELS / 1000000);
     return AYNI_ETOOBIG;
 }
 
@@ -47,7 +48,7 @@ s_read_png(const char *path, struct s_grey *g, char *err, size_t errlen)
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&img, path)) {
-        snprintf(err, errlen, "cannot read PNG image '%s': %s", path, img.message);
+        snprintf(err, errlen, _("cannot read PNG image '%s': %s"), path, img.message);
         return AYNI_EIO;
     }
     int rc = s_too_big(path, img.width, img.height, err, errlen);
@@ -60,7 +61,7 @@ s_read_png(const char *path, struct s_grey *g, char *err, size_t errlen)
     g->height = img.height;
     g->pixels = xmalloc(PNG_IMAGE_SIZE(img));
     if (!png_image_finish_read(&img, NULL, g->pixels, 0, NULL)) {
-        snprintf(err, errlen, "cannot read PNG image '%s': %s", path, img.message);
+        snprintf(err, errlen, _("cannot read PNG image '%s': %s"), path, img.message);
         free(g->pixels);
         g->pixels = NULL;
         return AYNI_EIO;
@@ -122,7 +123,7 @@ s_read_jpeg(FILE *f, const char *path, struct s_grey *g, char *err, size_t errle
     e.mgr.error_exit = s_jpeg_fail;
     e.mgr.emit_message = s_jpeg_quiet;
     if (setjmp(e.jump)) {
-        snprintf(err, errlen, "cannot read JPEG image '%s': %s", path, e.message);
+        snprintf(err, errlen, _("cannot read JPEG image '%s': %s"), path, e.message);
         free(g->pixels);
         g->pixels = NULL;
         jpeg_destroy_decompress(&cinfo);
@@ -168,7 +169,7 @@ s_read_any(const char *path, struct s_grey *g, char *err, size_t errlen)
     unsigned char head[8] = {0};
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open photo '%s': %s"), path, strerror(errno));
         return AYNI_EIO;
     }
     size_t n = fread(head, 1, sizeof head, f);
@@ -181,8 +182,8 @@ s_read_any(const char *path, struct s_grey *g, char *err, size_t errlen)
         rewind(f);
         rc = s_read_jpeg(f, path, g, err, errlen);
     } else {
-        snprintf(err, errlen, "'%s' is not a PNG or JPEG image: take the photo as PNG or JPEG",
-                 path);
+        snprintf(err, errlen,
+                 _("'%s' is not a PNG or JPEG image: take the photo as PNG or JPEG"), path);
         rc = AYNI_EINVAL;
     }
     fclose(f);
@@ -211,20 +212,20 @@ scan_cmd_image(struct scan_run *r, char **files, int n)
         size_t k;
         r->photo = files[i];
         if (scan_image_decode(files[i], &codes, err, sizeof err) != 0) {
-            fprintf(r->out, "✗ %s: imagen ilegible / unreadable image: %s\n", files[i], err);
+            fprintf(r->out, _("✗ %s: unreadable image: %s\n"), files[i], err);
             scan_run_note(r, SCAN_REFUSED);
             scan_run_code(r, NULL, "unreadable_image");
             continue;
         }
         if (json_array_size(codes) == 0) {
-            fprintf(r->out, "✗ %s: no se encontró ningún código QR: tome la foto de nuevo, más "
-                            "cerca y enfocada / no QR code found\n", files[i]);
+            fprintf(r->out, _("✗ %s: no QR code was found: take the photo again, closer and in "
+                              "focus\n"), files[i]);
             scan_run_note(r, SCAN_REFUSED);
             scan_run_code(r, NULL, "no_code_found");
         }
         json_array_foreach(codes, k, code) {
-            fprintf(r->out, "%s%s: código %zu de %zu\n", i || k ? "\n" : "", files[i], k + 1,
-                    json_array_size(codes));
+            fputs(i || k ? "\n" : "", r->out);
+            fprintf(r->out, _("%s: code %zu of %zu\n"), files[i], k + 1, json_array_size(codes));
             scan_handle(r, json_string_value(code), json_string_length(code));
         }
         json_decref(codes);

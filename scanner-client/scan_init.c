@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 #include "spelling.h"
@@ -33,9 +34,9 @@ s_call(struct scan_run *r, const char *op, json_t *args, json_t **result)
     struct proto_error err = {0};
     int rc = proto_client_call(c, op, args, NULL, result, &err);
     if (rc == AYNI_EUNAVAILABLE)
-        scan_error("sin conexión con el núcleo: %s", err.message);
+        scan_error("no connection to the core: %s", err.message);
     else if (rc)
-        scan_error("el núcleo rechazó '%s': %s", op, err.message);
+        scan_error("the core refused '%s': %s", op, err.message);
     proto_error_clear(&err);
     return rc == 0 ? SCAN_OK : rc == AYNI_EUNAVAILABLE ? SCAN_UNREACHABLE : SCAN_REFUSED;
 }
@@ -121,8 +122,8 @@ s_identity(struct scan_run *r, const struct scan_init_opts *o, json_t *settings)
     free(team);
     free(device);
     if (!r->team[0]) {
-        scan_error("falta --team: diga qué equipo usa este dispositivo, p. ej. --team "
-                   "\"Equipo Huánuco\" / --team is missing");
+        scan_error("--team is missing: say which team uses this device, e.g. --team "
+                   "\"Equipo Huánuco\"");
         return SCAN_USAGE;
     }
     json_object_set_new(settings, "team", json_string(r->team));
@@ -148,8 +149,8 @@ s_warn_key_change(struct scan_run *r, json_t *settings)
     char *old = scan_queue_get(r->q, "public_key");
     const char *now = json_string_value(json_object_get(settings, "public_key"));
     if (old && strcmp(old, now))
-        fprintf(r->out, "¡Atención! la clave de firma del núcleo cambió: los códigos impresos "
-                        "con la clave anterior se rechazarán / the core's signing key changed\n");
+        fprintf(r->out, "%s\n", _("Warning! the core's signing key changed: the codes printed "
+                                 "with the previous key will be refused"));
     free(old);
 }
 
@@ -166,13 +167,12 @@ s_check_team(struct scan_run *r)
     const char *role = json_string_value(json_object_get(me, "role"));
     const char *team = json_string_value(json_object_get(me, "team"));
     if (role && !strcmp(role, "scanner") && !team)
-        fprintf(r->out, "¡Atención! el núcleo no tiene equipo para este dispositivo: no verá "
-                        "ningún envío; pida que lo registren de nuevo con --team / this "
-                        "device has no team on the core, so it sees no shipment\n");
+        fprintf(r->out, "%s\n", _("Warning! the core has no team for this device: it will "
+                                 "see no shipment; ask for it to be registered again with "
+                                 "--team"));
     else if (role && !strcmp(role, "scanner") && strcasecmp(team, r->team))
-        fprintf(r->out, "¡Atención! el núcleo registró este dispositivo para «%s», no «%s»: "
-                        "solo verá los envíos de «%s» / the core knows this device as team "
-                        "«%s»\n", team, r->team, team, team);
+        fprintf(r->out, _("Warning! the core registered this device for «%s», not «%s»: it "
+                          "will see only the shipments of «%s»\n"), team, r->team, team);
     json_decref(info);
 }
 
@@ -217,26 +217,27 @@ s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
         }
     }
     if (json_array_size(teams) > 0) {
-        fprintf(r->out, "¡Atención! ningún envío en camino es del equipo «%s»; los equipos con "
-                        "envíos en camino son:", r->team);
+        fprintf(r->out, _("Warning! no shipment on the road is for team «%s»; the teams with "
+                          "shipments on the road are:"), r->team);
         json_array_foreach(teams, i, t)
             fprintf(r->out, "%s «%s»", i ? "," : "", json_string_value(t));
-        fprintf(r->out, " / no shipment on the road is for this team\n");
+        fputc('\n', r->out);
     }
     bool near = best && ayni_near_enough(r->team, best_d);
     if (near && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
         char q[256];
         FILE *keep = r->answers;
         r->answers = stdin;
-        snprintf(q, sizeof q, "¿Quiso decir «%s»? [S/n]", best);
+        snprintf(q, sizeof q, _("Did you mean «%s»? [Y/n]"), best);
         if (scan_ask_yes_no(r, q, 1) == 1) {
             snprintf(r->team, sizeof r->team, "%s", best);
             json_object_set_new(settings, "team", json_string(r->team));
         }
         r->answers = keep;
     } else if (near) {
-        fprintf(r->out, "  ¿quiso decir «%s»? vuelva a ejecutar 'ayni-scan init' con --team "
-                        "\"%s\" / did you mean it?\n", best, best);
+        fputs("  ", r->out);
+        fprintf(r->out, _("did you mean «%s»? run 'ayni-scan init' again with --team \"%s\"\n"),
+                best, best);
     }
     json_decref(teams);
 }
@@ -251,14 +252,16 @@ s_report(struct scan_run *r, json_t *settings, json_t *shipments)
         const char *team = json_string_value(json_object_get(s, "team"));
         mine += team && !strcasecmp(team, r->team);
     }
-    fprintf(r->out, "listo / ready: equipo «%s», dispositivo «%s», núcleo %s\n", r->team,
-            r->device, r->api);
-    fprintf(r->out, "  clave del núcleo %s; envíos en camino guardados: %zu (%zu de este equipo)\n",
+    fprintf(r->out, _("ready: team «%s», device «%s», core %s\n"), r->team, r->device, r->api);
+    fputs("  ", r->out);
+    fprintf(r->out, _("core key %s; shipments on the road kept: %zu (%zu of this team)\n"),
             json_string_value(json_object_get(settings, "key_id")), json_array_size(shipments),
             mine);
-    fprintf(r->out, "  horas en la zona del núcleo: %s\n",
+    fputs("  ", r->out);
+    fprintf(r->out, _("times in the core's zone: %s\n"),
             json_string_value(json_object_get(settings, "time_zone")));
-    fprintf(r->out, "  cola: %lld en cola, %lld enviados, %lld rechazados (%s)\n",
+    fputs("  ", r->out);
+    fprintf(r->out, _("queue: %lld queued, %lld sent, %lld refused (%s)\n"),
             (long long)json_integer_value(json_object_get(counts, "queued")),
             (long long)json_integer_value(json_object_get(counts, "sent")),
             (long long)json_integer_value(json_object_get(counts, "refused")),
@@ -285,7 +288,7 @@ scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
         s_check_road(r, settings, shipments);
         s_warn_key_change(r, settings);
         if (scan_queue_init_commit(r->q, settings, shipments) != 0) {
-            scan_error("no se pudo guardar: %s", scan_queue_errmsg(r->q));
+            scan_error("could not save: %s", scan_queue_errmsg(r->q));
             rc = SCAN_REFUSED;
         }
     }

@@ -43,53 +43,53 @@ static const struct s_cmd {
     const char *name;
     unsigned opts;
     int timeout_ms;      /* per request to the core, unless --timeout */
-    const char *usage;   /* its lines of "uso / usage:", each starting "ayni-scan" */
-    const char *summary; /* one line for the list of commands */
+    const char *usage;   /* its lines of "usage:", each starting "ayni-scan" (N_) */
+    const char *summary; /* one line for the list of commands (N_) */
 } s_cmds[] = {
     {"init", O_API | O_TEAM | O_DEVICE | O_QUEUE | O_TIMEOUT | O_PROVISION | O_JSON, 10000,
-     "ayni-scan init --api ENDPOINT --team EQUIPO [--device NOMBRE] [--queue RUTA]\n"
-     "ayni-scan init --provision ARCHIVO --team EQUIPO [--queue RUTA]\n",
-     "guarda la clave del núcleo y los envíos en camino (con señal)"},
+     N_("ayni-scan init --api ENDPOINT --team TEAM [--device NAME] [--queue PATH]\n"
+        "ayni-scan init --provision FILE --team TEAM [--queue PATH]\n"),
+     N_("keeps the core's key and the shipments on the road (with signal)")},
     {"scan", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000,
-     "ayni-scan [scan] [--all-received | --ask | --line N=RECIBIDOS:MOTIVO...]\n"
-     "                 [--team EQUIPO] [--queue RUTA]\n",
-     "lee un código por línea de la entrada (lector o zbarcam --raw)"},
+     N_("ayni-scan [scan] [--all-received | --ask | --line N=RECEIVED:REASON...]\n"
+        "                 [--team TEAM] [--queue PATH]\n"),
+     N_("reads one code per line of its input (a scanner or zbarcam --raw)")},
     {"image", O_TEAM | O_QUEUE | O_ALL | O_ASK | O_TIMEOUT | O_LINE | O_JSON, 2000,
-     "ayni-scan image FOTO... [--all-received | --line N=RECIBIDOS:MOTIVO...]\n"
-     "                 [--team EQUIPO] [--queue RUTA]\n",
-     "lee los códigos QR de fotos PNG o JPEG"},
+     N_("ayni-scan image PHOTO... [--all-received | --line N=RECEIVED:REASON...]\n"
+        "                 [--team TEAM] [--queue PATH]\n"),
+     N_("reads the QR codes of PNG or JPEG photos")},
     {"sync", O_API | O_QUEUE | O_TIMEOUT | O_WAIT | O_JSON, 5000,
-     "ayni-scan sync [--api ENDPOINT] [--wait SEGUNDOS] [--queue RUTA]\n",
-     "envía lo que está en cola"},
-    {"status", O_QUEUE | O_JSON, 0, "ayni-scan status [--json] [--queue RUTA]\n",
-     "muestra lo que está en cola, enviado y rechazado"},
+     N_("ayni-scan sync [--api ENDPOINT] [--wait SECONDS] [--queue PATH]\n"),
+     N_("sends what is queued")},
+    {"status", O_QUEUE | O_JSON, 0, N_("ayni-scan status [--json] [--queue PATH]\n"),
+     N_("shows what is queued, sent and refused")},
 };
 
-/* Every option's help, in the order --help lists them. */
+/* Every option's help, in the order --help lists them (N_). */
 static const struct s_opt_help {
     unsigned bit;
     const char *text;
 } s_opt_help[] = {
-    {O_API, "  --api ENDPOINT     el núcleo, tcp://HOST:PUERTO o ipc:///ruta (o AYNI_API)\n"},
-    {O_TEAM, "  --team EQUIPO      el equipo de entrega de este dispositivo\n"},
+    {O_API, N_("  --api ENDPOINT     the core, tcp://HOST:PORT or ipc:///path (or AYNI_API)\n")},
+    {O_TEAM, N_("  --team TEAM        this device's delivery team\n")},
     {O_PROVISION,
-     "  --provision ARCHIVO  el archivo de aprovisionamiento de este dispositivo (núcleo\n"
-     "                     seguro: 'ayni-warehouse device add NOMBRE --role scanner')\n"},
-    {O_DEVICE, "  --device NOMBRE    el nombre de este dispositivo (por defecto: el del equipo)\n"},
-    {O_QUEUE, "  --queue RUTA       la cola (o AYNI_SCAN_QUEUE; por defecto\n"
-              "                     $XDG_DATA_HOME/ayni/scan.db)\n"},
-    {O_ALL, "  --all-received     registrar todo como recibido, sin preguntar\n"},
-    {O_ASK, "  --ask              preguntar en la terminal aunque los códigos lleguen por\n"
-            "                     una tubería (zbarcam --raw | ayni-scan --ask)\n"},
-    {O_LINE, "  --line N=RECIBIDOS:MOTIVO  sin preguntas, para un solo código: de la línea N\n"
-             "                     llegaron RECIBIDOS, y falta el resto por MOTIVO (dañados,\n"
-             "                     faltantes, vencidos, rechazados; o damaged, missing,\n"
-             "                     expired, refused); las líneas no nombradas llegaron\n"
-             "                     completas.  Repita --line para cada línea con faltantes.\n"},
-    {O_WAIT, "  --wait SEGUNDOS    sync: seguir intentando hasta este tiempo\n"},
-    {O_TIMEOUT, "  --timeout SEGUNDOS espera máxima de cada respuesta del núcleo\n"},
-    {O_JSON, "  --json             el resultado en JSON en la salida estándar (el texto para\n"
-             "                     las personas va entonces a la salida de errores)\n"},
+     N_("  --provision FILE   this device's provisioning file (a secure core:\n"
+        "                     'ayni-warehouse device add NAME --role scanner')\n")},
+    {O_DEVICE, N_("  --device NAME      this device's name (by default: the host's)\n")},
+    {O_QUEUE, N_("  --queue PATH       the queue (or AYNI_SCAN_QUEUE; by default\n"
+                 "                     $XDG_DATA_HOME/ayni/scan.db)\n")},
+    {O_ALL, N_("  --all-received     record everything as received, without asking\n")},
+    {O_ASK, N_("  --ask              ask on the terminal even when the codes come through\n"
+               "                     a pipe (zbarcam --raw | ayni-scan --ask)\n")},
+    {O_LINE, N_("  --line N=RECEIVED:REASON  no questions, for one code only: of line N\n"
+                "                     RECEIVED arrived, and the rest is missing for REASON\n"
+                "                     (damaged, missing, expired, refused; the Spanish\n"
+                "                     words too); the lines not named arrived whole.\n"
+                "                     Repeat --line for each line with a shortfall.\n")},
+    {O_WAIT, N_("  --wait SECONDS     sync: keep trying for up to this long\n")},
+    {O_TIMEOUT, N_("  --timeout SECONDS  the longest wait for each answer of the core\n")},
+    {O_JSON, N_("  --json             the result as JSON on standard output (the text for\n"
+                "                     people then goes to standard error)\n")},
 };
 
 static const struct option s_long[] = {
@@ -102,7 +102,7 @@ static const struct option s_long[] = {
     {"line", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
 };
 
-/* Each usage line of text, indented under "uso / usage:". */
+/* Each usage line of text, indented under "usage:". */
 static void
 s_print_usage_lines(FILE *out, const char *text)
 {
@@ -119,30 +119,30 @@ s_usage(FILE *out, const struct s_cmd *cmd)
 {
     size_t ncmds = sizeof s_cmds / sizeof s_cmds[0];
     unsigned opts = 0;
-    fprintf(out, "uso / usage:\n");
+    fprintf(out, "%s\n", C_("ayni-scan --help", "usage:"));
     for (size_t i = 0; i < ncmds; i++) {
         if (cmd && cmd != &s_cmds[i])
             continue;
-        s_print_usage_lines(out, s_cmds[i].usage);
+        s_print_usage_lines(out, _(s_cmds[i].usage));
         opts |= s_cmds[i].opts;
     }
     if (cmd)
-        fprintf(out, "\n%s: %s.\n", cmd->name, cmd->summary);
+        fprintf(out, "\n%s: %s.\n", cmd->name, _(cmd->summary));
     else {
-        fprintf(out, "\nConfirma entregas escaneando los códigos QR de guías y paquetes, sin "
-                     "señal:\nverifica cada código sin conexión, guarda la confirmación y la "
-                     "envía al núcleo\n(aynid) cuando hay señal.  Confirms deliveries by "
-                     "scanning QR codes, offline.\n\n");
+        fprintf(out, "\n%s\n", _("Confirms deliveries by scanning the QR codes of slips and "
+                                 "packages, with no signal:\nit checks each code offline, "
+                                 "keeps the confirmation and sends it to the core\n(aynid) "
+                                 "when there is signal.\n"));
         for (size_t i = 0; i < ncmds; i++)
-            fprintf(out, "  %-9s %s\n", s_cmds[i].name, s_cmds[i].summary);
-        fprintf(out, "\nAyuda de una orden / one command's help: ayni-scan ORDEN --help\n");
+            fprintf(out, "  %-9s %s\n", s_cmds[i].name, _(s_cmds[i].summary));
+        fprintf(out, "\n%s", _("One command's help: ayni-scan COMMAND --help\n"));
     }
     fputc('\n', out);
     for (size_t i = 0; i < sizeof s_opt_help / sizeof s_opt_help[0]; i++)
         if (opts & s_opt_help[i].bit)
-            fputs(s_opt_help[i].text, out);
-    fprintf(out, "\nSalida / exit: 0 hecho, 1 algo rechazado, 2 mal uso, 3 sin conexión con el "
-                 "núcleo.\nGuía: docs/scanner.md\n");
+            fputs(_(s_opt_help[i].text), out);
+    fprintf(out, "\n%s", _("Exit: 0 done, 1 something refused, 2 wrong usage, 3 no connection "
+                           "to the core.\nGuide: docs/scanner.md\n"));
 }
 
 /* One --line N=RECEIVED[:REASON], appended to a->lines as {line, received, reason}; 0,
@@ -163,9 +163,8 @@ s_line_opt(struct s_args *a, const char *text)
             got = -1;
     }
     if (got < 0) {
-        scan_error("--line '%s' no es válido: escriba N=RECIBIDOS:MOTIVO, p. ej. --line "
-                   "2=18:dañados (motivos: dañados, faltantes, vencidos, rechazados) / give "
-                   "N=RECEIVED:REASON", text);
+        scan_error("--line '%s' is not valid: give N=RECEIVED:REASON, e.g. --line 2=18:damaged "
+                   "(reasons: damaged, missing, expired, refused)", text);
         return -1;
     }
     if (!a->lines)
@@ -174,8 +173,7 @@ s_line_opt(struct s_args *a, const char *text)
     size_t i;
     json_array_foreach(a->lines, i, l) {
         if (json_integer_value(json_object_get(l, "line")) == line) {
-            scan_error("--line %ld se dio dos veces: una sola vez por línea / line %ld given "
-                       "twice", line, line);
+            scan_error("--line %ld was given twice: once per line only", line);
             return -1;
         }
     }
@@ -309,13 +307,13 @@ s_check_args(const struct s_cmd *cmd, const struct s_args *a, int nargs, char **
         (a->device && s_check_name("--device", a->device)))
         return -1;
     if (a->lines && (a->all_received || a->ask)) {
-        scan_error("--line dice qué llegó, sin preguntas: no va con %s / --line goes without %s",
-                   a->ask ? "--ask" : "--all-received", a->ask ? "--ask" : "--all-received");
+        scan_error("--line says what arrived, without questions: it does not go with %s",
+                   a->ask ? "--ask" : "--all-received");
         return -1;
     }
     bool takes_files = !strcmp(cmd->name, "image");
     if (takes_files && nargs == 0) {
-        scan_error("image needs at least one photo: ayni-scan image FOTO.png");
+        scan_error("image needs at least one photo: ayni-scan image PHOTO.png");
         return -1;
     }
     if (!takes_files && nargs > 0) {
@@ -380,7 +378,9 @@ s_parse(int argc, char **argv, struct s_args *a, const struct s_cmd **cmd, int *
         return -1;
     }
     if (help) {
-        s_usage(stdout, optind < argc ? *cmd : NULL);
+        FILE *out = scan_term_open(stdout);
+        s_usage(out, optind < argc ? *cmd : NULL);
+        scan_term_close(&out, stdout);
         return 1;
     }
     *first += optind < argc;
@@ -402,8 +402,8 @@ s_api(const struct s_args *a, scan_queue_t *q)
 static int
 s_not_ready(void)
 {
-    scan_error("este dispositivo no está preparado: con señal, ejecute 'ayni-scan init --api "
-               "ENDPOINT --team EQUIPO' / not initialised: run ayni-scan init");
+    scan_error("this device is not prepared: with signal, run 'ayni-scan init --api ENDPOINT "
+               "--team TEAM'");
     return SCAN_USAGE;
 }
 
@@ -454,8 +454,8 @@ s_run(struct scan_run *r, const struct s_cmd *cmd, const struct s_args *a,
         return scan_cmd_status(r, a->json);
     if (!strcmp(cmd->name, "init")) {
         if (!r->api) {
-            scan_error("falta --api ENDPOINT (o AYNI_API): diga dónde está el núcleo, p. ej. "
-                       "--api tcp://192.168.1.10:5570 / --api is missing");
+            scan_error("--api ENDPOINT (or AYNI_API) is missing: say where the core is, e.g. "
+                       "--api tcp://192.168.1.10:5570");
             return SCAN_USAGE;
         }
         struct scan_init_opts o = {r->api, a->team, a->device, a->provision ? prov : NULL};
@@ -481,7 +481,7 @@ s_zone(scan_queue_t *q)
 {
     char *zone = scan_queue_get(q, "time_zone"), err[300];
     if (ayni_zone_use(zone ? zone : AYNI_ZONE_DEFAULT, err, sizeof err) != 0) {
-        scan_error("aviso: %s; las horas se muestran en UTC", err);
+        scan_error("warning: %s; the scanner shows times in UTC", err);
         ayni_zone_use("UTC", err, sizeof err);
     }
     free(zone);
@@ -496,12 +496,18 @@ s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
     char *path = s_queue_path(a.queue);
     if (!path)
         return SCAN_USAGE;
-    struct scan_run r = {.out = a.json && strcmp(cmd->name, "status") ? stderr : stdout,
-                         .all_received = a.all_received, .given = a.lines, .json = a.json};
+    FILE *text = a.json && strcmp(cmd->name, "status") ? stderr : stdout;
+    struct scan_run r = {.out = text, .all_received = a.all_received, .given = a.lines,
+                         .json = a.json};
     r.timeout_ms = a.timeout_s ? a.timeout_s * 1000 : cmd->timeout_ms;
     r.q = scan_queue_open(path, err, sizeof err);
     free(path);
+    if (r.out == stdout && !a.json)
+        r.out = scan_term_open(stdout); /* fitted to a narrow terminal (not --json's) */
+    else if (r.out == stderr)
+        r.out = scan_term_open(stderr);
     if (!r.q) {
+        scan_term_close(&r.out, text);
         scan_error("%s", err);
         return SCAN_REFUSED;
     }
@@ -511,6 +517,7 @@ s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
     if (a.provision && proto_provision_load(a.provision, &prov, err, sizeof err) != 0) {
         scan_error("%s", err);
         scan_queue_close(&r.q);
+        scan_term_close(&r.out, text);
         return SCAN_USAGE;
     }
     if (a.provision && !a.api)
@@ -526,6 +533,7 @@ s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
     scan_queue_close(&r.q);
     free(api);
     json_decref(r.codes);
+    scan_term_close(&r.out, text);
     fflush(stdout);
     return rc;
 }

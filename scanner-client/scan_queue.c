@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan_queue_int.h"
 
@@ -42,7 +43,7 @@ scan__fail(scan_queue_t *q, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(q->errmsg, sizeof q->errmsg, fmt, ap);
+    vsnprintf(q->errmsg, sizeof q->errmsg, ayni_tr(fmt), ap);
     va_end(ap);
     return code;
 }
@@ -50,6 +51,7 @@ scan__fail(scan_queue_t *q, int code, const char *fmt, ...)
 int
 scan__dberr(scan_queue_t *q, int rc, const char *doing)
 {
+    doing = ayni_tr(doing);
     switch (rc & 0xff) {
     case SQLITE_FULL:
         return scan__fail(q, AYNI_EFULL, "cannot %s in '%s': the disk is full: free some space",
@@ -73,7 +75,7 @@ scan__dberr(scan_queue_t *q, int rc, const char *doing)
 const char *
 scan_queue_errmsg(const scan_queue_t *q)
 {
-    return q->errmsg[0] ? q->errmsg : "no error";
+    return q->errmsg[0] ? q->errmsg : C_("scan queue", "no error");
 }
 
 const char *
@@ -122,7 +124,7 @@ scan__step(scan_queue_t *q, sqlite3_stmt *st)
     if (rc == SQLITE_ROW)
         return 1;
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : scan__dberr(q, rc, "read the queue");
+    return rc == SQLITE_DONE ? 0 : scan__dberr(q, rc, N_("read the queue"));
 }
 
 int
@@ -137,7 +139,7 @@ scan__run(scan_queue_t *q, enum scan_stmt id, const char *fmt, ...)
     va_end(ap);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : scan__dberr(q, rc, "write the queue");
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : scan__dberr(q, rc, N_("write the queue"));
 }
 
 json_t *
@@ -166,7 +168,7 @@ int
 scan__begin(scan_queue_t *q)
 {
     int rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : scan__dberr(q, rc, "start a transaction");
+    return rc == SQLITE_OK ? 0 : scan__dberr(q, rc, N_("start a transaction on the queue"));
 }
 
 int
@@ -180,7 +182,7 @@ scan__end(scan_queue_t *q, int rc)
     int crc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
     if (crc == SQLITE_OK)
         return 0;
-    rc = scan__dberr(q, crc, "commit");
+    rc = scan__dberr(q, crc, N_("commit to the queue"));
     if (!sqlite3_get_autocommit(q->db))
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -199,7 +201,7 @@ s_make_folders(const char *path, char *err, size_t errlen)
             continue;
         *p = '\0';
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create folder '%s' for the scan queue: %s", dir,
+            snprintf(err, errlen, _("cannot create folder '%s' for the scan queue: %s"), dir,
                      strerror(errno));
             rc = AYNI_EIO;
         }
@@ -215,7 +217,7 @@ s_create_file(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open scan queue '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open scan queue '%s': %s"), path, strerror(errno));
         return AYNI_EIO;
     }
     close(fd);
@@ -235,11 +237,11 @@ s_user_version(scan_queue_t *q, int *version)
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return scan__dberr(q, rc, "read the queue's version");
+        return scan__dberr(q, rc, N_("read the queue's version"));
     rc = sqlite3_step(st);
     *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : scan__dberr(q, rc, "read the queue's version");
+    return rc == SQLITE_ROW ? 0 : scan__dberr(q, rc, N_("read the queue's version"));
 }
 
 static int
@@ -255,9 +257,9 @@ s_migrate(scan_queue_t *q)
         return 0;
     if ((rc = scan__begin(q)))
         return rc;
-    rc = s_exec(q, scan_schema_sql, "create the queue");
+    rc = s_exec(q, scan_schema_sql, N_("create the queue"));
     if (rc == 0)
-        rc = s_exec(q, "PRAGMA user_version = 1", "mark the queue's version");
+        rc = s_exec(q, "PRAGMA user_version = 1", N_("mark the queue's version"));
     return scan__end(q, rc);
 }
 
@@ -268,7 +270,7 @@ s_prepare(scan_queue_t *q)
         int rc = sqlite3_prepare_v3(q->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->stmt[i],
                                     NULL);
         if (rc != SQLITE_OK)
-            return scan__dberr(q, rc, "prepare the queue's statements");
+            return scan__dberr(q, rc, N_("prepare the queue's statements"));
     }
     return 0;
 }
@@ -278,11 +280,11 @@ s_setup(scan_queue_t *q)
 {
     int rc = sqlite3_open_v2(q->path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
-        return q->db ? scan__dberr(q, rc, "open the queue")
+        return q->db ? scan__dberr(q, rc, N_("open the queue"))
                      : scan__fail(q, AYNI_ESTORAGE, "cannot open scan queue '%s'", q->path);
     sqlite3_busy_timeout(q->db, S_BUSY_TIMEOUT_MS);
-    if ((rc = s_exec(q, "PRAGMA journal_mode = WAL", "use write-ahead logging")) ||
-        (rc = s_exec(q, "PRAGMA synchronous = FULL", "set synchronous writes")) ||
+    if ((rc = s_exec(q, "PRAGMA journal_mode = WAL", N_("use write-ahead logging"))) ||
+        (rc = s_exec(q, "PRAGMA synchronous = FULL", N_("set synchronous writes"))) ||
         (rc = s_migrate(q)))
         return rc;
     return s_prepare(q);

@@ -63,8 +63,11 @@ int scan__step(scan_queue_t *q, sqlite3_stmt *st);
 int scan__run(scan_queue_t *q, enum scan_stmt id, const char *fmt, ...);
 /* The current row as an object of its columns (text, integer or null). */
 json_t *scan__row(sqlite3_stmt *st);
+/* Keep the error fmt (translated: a keyword of po/po) for scan_queue_errmsg; code. */
 int scan__fail(scan_queue_t *q, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The error of SQLite's rc while doing (a message marked N_, "read the queue"); its
+ * AYNI_E code. */
 int scan__dberr(scan_queue_t *q, int rc, const char *doing);
 int scan__begin(scan_queue_t *q);
 /* Inside a transaction: the core answered just now. */

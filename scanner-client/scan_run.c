@@ -1,7 +1,7 @@
 /* scan_run.c: what every ayni-scan command shares while it runs: its error messages, the
  * exit code it has earned so far, and the one connection to aynid (made on first use,
  * with the device's keys).  Below the command files and scan_main.c, which call it; it
- * calls none of them.
+ * calls none of them, only scan_term.c to fit an error to the terminal.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,18 +9,21 @@
 
 #include <sodium.h>
 
+#include "lang.h"
 #include "scan.h"
 
 void
 scan_error(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("ayni-scan: ", stderr);
+    fflush(NULL); /* what was said before comes before */
+    FILE *err = scan_term_open(stderr);
+    fputs("ayni-scan: ", err);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(err, ayni_tr(fmt), ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fputc('\n', err);
+    scan_term_close(&err, stderr);
 }
 
 void

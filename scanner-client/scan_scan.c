@@ -14,22 +14,41 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
 #define S_ZBAR_PREFIX "QR-Code:" /* what zbarimg and zbarcam print without --raw */
 
+/* What the team is told of a code that is not genuine (the scanner's own words). */
+static const char *
+s_verdict(enum core_token_verdict v)
+{
+    switch (v) {
+    case CORE_TOKEN_ALTERED:
+        return _("altered code: it was changed after it was signed; do not deliver");
+    case CORE_TOKEN_FORGED:
+        return _("forged code: this system did not sign it; do not deliver");
+    default:
+        return _("unreadable or incomplete code: scan it once more");
+    }
+}
+
 static int
 s_refuse(struct scan_run *r, enum core_token_verdict v, const struct core_token *t)
 {
-    fprintf(r->out, "✗ RECHAZADO: %s\n", core_token_verdict_message(v));
-    if ((v == CORE_TOKEN_ALTERED || v == CORE_TOKEN_FORGED) && t->package)
-        fprintf(r->out, "  (el código dice: envío %s, paquete %u de %u, destino %s; no es de "
-                        "fiar)\n", t->shipment, t->package, t->count, t->dest);
-    else if (v == CORE_TOKEN_ALTERED || v == CORE_TOKEN_FORGED)
-        fprintf(r->out, "  (el código dice: envío %s completo, destino %s; no es de fiar)\n",
-                t->shipment, t->dest);
-    fprintf(r->out, "  no se guardó / not saved\n");
+    fprintf(r->out, "✗ %s %s\n", C_("ayni-scan", "REFUSED:"), s_verdict(v));
+    bool signed_ = v == CORE_TOKEN_ALTERED || v == CORE_TOKEN_FORGED;
+    if (signed_ && t->package) {
+        fputs("  ", r->out);
+        fprintf(r->out, _("(the code says: shipment %s, package %u of %u, destination %s; it "
+                          "cannot be trusted)\n"), t->shipment, t->package, t->count, t->dest);
+    } else if (signed_) {
+        fputs("  ", r->out);
+        fprintf(r->out, _("(the code says: whole shipment %s, destination %s; it cannot be "
+                          "trusted)\n"), t->shipment, t->dest);
+    }
+    fprintf(r->out, "  %s\n", _("not saved"));
     r->outcome = "refused";
     return SCAN_REFUSED;
 }
@@ -43,14 +62,15 @@ s_agrees(struct scan_run *r, const struct core_token *t, json_t *m)
     size_t count = json_array_size(json_object_get(m, "packages"));
     if (dest && !strcmp(dest, t->dest) && count == t->count)
         return true;
-    fprintf(r->out, "✗ RECHAZADO: el código dice envío %s a %s con %u paquetes, pero los datos "
-                    "guardados dicen %s con %zu: no entregue; consulte a la coordinación\n",
+    fprintf(r->out, "✗ %s ", C_("ayni-scan", "REFUSED:"));
+    fprintf(r->out, _("the code says shipment %s to %s with %u packages, but the data kept "
+                      "says %s with %zu: do not deliver; ask the coordination\n"),
             t->shipment, t->dest, t->count, dest ? dest : "?", count);
     r->outcome = "refused";
     return false;
 }
 
-/* "ya escaneado en este equipo el …" for the scan row that covers this code. */
+/* "scanned already on this device on …" for the scan row that covers this code. */
 static void
 s_print_mine(struct scan_run *r, const struct core_token *t, json_t *row)
 {
@@ -58,11 +78,17 @@ s_print_mine(struct scan_run *r, const struct core_token *t, json_t *row)
     const char *state = json_string_value(json_object_get(row, "state"));
     bool slip = t->package && json_integer_value(json_object_get(row, "package")) == 0;
     scan_when(json_string_value(json_object_get(row, "device_time")), when, sizeof when);
-    fprintf(r->out, "  ya escaneado en este equipo el %s%s (equipo «%s»); se cuenta una sola vez\n",
-            when, slip ? " con el código de la guía, que cubre todo el envío" : "",
-            json_string_value(json_object_get(row, "team")));
-    fprintf(r->out, "  %s\n", !strcmp(state, "sent") ? "ya confirmado en el núcleo"
-                                                   : "en cola: se enviará al sincronizar");
+    const char *team = json_string_value(json_object_get(row, "team"));
+    fputs("  ", r->out);
+    if (slip)
+        fprintf(r->out, _("scanned already on this device on %s with the slip's code, which "
+                          "covers the whole shipment (team «%s»); it counts once\n"),
+                when, team);
+    else
+        fprintf(r->out, _("scanned already on this device on %s (team «%s»); it counts once\n"),
+                when, team);
+    fprintf(r->out, "  %s\n", !strcmp(state, "sent") ? _("confirmed already on the core")
+                                                   : _("queued: it will be sent on sync"));
 }
 
 /* True (after saying so) if this code adds nothing: scanned already on this device, or
@@ -84,13 +110,14 @@ s_already(struct scan_run *r, const struct core_token *t, json_t *m, json_t *out
         const char *at = json_string_value(json_object_get(p, "delivered_at"));
         scan_when(at ? at : json_string_value(json_object_get(p, "received_at")), when,
                   sizeof when); /* the scan time; an older core gave only the time received */
-        fprintf(r->out, "  ya confirmado el %s por «%s»; se cuenta una sola vez\n", when,
+        fputs("  ", r->out);
+        fprintf(r->out, _("confirmed already on %s by «%s»; it counts once\n"), when,
                 team ? team : json_string_value(json_object_get(p, "device")));
         return true;
     }
     if (!t->package && json_array_size(outstanding) == 0) {
-        fprintf(r->out, "  todos los paquetes de este envío ya están confirmados o escaneados; "
-                        "no se registra de nuevo\n");
+        fprintf(r->out, "  %s\n", _("every package of this shipment is confirmed or scanned "
+                                   "already; it is not recorded again"));
         return true;
     }
     return false;
@@ -106,14 +133,18 @@ s_check_team(struct scan_run *r, const struct core_token *t, json_t *m)
         return 0;
     char dest[256];
     scan_destination(m, t, dest, sizeof dest);
-    fprintf(r->out, "  ¡Atención! este %s es para %s (ruta del equipo «%s»); este equipo es "
-                    "«%s» / warning: for another team's route\n",
-            t->package ? "paquete" : "envío", dest, team, r->team);
+    fputs("  ", r->out);
+    if (t->package)
+        fprintf(r->out, _("Warning! this package is for %s (the route of team «%s»); this team "
+                          "is «%s»\n"), dest, team, r->team);
+    else
+        fprintf(r->out, _("Warning! this shipment is for %s (the route of team «%s»); this team "
+                          "is «%s»\n"), dest, team, r->team);
     if (!r->answers) {
-        fprintf(r->out, "  se registra igual; avise a su coordinación\n");
+        fprintf(r->out, "  %s\n", _("it is recorded all the same; tell your coordination"));
         return 1;
     }
-    return scan_ask_yes_no(r, "¿Registrar la entrega de todos modos? [s/N]", 0) == 1 ? 1 : -1;
+    return scan_ask_yes_no(r, _("Record the delivery all the same? [y/N]"), 0) == 1 ? 1 : -1;
 }
 
 static void
@@ -121,17 +152,24 @@ s_print_saved(struct scan_run *r, const char *scan_id, json_t *lines)
 {
     json_t *l;
     size_t i;
+    fputs("  ", r->out);
     if (!lines) {
-        fprintf(r->out, "  guardado (escaneo %.8s): todo recibido\n", scan_id);
+        fprintf(r->out, _("saved (scan %.8s): all received\n"), scan_id);
         return;
     }
-    fprintf(r->out, "  guardado (escaneo %.8s):", scan_id);
+    fprintf(r->out, _("saved (scan %.8s):"), scan_id);
     json_array_foreach(lines, i, l) {
-        fprintf(r->out, "%s línea %lld: %lld recibidos; motivo: %s (%s)", i ? ";" : "",
+        const char *code = json_string_value(json_object_get(l, "reason"));
+        const char *name = scan_reason_name(code);
+        char reason[128];
+        if (name && code && strcmp(name, code)) /* "dañado (damaged)": the code as well */
+            snprintf(reason, sizeof reason, "%s (%s)", name, code);
+        else
+            snprintf(reason, sizeof reason, "%s", code ? code : "?");
+        fputs(i ? "; " : " ", r->out);
+        fprintf(r->out, _("line %lld: %lld received; reason: %s"),
                 (long long)json_integer_value(json_object_get(l, "line")),
-                (long long)json_integer_value(json_object_get(l, "received")),
-                scan_reason_es(json_string_value(json_object_get(l, "reason"))),
-                json_string_value(json_object_get(l, "reason")));
+                (long long)json_integer_value(json_object_get(l, "received")), reason);
     }
     fputc('\n', r->out);
 }
@@ -159,7 +197,7 @@ s_record(struct scan_run *r, const struct core_token *t, const char *token, json
         return 1;
     }
     if (rc) {
-        fprintf(r->out, "✗ NO SE GUARDÓ: %s\n", scan_queue_errmsg(r->q));
+        fprintf(r->out, "✗ %s %s\n", _("NOT SAVED:"), scan_queue_errmsg(r->q));
         r->outcome = "refused";
         return SCAN_REFUSED;
     }
@@ -178,8 +216,8 @@ s_send_now(struct scan_run *r)
         rc = scan_sync_pass(r, &sent, &refused);
     r->sent_now += sent;
     if (rc == SCAN_UNREACHABLE) {
-        fprintf(r->out, "  sin conexión con el núcleo: guardado; se enviará al sincronizar "
-                        "(saved; will be sent on sync)\n");
+        fprintf(r->out, "  %s\n", _("no connection to the core: saved; it will be sent on "
+                                   "sync"));
         return SCAN_OK;
     }
     return rc;
@@ -196,7 +234,7 @@ s_confirm(struct scan_run *r, const struct core_token *t, const char *token, jso
     const char *flags = m ? NULL : "unknown_shipment";
     int team = m ? s_check_team(r, t, m) : 0;
     if (team < 0) {
-        fprintf(r->out, "  no se registró\n");
+        fprintf(r->out, "  %s\n", _("not recorded"));
         r->outcome = "not_recorded";
         return SCAN_OK;
     }
@@ -206,7 +244,7 @@ s_confirm(struct scan_run *r, const struct core_token *t, const char *token, jso
         r->outcome = r->given ? "refused" : "not_recorded";
         if (r->given) /* --line did not fit this code: a refusal, said already */
             return SCAN_REFUSED;
-        fprintf(r->out, "  cancelado: no se registró este escaneo\n");
+        fprintf(r->out, "  %s\n", _("cancelled: this scan was not recorded"));
         return SCAN_OK;
     }
     int rc = s_record(r, t, token, lines, flags);
@@ -275,8 +313,9 @@ scan_handle_line(struct scan_run *r, char *line, size_t len, bool too_long)
     if (r->scanned++ > 0 || r->answers)
         fputc('\n', r->out);
     if (too_long || len > SCAN_LINE_MAX) {
-        fprintf(r->out, "✗ RECHAZADO: línea ilegible (más de %d caracteres): no es un código "
-                        "Ayni; vuelva a escanear / unreadable line\n", SCAN_LINE_MAX);
+        fprintf(r->out, "✗ %s ", C_("ayni-scan", "REFUSED:"));
+        fprintf(r->out, _("unreadable line (more than %d characters): not an Ayni code; scan "
+                          "it again\n"), SCAN_LINE_MAX);
         scan_run_note(r, SCAN_REFUSED);
         scan_run_code(r, NULL, "line_too_long");
         return SCAN_REFUSED;
@@ -294,11 +333,11 @@ scan_cmd_scan(struct scan_run *r, FILE *in)
     int rc;
     bool quiet = r->answers == in && scan_tty_quiet(in);
     if (r->answers == in)
-        fprintf(r->out, "Escanee los códigos, uno por uno; Ctrl-D para terminar / scan codes; "
-                        "Ctrl-D to finish\n");
+        fprintf(r->out, "%s\n", _("Scan the codes one by one; Ctrl-D to finish"));
     while ((rc = scan_read_line(in, buf, sizeof buf, &len)) >= 0) {
         if (quiet && len > 0)
-            fprintf(r->out, "· código leído (%zu caracteres)\n", len);
+            fprintf(r->out, ayni_ntr("· code read (%zu character)\n",
+                                     "· code read (%zu characters)\n", len), len);
         scan_handle_line(r, buf, len, rc == 1);
     }
     scan_tty_restore();

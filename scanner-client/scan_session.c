@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "scan.h"
 
 void
@@ -42,10 +43,16 @@ scan_run_summary(struct scan_run *r)
             n[k] += !strcmp(o, kinds[k]);
     }
     size_t total = json_array_size(r->codes);
-    if (total > 0)
-        fprintf(r->out, "\nResumen / summary: %zu %s · guardados %d (enviados al núcleo %d) · "
-                        "ya registrados %d · rechazados %d · sin registrar %d\n",
-                total, total == 1 ? "código" : "códigos", n[0], r->sent_now, n[1], n[2], n[3]);
+    if (total > 0) {
+        fputc('\n', r->out);
+        fprintf(r->out,
+                ayni_ntr("Summary: %zu code · saved %d (sent to the core %d) · recorded "
+                         "already %d · refused %d · not recorded %d\n",
+                         "Summary: %zu codes · saved %d (sent to the core %d) · recorded "
+                         "already %d · refused %d · not recorded %d\n",
+                         total),
+                total, n[0], r->sent_now, n[1], n[2], n[3]);
+    }
     if (r->json) {
         json_t *summary = json_pack("{sI si si si si si}", "codes", (json_int_t)total, "saved",
                                     n[0], "sent", r->sent_now, "already", n[1], "refused",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -76,12 +77,12 @@ s_print_header(struct scan_run *r)
 {
     char *api = scan_queue_get(r->q, "api"), *team = scan_queue_get(r->q, "team");
     char *device = scan_queue_get(r->q, "device"), *key = scan_queue_get(r->q, "key_id");
-    fprintf(r->out, "Cola de escaneos / scan queue: %s\n", scan_queue_path(r->q));
+    fprintf(r->out, _("Scan queue: %s\n"), scan_queue_path(r->q));
     if (!team)
-        fprintf(r->out, "Este dispositivo no está preparado: ejecute 'ayni-scan init --api "
-                        "ENDPOINT --team EQUIPO' con señal\n");
+        fprintf(r->out, "%s\n", _("This device is not prepared: run 'ayni-scan init --api "
+                                 "ENDPOINT --team TEAM' with signal"));
     else
-        fprintf(r->out, "Equipo «%s» · dispositivo «%s» · núcleo %s · clave %s\n", team,
+        fprintf(r->out, _("Team «%s» · device «%s» · core %s · key %s\n"), team,
                 device ? device : "?", api ? api : "?", key ? key : "?");
     free(api);
     free(team);
@@ -90,14 +91,17 @@ s_print_header(struct scan_run *r)
     char *at = scan_queue_get(r->q, "manifests_at"), when[64] = "";
     if (at)
         scan_when(at, when, sizeof when);
-    fprintf(r->out, "Envíos en camino guardados: %ld%s%s\n",
-            scan_queue_manifest_count(r->q, NULL), at ? ", actualizados el " : "", when);
+    long kept = scan_queue_manifest_count(r->q, NULL);
+    if (at)
+        fprintf(r->out, _("Shipments on the road kept: %ld, updated on %s\n"), kept, when);
+    else
+        fprintf(r->out, _("Shipments on the road kept: %ld\n"), kept);
     free(at);
-    s_print_when(r, "Último contacto con el núcleo / last contact", "last_contact", "nunca");
+    s_print_when(r, _("Last contact with the core"), "last_contact", C_("contact", "never"));
     char *next = scan_queue_get(r->q, "next_contact_at");
     if (next)
-        s_print_when(r, "Sin respuesta en el último intento; próximo envío automático",
-                     "next_contact_at", "");
+        s_print_when(r, _("No answer at the last try; next automatic send"), "next_contact_at",
+                     "");
     free(next);
 }
 
@@ -109,30 +113,36 @@ s_print_row(struct scan_run *r, json_t *row)
     const char *state = s_str(row, "state"), *flags = s_str(row, "flags");
     scan_when(s_str(row, "device_time"), when, sizeof when);
     if (package)
-        snprintf(what, sizeof what, "%s paquete %ld de %lld", s_str(row, "shipment"), package,
+        snprintf(what, sizeof what, _("%s package %ld of %lld"), s_str(row, "shipment"), package,
                  (long long)json_integer_value(json_object_get(row, "package_count")));
     else
-        snprintf(what, sizeof what, "%s guía completa", s_str(row, "shipment"));
-    fprintf(r->out, "  %s · escaneado el %s", what, when);
+        snprintf(what, sizeof what, _("%s whole-shipment slip"), s_str(row, "shipment"));
+    fputs("  ", r->out);
+    fprintf(r->out, _("%s · scanned on %s"), what, when);
     if (!strcmp(flags, "other_team"))
-        fprintf(r->out, " · [ruta de otro equipo]");
+        fprintf(r->out, " · %s", _("[another team's route]"));
     else if (!strcmp(flags, "unknown_shipment"))
-        fprintf(r->out, " · [envío no estaba en los datos]");
+        fprintf(r->out, " · %s", _("[shipment was not in the data]"));
     if (!strcmp(state, "refused")) {
-        fprintf(r->out, "\n    motivo: %s (%s)\n", s_str(row, "last_error"),
+        fputs("\n    ", r->out);
+        fprintf(r->out, _("reason: %s (%s)\n"), s_str(row, "last_error"),
                 s_str(row, "error_code"));
         return;
     }
     if (!strcmp(state, "queued")) {
         long long tries = (long long)json_integer_value(json_object_get(row, "attempts"));
-        fprintf(r->out, " · %lld %s", tries, tries == 1 ? "intento" : "intentos");
-        if (*s_str(row, "last_error"))
-            fprintf(r->out, "\n    último error: %s", s_str(row, "last_error"));
+        fputs(" · ", r->out);
+        fprintf(r->out, ayni_ntr("%lld try", "%lld tries", (unsigned long)tries), tries);
+        if (*s_str(row, "last_error")) {
+            fputs("\n    ", r->out);
+            fprintf(r->out, _("last error: %s"), s_str(row, "last_error"));
+        }
         fputc('\n', r->out);
         return;
     }
     json_t *res = json_loads(s_str(row, "result"), 0, NULL);
-    fprintf(r->out, " · %lld de %lld recibidos\n",
+    fputs(" · ", r->out);
+    fprintf(r->out, _("%lld of %lld received\n"),
             (long long)json_integer_value(json_object_get(res, "qty_received")),
             (long long)json_integer_value(json_object_get(res, "qty_expected")));
     json_decref(res);
@@ -144,8 +154,12 @@ s_print_state(struct scan_run *r, const char *state, const char *title, size_t l
     json_t *rows = scan_queue_list(r->q, state), *row;
     size_t n = json_array_size(rows), i;
     fprintf(r->out, "\n%s (%zu)\n", title, n);
-    if (last && n > last)
-        fprintf(r->out, "  … %zu anteriores sin mostrar\n", n - last);
+    if (last && n > last) {
+        fputs("  ", r->out);
+        fprintf(r->out, ayni_ntr("… %zu earlier one not shown\n", "… %zu earlier ones not shown\n",
+                                 n - last),
+                n - last);
+    }
     json_array_foreach(rows, i, row) {
         if (!last || i + last >= n)
             s_print_row(r, row);
@@ -159,8 +173,8 @@ scan_cmd_status(struct scan_run *r, bool json)
     if (json)
         return s_print_json(r);
     s_print_header(r);
-    s_print_state(r, "queued", "En cola / queued", 0);
-    s_print_state(r, "refused", "Rechazados por el núcleo / refused", 0);
-    s_print_state(r, "sent", "Enviados / sent", S_SENT_SHOWN);
+    s_print_state(r, "queued", C_("scan queue", "Queued"), 0);
+    s_print_state(r, "refused", _("Refused by the core"), 0);
+    s_print_state(r, "sent", C_("scan queue", "Sent"), S_SENT_SHOWN);
     return SCAN_OK;
 }

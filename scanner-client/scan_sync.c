@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -54,15 +55,15 @@ s_delivered_text(json_t *details)
     const char *team = json_string_value(json_object_get(details, "team"));
     const char *device = json_string_value(json_object_get(details, "device"));
     if (!at)
-        return xstrdup("todos los paquetes de este envío ya estaban confirmados; no se cuenta "
-                       "dos veces");
+        return xstrdup(_("every package of this shipment was confirmed already; it is not "
+                         "counted twice"));
     char when[64];
     scan_when(at, when, sizeof when);
     if (team && device)
-        return xasprintf("ya confirmado el %s por «%s» (dispositivo «%s»); se cuenta una sola vez",
+        return xasprintf(_("confirmed already on %s by «%s» (device «%s»); it counts once"),
                          when, team, device);
-    return xasprintf("ya confirmado el %s por «%s»; se cuenta una sola vez", when,
-                     team ? team : device ? device : "otro equipo");
+    return xasprintf(_("confirmed already on %s by «%s»; it counts once"), when,
+                     team ? team : device ? device : _("another team"));
 }
 
 char *
@@ -74,46 +75,47 @@ scan_refusal_text(int code, const char *message, json_t *details)
         return s_delivered_text(details);
     case AYNI_ESTATE:
         if (state && !strcmp(state, "cancelled"))
-            return xstrdup("el envío fue cancelado: no lo entregue; devuelva los bienes al "
-                           "almacén");
-        return xasprintf("el envío no se puede confirmar en su estado (%s): %s",
+            return xstrdup(_("the shipment was cancelled: do not deliver it; take the goods "
+                             "back to the warehouse"));
+        return xasprintf(_("the shipment cannot be confirmed in its state (%s): %s"),
                          state ? state : "?", message);
     case AYNI_ETOKEN:
-        return xasprintf("el núcleo no acepta este código: %s", message);
+        return xasprintf(_("the core does not accept this code: %s"), message);
     case AYNI_ENOTFOUND:
-        return xasprintf("el núcleo no conoce este envío: %s", message);
+        return xasprintf(_("the core does not know this shipment: %s"), message);
     case AYNI_ECONFLICT:
-        return xasprintf("contradice lo ya registrado: %s", message);
+        return xasprintf(_("it contradicts what is recorded already: %s"), message);
     case AYNI_EINVAL:
-        return xasprintf("datos no válidos: %s", message);
+        return xasprintf(_("data not valid: %s"), message);
     default:
         return xstrdup(message);
     }
 }
 
-/* "ENV-2026-000001 paquete 3" or "ENV-2026-000001 (guía completa)" */
+/* "ENV-2026-000001 paquete 3" or "ENV-2026-000001 (guía completa)", in the reader's
+ * language */
 static void
 s_label(json_t *s, char *out, size_t size)
 {
     long package = (long)json_integer_value(json_object_get(s, "package"));
     const char *shipment = json_string_value(json_object_get(s, "shipment"));
     if (package)
-        snprintf(out, size, "%s paquete %ld", shipment, package);
+        snprintf(out, size, _("%s package %ld"), shipment, package);
     else
-        snprintf(out, size, "%s (guía completa)", shipment);
+        snprintf(out, size, _("%s (whole-shipment slip)"), shipment);
 }
 
 /* What the confirmation says of the shipment: whole, closed short, or still open.  A
- * shortfall is never called "completo". */
+ * shortfall is never called "completo" (whole). */
 static const char *
 s_outcome(json_t *result, long long got, long long want)
 {
     const char *state = json_string_value(json_object_get(result, "shipment_state"));
     bool closed = state && !strcmp(state, "delivered");
     if (got < want)
-        return closed ? "con faltantes · envío cerrado: todos sus paquetes confirmados"
-                      : "con faltantes · quedan paquetes del envío por confirmar";
-    return closed ? "envío entregado completo" : "quedan paquetes del envío por confirmar";
+        return closed ? _("with shortfalls · shipment closed: all its packages confirmed")
+                      : _("with shortfalls · packages of the shipment still to confirm");
+    return closed ? _("shipment delivered whole") : _("packages of the shipment still to confirm");
 }
 
 static void
@@ -121,9 +123,9 @@ s_print_sent(struct scan_run *r, const char *label, json_t *result)
 {
     long long got = (long long)json_integer_value(json_object_get(result, "qty_received"));
     long long want = (long long)json_integer_value(json_object_get(result, "qty_expected"));
-    fprintf(r->out, "✓ %s: confirmado en el núcleo · %lld de %lld recibidos · %s%s\n", label,
+    fprintf(r->out, _("✓ %s: confirmed on the core · %lld of %lld received · %s%s\n"), label,
             got, want, s_outcome(result, got, want),
-            json_is_true(json_object_get(result, "repeat")) ? " (ya estaba registrado)" : "");
+            json_is_true(json_object_get(result, "repeat")) ? _(" (recorded already)") : "");
 }
 
 static json_t *
@@ -149,7 +151,7 @@ s_refused(struct scan_run *r, const char *scan_id, const char *label, struct pro
     int rc = scan_queue_mark_refused(r->q, scan_id, ayni_err_code(err->code), why, e);
     json_decref(e);
     if (rc == 0)
-        fprintf(r->out, "✗ %s: el núcleo lo rechazó: %s\n", label, why);
+        fprintf(r->out, _("✗ %s: the core refused it: %s\n"), label, why);
     free(why);
     return rc == 0 || rc == AYNI_ESTATE ? S_REFUSED : S_LOCAL;
 }
@@ -158,7 +160,7 @@ static enum s_outcome
 s_not_now(struct scan_run *r, const char *scan_id, const char *label, struct proto_error *err)
 {
     char *why = err->code == AYNI_EUNAVAILABLE
-                    ? xasprintf("sin respuesta del núcleo / no answer: %s", err->message)
+                    ? xasprintf(_("no answer from the core: %s"), err->message)
                     : xstrdup(err->message);
     int rc = scan_queue_retry_later(r->q, scan_id, ayni_err_code(err->code), why);
     free(why);
@@ -166,7 +168,8 @@ s_not_now(struct scan_run *r, const char *scan_id, const char *label, struct pro
         scan_queue_contact_failed(r->q);
         return rc == 0 ? S_UNREACHABLE : S_LOCAL;
     }
-    fprintf(r->out, "… %s: no se pudo enviar ahora: %s; se reintentará\n", label, err->message);
+    fprintf(r->out, _("… %s: could not be sent now: %s; it will be tried again\n"), label,
+            err->message);
     return rc == 0 ? S_LATER : S_LOCAL;
 }
 
@@ -233,8 +236,7 @@ s_summary(struct scan_run *r, int sent, int refused, bool reached)
 {
     json_t *counts = scan_queue_counts(r->q);
     long queued = (long)json_integer_value(json_object_get(counts, "queued"));
-    fprintf(r->out, "enviados %d, rechazados %d, en cola %ld / sent %d, refused %d, queued %ld\n",
-            sent, refused, queued, sent, refused, queued);
+    fprintf(r->out, _("sent %d, refused %d, queued %ld\n"), sent, refused, queued);
     json_decref(counts);
     scan_run_result(r, json_pack("{si si sI sb}", "sent", sent, "refused", refused, "queued",
                                  (json_int_t)queued, "reached", reached));
@@ -247,7 +249,7 @@ scan_cmd_sync(struct scan_run *r, int wait_s)
     long queued = (long)json_integer_value(json_object_get(counts, "queued"));
     json_decref(counts);
     if (queued == 0) {
-        fprintf(r->out, "nada en cola: todo está enviado / nothing queued\n");
+        fprintf(r->out, "%s\n", _("nothing queued: everything is sent"));
         scan_run_result(r, json_pack("{si si si sb}", "sent", 0, "refused", 0, "queued", 0,
                                      "reached", false));
         return SCAN_OK;
@@ -257,14 +259,14 @@ scan_cmd_sync(struct scan_run *r, int wait_s)
     long pause = S_WAIT_FIRST_S;
     while ((rc = scan_sync_pass(r, &sent, &refused)) == SCAN_UNREACHABLE &&
            time(NULL) + pause <= deadline) {
-        fprintf(r->out, "… sin respuesta del núcleo; nuevo intento en %ld s\n", pause);
+        fprintf(r->out, _("… no answer from the core; trying again in %ld s\n"), pause);
         fflush(r->out);
         sleep((unsigned)pause);
         pause = pause * 2 < S_WAIT_MAX_S ? pause * 2 : S_WAIT_MAX_S;
     }
     if (rc == SCAN_UNREACHABLE)
-        fprintf(r->out, "sin conexión con el núcleo en %s: lo que está en cola se enviará en el "
-                        "próximo 'ayni-scan sync' / the core cannot be reached\n", r->api);
+        fprintf(r->out, _("no connection to the core at %s: what is queued will be sent on the "
+                          "next 'ayni-scan sync'\n"), r->api);
     s_summary(r, sent, refused, rc != SCAN_UNREACHABLE);
     return rc;
 }

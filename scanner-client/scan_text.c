@@ -1,7 +1,8 @@
-/* scan_text.c: the words and times ayni-scan shows a delivery team, in Spanish.
+/* scan_text.c: the words and times ayni-scan shows a delivery team, in its language.
  *
  * Pure functions (apart from reading the clock and the local time zone): "40 kits de
- * higiene" from a quantity and an item name, the Spanish names of shortfall reasons,
+ * higiene" ("40 hygiene kits") from a quantity and an item name, the names of shortfall
+ * reasons,
  * answers to yes/no questions, and times as "22/11/2026 01:08" in the core's time zone
  * (zone.h: the one format every Ayni tool shows; scan_main.c makes the zone the one init
  * stored from server.info, since the scanner works offline).
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "scan.h"
 #include "words.h"
@@ -92,37 +94,46 @@ s_lower_first(char *s)
         s[0] = (char)tolower((unsigned char)s[0]);
 }
 
-char *
-scan_quantity(long qty, const char *name_es)
+const char *
+scan_item_name(json_t *line)
 {
-    char name[512];
-    if (!name_es || !*name_es)
-        return xasprintf("%ld", qty);
-    if (qty == 1)
-        snprintf(name, sizeof name, "%s", name_es);
-    else
-        ayni_plural(name_es, name, sizeof name);
-    s_lower_first(name);
-    return xasprintf("%ld %s", qty, name);
+    const char *en = json_string_value(json_object_get(line, "item_name_en"));
+    const char *es = json_string_value(json_object_get(line, "item_name_es"));
+    return !strcmp(ayni_lang(), "en") && en && *en ? en : es;
+}
+
+char *
+scan_quantity(long qty, const char *name)
+{
+    char out[600];
+    ayni_quantity(qty, name, out, sizeof out);
+    char *noun = strchr(out, ' ');
+    if (noun)
+        s_lower_first(noun + 1);
+    return xstrdup(out);
 }
 
 /* ---- reasons and answers ---- */
 
+/* Each reason's code (on the wire, and the English answer), its name (NC_) and the
+ * Spanish words a team may answer with. */
 static const struct {
-    const char *code, *es, *words;
+    const char *code, *name, *words;
 } s_reasons[] = {
-    {"damaged", "dañado", "dañado dañados dañada dañadas danado roto rotos"},
-    {"missing", "faltante", "faltante faltantes falta perdido perdidos"},
-    {"expired", "vencido", "vencido vencidos vencida vencidas caducado"},
-    {"refused", "rechazado", "rechazado rechazados rechazada rechazo"},
+    {"damaged", NC_("shortfall reason", "damaged"),
+     "dañado dañados dañada dañadas danado roto rotos"},
+    {"missing", NC_("shortfall reason", "missing"), "faltante faltantes falta perdido perdidos"},
+    {"expired", NC_("shortfall reason", "expired"),
+     "vencido vencidos vencida vencidas caducado"},
+    {"refused", NC_("shortfall reason", "refused"), "rechazado rechazados rechazada rechazo"},
 };
 
 const char *
-scan_reason_es(const char *reason)
+scan_reason_name(const char *reason)
 {
     for (size_t i = 0; reason && i < sizeof s_reasons / sizeof s_reasons[0]; i++)
         if (!strcmp(reason, s_reasons[i].code))
-            return s_reasons[i].es;
+            return C_("shortfall reason", s_reasons[i].name);
     return NULL;
 }
 

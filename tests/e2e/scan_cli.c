@@ -31,6 +31,49 @@ extern char **environ;
 #define S_MAX_ARGS 32
 #define S_RUN_MS (E2E_WAIT_MS * 3) /* the longest one run may take */
 
+static char s_lang[16];     /* scan_cli_lang's, when s_lang_set */
+static bool s_lang_set;
+
+void
+scan_cli_lang(const char *lang)
+{
+    s_lang_set = lang != NULL;
+    snprintf(s_lang, sizeof s_lang, "%s", lang ? lang : "");
+}
+
+/* True if entry (NAME=VALUE) sets a variable that chooses the language. */
+static bool
+s_is_lang_var(const char *entry)
+{
+    static const char *const names[] = {"AYNI_LANG=", "LC_ALL=", "LC_MESSAGES=", "LANG=",
+                                        "LANGUAGE="};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strncmp(entry, names[i], strlen(names[i])))
+            return true;
+    return false;
+}
+
+/* The environment of a new ayni-scan: this process's, in the language scan_cli_lang
+ * chose, with extra (NAME=VALUE, may be NULL) added.  A new array (free it, not its
+ * strings but *lang_entry). */
+static char **
+s_env(const char *extra, char **lang_entry)
+{
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    char **envp = xcalloc(n + 3, sizeof *envp);
+    *lang_entry = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!s_lang_set || !s_is_lang_var(environ[i]))
+            envp[k++] = environ[i];
+    if (s_lang_set && s_lang[0])
+        envp[k++] = *lang_entry = xasprintf("AYNI_LANG=%s", s_lang);
+    if (extra)
+        envp[k++] = (char *)extra;
+    return envp;
+}
+
 const char *
 scan_cli_path(void)
 {
@@ -78,7 +121,10 @@ scan_cli_run(struct scan_cli_out *o, const char *dir, const char *input, ...)
     char *in = xasprintf("%s/scan-in.txt", dir), *out = xasprintf("%s/scan-out.txt", dir);
     char *err = xasprintf("%s/scan-err.txt", dir);
     s_write_file(in, input);
-    o->status = e2e_reap(e2e_spawn(argv, in, out, err, environ), S_RUN_MS, "ayni-scan");
+    char *lang, **envp = s_env(NULL, &lang);
+    o->status = e2e_reap(e2e_spawn(argv, in, out, err, envp), S_RUN_MS, "ayni-scan");
+    free(envp);
+    free(lang);
     o->out = e2e_slurp(out);
     o->err = e2e_slurp(err);
     if (getenv("AYNI_E2E_VERBOSE"))
@@ -117,19 +163,15 @@ scan_bg_start(struct scan_bg *b, const char *dir, const char *env_extra, const c
     va_start(ap, input);
     s_argv(argv, ap);
     va_end(ap);
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **envp = xcalloc(n + 2, sizeof *envp);
-    memcpy(envp, environ, n * sizeof *envp);
-    envp[n] = (char *)env_extra;
+    char *lang, **envp = s_env(env_extra, &lang);
     b->out_path = xasprintf("%s/scan-bg-out.txt", dir);
     char *err = xasprintf("%s/scan-bg-err.txt", dir), *in = xasprintf("%s/scan-bg-in.txt", dir);
     s_write_file(in, input);
-    b->pid = e2e_spawn(argv, in, b->out_path, err, envp ? envp : environ);
+    b->pid = e2e_spawn(argv, in, b->out_path, err, envp);
     free(in);
     free(err);
     free(envp);
+    free(lang);
 }
 
 char *
@@ -183,13 +225,16 @@ scan_pty_start(struct scan_pty *p, ...)
     va_end(ap);
     struct winsize ws = {.ws_row = 50, .ws_col = 200};
     memset(p, 0, sizeof *p);
+    char *lang, **envp = s_env(NULL, &lang);
     p->pid = forkpty(&p->fd, NULL, NULL, &ws);
     if (p->pid < 0)
         fail_msg("forkpty: %s", strerror(errno));
     if (p->pid == 0) {
-        execv(argv[0], (char *const *)argv);
+        execve(argv[0], (char *const *)argv, envp);
         _exit(127);
     }
+    free(envp);
+    free(lang);
     p->cap = 4096;
     p->seen = xmalloc(p->cap);
     p->seen[0] = '\0';

@@ -17,6 +17,11 @@
 
 /* The binary: $AYNI_SCAN, or the path CMake compiled in. */
 const char *scan_cli_path(void);
+/* The language of every ayni-scan started from now on (run, in the background or in a
+ * terminal): "es" or "en" as AYNI_LANG; "" the default, with AYNI_LANG, LC_ALL,
+ * LC_MESSAGES, LANG and LANGUAGE unset (Spanish); NULL this process's environment as it
+ * is (as at start). */
+void scan_cli_lang(const char *lang);
 
 struct scan_cli_out {
     int status; /* exit code, or 128 + signal */

@@ -163,7 +163,7 @@ test_init_team_typo(void **state)
                    f->queue, NULL);
     scan_pty_expect(&p, "¿Quiso decir «Equipo Q'ero»? [S/n]");
     scan_pty_type(&p, "s");
-    scan_pty_expect(&p, "listo / ready: equipo «Equipo Q'ero»");
+    scan_pty_expect(&p, "listo: equipo «Equipo Q'ero»");
     scan_pty_expect(&p, "(1 de este equipo)");
     assert_int_equal(scan_pty_wait(&p), 0);
 }

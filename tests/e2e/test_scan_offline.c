@@ -245,9 +245,9 @@ test_offline_day(void **state)
 
     scan_cli_run(&o, f->e->dir, NULL, "status", "--queue", f->queue, NULL);
     assert_int_equal(o.status, 0);
-    assert_non_null(strstr(o.out, "En cola / queued (0)"));
-    assert_non_null(strstr(o.out, "Enviados / sent (4)"));
-    assert_non_null(strstr(o.out, "Último contacto con el núcleo / last contact: "));
+    assert_non_null(strstr(o.out, "En cola (0)"));
+    assert_non_null(strstr(o.out, "Enviados (4)"));
+    assert_non_null(strstr(o.out, "Último contacto con el núcleo: "));
     assert_null(strstr(o.out, "last contact: nunca"));
     scan_cli_clear(&o);
 }
@@ -332,7 +332,7 @@ test_json_results(void **state)
                         "malformed");
     assert_int_equal(json_integer_value(json_object_get(sum, "saved")), 1);
     assert_int_equal(json_integer_value(json_object_get(sum, "sent")), 1);
-    assert_non_null(strstr(o.err, "Resumen / summary: 3 códigos"));
+    assert_non_null(strstr(o.err, "Resumen: 3 códigos"));
     json_decref(j);
     scan_cli_clear(&o);
     free(input);

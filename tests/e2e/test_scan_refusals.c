@@ -114,7 +114,7 @@ test_twice_and_second_team(void **state)
     assert_non_null(strstr(o.out, "ya confirmado el "));
     assert_non_null(strstr(o.out, "por «Equipo Q'ero»; se cuenta una sola vez"));
     assert_null(strstr(o.out, "guardado ("));
-    assert_non_null(strstr(o.out, "Resumen / summary: 1 código · guardados 0 (enviados al "
+    assert_non_null(strstr(o.out, "Resumen: 1 código · guardados 0 (enviados al "
                                   "núcleo 0) · ya registrados 1"));
     scan_cli_clear(&o);
     assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 10);
@@ -146,7 +146,7 @@ test_cancelled(void **state)
     assert_int_equal(o.status, 0);
     scan_cli_clear(&o);
     scan_cli_run(&o, f->e->dir, NULL, "status", "--queue", f->q1, NULL);
-    assert_non_null(strstr(o.out, "Rechazados por el núcleo / refused (1)"));
+    assert_non_null(strstr(o.out, "Rechazados por el núcleo (1)"));
     assert_non_null(strstr(o.out, "motivo: el envío fue cancelado"));
     assert_non_null(strstr(o.out, "(invalid_state)"));
     scan_cli_clear(&o);
@@ -207,8 +207,8 @@ test_photos(void **state)
     assert_non_null(strstr(o.out, "código 2 de 2"));
     assert_int_equal(scan_count(o.out, "✓ "), 1);
     assert_non_null(strstr(o.out, "código falsificado"));
-    assert_non_null(strstr(o.out, "nota.png: imagen ilegible / unreadable image: "));
-    assert_non_null(strstr(o.out, "is not a PNG or JPEG image"));
+    assert_non_null(strstr(o.out, "nota.png: imagen ilegible: "));
+    assert_non_null(strstr(o.out, "no es una imagen PNG ni JPEG"));
     assert_non_null(strstr(o.out, "b.png: no se encontró ningún código QR"));
     assert_int_equal(scan_count(o.out, "✗ RECHAZADO"), 2); /* forged, and the web address */
     scan_cli_clear(&o);
@@ -262,19 +262,25 @@ test_usage(void **state)
     assert_non_null(strstr(o.out, "ayni-scan ORDEN --help"));
     assert_non_null(strstr(o.out, "--wait") && strstr(o.out, "--line") ? "all" : NULL);
     scan_cli_clear(&o);
+    s_expect_exit(f, 2, "--line dice qué llegó, sin preguntas: no va con --all-received",
+                  "--line", "1=2:dañados", "--all-received", "--queue", f->q1, NULL);
+    s_expect_exit(f, 2, "no está preparado", "--queue", fresh, NULL);
+    s_expect_exit(f, 2, "falta --team", "init", "--api", f->e->api, "--queue", fresh, NULL);
+    s_expect_exit(f, 3, "sin conexión con el núcleo", "init", "--api", nowhere, "--team", "E",
+                  "--queue", fresh, "--timeout", "1", NULL);
+    s_expect_exit(f, 2, "¿quiso decir 'sync'?", "sinc", "--queue", f->q1, NULL);
+    scan_cli_lang("en"); /* the same checks, worded in English */
     s_expect_exit(f, 2, "did you mean 'sync'", "sinc", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "--wait does not apply to 'scan'", "--wait", "3", "--queue", f->q1,
                   NULL);
-    s_expect_exit(f, 2, "--line goes without --all-received", "--line", "1=2:dañados",
+    s_expect_exit(f, 2, "it does not go with --all-received", "--line", "1=2:dañados",
                   "--all-received", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "image needs at least one photo", "image", "--queue", f->q1, NULL);
-    s_expect_exit(f, 2, "no está preparado", "--queue", fresh, NULL);
-    s_expect_exit(f, 2, "falta --team", "init", "--api", f->e->api, "--queue", fresh, NULL);
+    s_expect_exit(f, 2, "this device is not prepared", "--queue", fresh, NULL);
     s_expect_exit(f, 2, "--timeout 'x' is not valid", "sync", "--timeout", "x", NULL);
     s_expect_exit(f, 2, "option '--team' needs a value", "--team", NULL);
     s_expect_exit(f, 2, "did you mean '--all-received'", "--all-recieved", NULL);
-    s_expect_exit(f, 3, "sin conexión con el núcleo", "init", "--api", nowhere, "--team", "E",
-                  "--queue", fresh, "--timeout", "1", NULL);
+    scan_cli_lang(NULL);
     json_t *st = scan_status(f->e->dir, fresh);
     assert_true(json_is_null(json_object_get(st, "team"))); /* nothing stored */
     json_decref(st);

@@ -1,4 +1,4 @@
-/* test_scan_text.c: ayni-scan's Spanish words and times (scanner-client/scan_text.c).
+/* test_scan_text.c: ayni-scan's words (Spanish first) and times (scanner-client/scan_text.c).
  *
  * Pure functions, no aynid: plurals of item names ("40 kits de higiene"), shortfall
  * reasons and yes/no answers as a team types them, and times shown in local time.
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lang.h"
 #include "scan.h"
 
 static void
@@ -56,8 +57,8 @@ test_reasons_and_answers(void **state)
     assert_string_equal(scan_reason_parse("REFUSED"), "refused");
     assert_null(scan_reason_parse(""));
     assert_null(scan_reason_parse("robado"));
-    assert_string_equal(scan_reason_es("expired"), "vencido");
-    assert_null(scan_reason_es("stolen"));
+    assert_string_equal(scan_reason_name("expired"), "vencido");
+    assert_null(scan_reason_name("stolen"));
     assert_int_equal(scan_yes_no("", 1), 1);
     assert_int_equal(scan_yes_no("", 0), 0);
     assert_int_equal(scan_yes_no("sí", 0), 1);
@@ -65,6 +66,12 @@ test_reasons_and_answers(void **state)
     assert_int_equal(scan_yes_no("yes", 0), 1);
     assert_int_equal(scan_yes_no("No", 1), 0);
     assert_int_equal(scan_yes_no("quizás", 1), -1);
+    ayni_lang_init("en"); /* the reason's word in English is its code */
+    assert_string_equal(scan_reason_name("expired"), "expired");
+    assert_string_equal(scan_reason_name("damaged"), "damaged");
+    assert_string_equal(scan_reason_parse("dañados"), "damaged");
+    ayni_lang_init("es");
+    assert_string_equal(scan_reason_name("damaged"), "dañado");
 }
 
 static void
@@ -93,6 +100,7 @@ test_times(void **state)
 int
 main(void)
 {
+    ayni_lang_init("es"); /* as ayni-scan starts without AYNI_LANG */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantities),
         cmocka_unit_test(test_reasons_and_answers),
