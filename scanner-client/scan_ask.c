@@ -18,15 +18,16 @@
 #include "mem.h"
 #include "scan.h"
 
+/* Said when a code's lines are to be counted and its shipment is not in the manifests. */
+#define S_NO_MANIFEST                                                                          \
+    N_("without this shipment's data its lines cannot be counted: not recorded; update "      \
+       "with 'ayni-scan init' and scan again")
+
 /* On a terminal, a keyboard-wedge scanner types a code of up to 176 characters: echoed,
  * it fills three lines of a small screen with text nobody reads.  So while codes are
  * awaited the terminal does not echo; it does for the answers to questions (s_ask), and
  * is given back as it was at the end, also on Ctrl-C, a hang-up or a kill. */
 static struct termios s_tty;
-
-#define S_NO_MANIFEST                                                                          \
-    N_("without this shipment's data its lines cannot be counted: not recorded; update "      \
-       "with 'ayni-scan init' and scan again")
 static int s_tty_fd = -1;
 
 static void

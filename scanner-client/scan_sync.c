@@ -66,6 +66,23 @@ s_delivered_text(json_t *details)
                      team ? team : device ? device : _("another team"));
 }
 
+/* A shipment's state (its code on the wire) in the reader's words: "borrador". */
+static const char *
+s_state_name(const char *state)
+{
+    static const char *const states[][2] = {
+        {"draft", NC_("ayni-scan: a shipment's state", "draft")},
+        {"dispatched", NC_("ayni-scan: a shipment's state", "dispatched")},
+        {"partial", NC_("ayni-scan: a shipment's state", "partially delivered")},
+        {"delivered", NC_("ayni-scan: a shipment's state", "delivered")},
+        {"cancelled", NC_("ayni-scan: a shipment's state", "cancelled")},
+    };
+    for (size_t i = 0; state && i < sizeof states / sizeof states[0]; i++)
+        if (!strcmp(state, states[i][0]))
+            return C_("ayni-scan: a shipment's state", states[i][1]);
+    return state ? state : "?";
+}
+
 char *
 scan_refusal_text(int code, const char *message, json_t *details)
 {
@@ -78,7 +95,7 @@ scan_refusal_text(int code, const char *message, json_t *details)
             return xstrdup(_("the shipment was cancelled: do not deliver it; take the goods "
                              "back to the warehouse"));
         return xasprintf(_("the shipment cannot be confirmed in its state (%s): %s"),
-                         state ? state : "?", message);
+                         s_state_name(state), message);
     case AYNI_ETOKEN:
         return xasprintf(_("the core does not accept this code: %s"), message);
     case AYNI_ENOTFOUND:

@@ -130,6 +130,7 @@ s_setup(void **state)
 {
     unsetenv("AYNI_API");
     unsetenv("AYNI_SCAN_QUEUE");
+    unsetenv("TMUX"); /* run inside tmux or not, this test's server is its own */
     struct fx *f = xcalloc(1, sizeof *f);
     *state = f;
     if (!s_tmux_bin) {
@@ -270,8 +271,8 @@ s_session(struct fx *f, const struct s_words *w)
     int rc = s_tmux(f, NULL, "new-session", "-d", "-s", "scan", "-x", "40", "-y", "30", "env",
                     "-u", "COLUMNS", lang, scan_cli_path(), "--queue", f->queue, NULL);
     free(lang);
+    f->server = true; /* whatever new-session did, the teardown kills the server */
     assert_int_equal(rc, 0);
-    f->server = true;
     s_expect(f, w->ready);
 
     /* package 1: 7 of 10 food kits arrived, 3 damaged */
