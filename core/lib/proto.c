@@ -168,7 +168,7 @@ proto_reply_parse(const void *data, size_t len, json_t **result, struct proto_er
     const char *msg = json_string_value(json_object_get(e, "message"));
     json_t *details = json_object_get(e, "details");
     proto_error_set(err, code ? code : AYNI_EINTERNAL, details ? json_incref(details) : NULL,
-                    "%s", msg ? msg : "the core refused the request");
+                    "%s", msg ? msg : _("the core refused the request"));
     json_decref(root);
     return code ? code : AYNI_EINTERNAL;
 }
@@ -178,7 +178,7 @@ proto_dump(const json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!s) {
-        fprintf(stderr, "ayni: cannot encode JSON\n");
+        fprintf(stderr, "%s", _("ayni: cannot encode JSON\n"));
         abort();
     }
     return s;

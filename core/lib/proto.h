@@ -38,7 +38,7 @@ struct proto_request {
 
 struct proto_error {
     int code;          /* AYNI_E... */
-    char message[512];
+    char message[1024]; /* room for a long message in Spanish */
     json_t *details;   /* owned, may be NULL */
 };
 

@@ -17,7 +17,7 @@ api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char msg[512];
+    char msg[sizeof a->err.message];
     vsnprintf(msg, sizeof msg, ayni_tr(fmt), ap);
     va_end(ap);
     proto_error_set(&a->err, code, details, "%s", msg);
@@ -58,12 +58,12 @@ static const char *
 s_type_name(char type)
 {
     switch (type) {
-    case 's': return "a string";
-    case 'i': return "an integer";
-    case 'b': return "true or false";
+    case 's': return _("a string");
+    case 'i': return _("an integer");
+    case 'b': return _("true or false");
     case 'a':
-    case 'p': return "an array";
-    default: return "an object";
+    case 'p': return _("an array");
+    default: return _("an object");
     }
 }
 
@@ -83,9 +83,12 @@ api_check_args(struct api *a, const char *what, const struct api_arg *specs, jso
                 names[n++] = spec->name;
             names[n] = NULL;
             const char *hint = api_nearest(key, names);
-            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
-                            "unknown argument '%s' for '%s'%s%s%s", key, what,
-                            hint ? ": did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+            json_t *d = json_pack("{ss}", "field", key);
+            if (hint)
+                return api_fail(a, AYNI_EBADREQ, d,
+                                "unknown argument '%s' for '%s': did you mean '%s'?", key, what,
+                                hint);
+            return api_fail(a, AYNI_EBADREQ, d, "unknown argument '%s' for '%s'", key, what);
         }
         if (json_is_null(v) && !spec->required)
             continue;

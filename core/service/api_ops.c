@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "signkey.h"
 #include "token.h"
@@ -384,10 +385,11 @@ s_ship_get(struct api *a, json_t *args, json_t **r)
 unknown:
     return api_fail(a, AYNI_ENOTFOUND, json_pack("{ssss}", "field", "shipment", "code",
                                                  s_str(args, "shipment")),
-                    "unknown shipment '%s'%s", s_str(args, "shipment"),
-                    *team ? ": list your team's with 'shipment list'"
-                          : ": this device has no team, so it sees no shipment; ask an "
-                            "administrator to register it again with its team");
+                    *team ? "unknown shipment '%s': list your team's with 'shipment list'"
+                          : N_("unknown shipment '%s': this device has no team, so it sees no "
+                               "shipment; ask an administrator to register it again with its "
+                               "team"),
+                    s_str(args, "shipment"));
 }
 
 static int

@@ -98,7 +98,7 @@ core__step(core_store_t *s, sqlite3_stmt *st)
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return 0;
-    return core__dberr(s, rc, "read the ledger");
+    return core__dberr(s, rc, N_("read the ledger"));
 }
 
 static int
@@ -108,7 +108,7 @@ s_run(core_store_t *s, sqlite3_stmt *st)
     sqlite3_reset(st);
     if (rc == SQLITE_DONE || rc == SQLITE_ROW)
         return 0;
-    return core__dberr(s, rc, "write the ledger");
+    return core__dberr(s, rc, N_("write the ledger"));
 }
 
 int
@@ -198,9 +198,9 @@ core__tx_begin(core_store_t *s)
                               "the transaction opened with begin was rolled back when an action "
                               "failed (%s): roll it back, then begin again",
                               ayni_err_code(s->tx_lost));
-        return s_tx_checked(s, ST_TX_BEGIN, "start a transaction");
+        return s_tx_checked(s, ST_TX_BEGIN, N_("start a transaction"));
     }
-    int rc = s_tx_checked(s, ST_SP_BEGIN, "start a savepoint");
+    int rc = s_tx_checked(s, ST_SP_BEGIN, N_("start a savepoint"));
     if (rc == 0)
         s->tx_depth++;
     return rc;
@@ -215,8 +215,8 @@ core__tx_end(core_store_t *s, int rc)
             /* SQLite rolled back the whole transaction (it does on SQLITE_FULL, IOERR,
              * NOMEM): the savepoint is gone, and every action since core_store_begin. */
             size_t n = strlen(s->errmsg);
-            snprintf(s->errmsg + n, sizeof s->errmsg - n,
-                     "; everything since the transaction began was rolled back");
+            snprintf(s->errmsg + n, sizeof s->errmsg - n, "%s",
+                     _("; everything since the transaction began was rolled back"));
             s->tx_lost = rc;
             return rc;
         }
@@ -224,7 +224,7 @@ core__tx_end(core_store_t *s, int rc)
             s_tx(s, ST_SP_UNDO);
         int rrc = s_tx(s, ST_SP_RELEASE);
         if (rc == 0 && rrc != SQLITE_OK)
-            return core__dberr(s, rrc, "release a savepoint");
+            return core__dberr(s, rrc, N_("release a savepoint"));
         return rc;
     }
     if (rc != 0) {
@@ -234,7 +234,7 @@ core__tx_end(core_store_t *s, int rc)
     }
     int crc = s_tx(s, ST_TX_COMMIT);
     if (crc != SQLITE_OK) {
-        rc = core__dberr(s, crc, "commit");
+        rc = core__dberr(s, crc, N_("commit"));
         if (!sqlite3_get_autocommit(s->db))
             s_tx(s, ST_TX_ROLLBACK);
     }
@@ -258,7 +258,7 @@ core_store_begin(core_store_t *s)
     core__clear_error(s);
     if (!sqlite3_get_autocommit(s->db))
         return core__fail(s, AYNI_ESTATE, NULL, "a transaction is already open");
-    int rc = s_tx_checked(s, ST_TX_BEGIN, "start a transaction");
+    int rc = s_tx_checked(s, ST_TX_BEGIN, N_("start a transaction"));
     s->tx_own = rc == 0;
     s->tx_lost = 0;
     return rc;
@@ -316,7 +316,7 @@ core_store_set_max_pages(core_store_t *s, long pages)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages > 0 ? pages : 1073741823L);
-    return s_exec(s, sql, "set the page limit");
+    return s_exec(s, sql, N_("set the page limit"));
 }
 
 void
@@ -394,7 +394,7 @@ s_migrate(core_store_t *s)
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return core__dberr(s, rc, "read the schema version");
+        return core__dberr(s, rc, N_("read the schema version"));
     if (sqlite3_step(st) == SQLITE_ROW)
         have = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -415,7 +415,8 @@ s_migrate(core_store_t *s)
         if (rc != SQLITE_OK) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             int code = core__fail(s, core__map_rc(rc), NULL, "cannot apply migration %d: %s", n,
-                                  msg ? msg : sqlite3_errstr(rc));
+                                  msg && !strcmp(ayni_lang(), "en") ? msg
+                                                                    : core__sqlite_text(s, rc));
             sqlite3_free(msg);
             return code;
         }
@@ -437,7 +438,7 @@ s_configure(core_store_t *s)
                           NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         int code = core__fail(s, core__map_rc(rc), NULL, "cannot configure the database: %s",
-                              msg ? msg : sqlite3_errstr(rc));
+                              msg && !strcmp(ayni_lang(), "en") ? msg : core__sqlite_text(s, rc));
         sqlite3_free(msg);
         return code;
     }
@@ -464,11 +465,13 @@ core_store_open(core_store_t **store_p, const char *path, char *err, size_t errl
     *store_p = NULL;
     core_store_t *s = xcalloc(1, sizeof *s);
     core_store_set_actor(s, NULL);
+    bool opening = false; /* the file itself failed: the message names it already */
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         rc = core__fail(s, core__map_rc(rc), NULL, "cannot open '%s': %s", path,
-                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+                        core__sqlite_text(s, rc));
+        opening = true;
         goto out_fail;
     }
     if ((rc = s_configure(s)) || (rc = s_migrate(s)) || (rc = s_prepare_all(s)))
@@ -478,10 +481,10 @@ core_store_open(core_store_t **store_p, const char *path, char *err, size_t errl
 
 out_fail:
     if (err && errlen) {
-        if (strncmp(s->errmsg, "cannot open", 11) == 0)
+        if (opening)
             snprintf(err, errlen, "%s", s->errmsg);
         else
-            snprintf(err, errlen, "database '%s': %s", path, s->errmsg);
+            snprintf(err, errlen, _("database '%s': %s"), path, s->errmsg);
     }
     core_store_destroy(&s);
     return rc;

@@ -11,9 +11,17 @@
 static int
 s_insert(core_store_t *s, enum core_stmt id, const char *what, const char *code, int rc)
 {
+    json_t *d = json_pack("{ss}", "code", code);
+    if (rc == AYNI_ECONFLICT && !strcmp(what, "item"))
+        return core__fail(s, AYNI_EEXISTS, d, "item '%s' already exists: choose another code",
+                          code);
+    if (rc == AYNI_ECONFLICT && !strcmp(what, "location"))
+        return core__fail(s, AYNI_EEXISTS, d,
+                          "location '%s' already exists: choose another code", code);
     if (rc == AYNI_ECONFLICT)
-        return core__fail(s, AYNI_EEXISTS, json_pack("{ss}", "code", code),
-                          "%s '%s' already exists: choose another code", what, code);
+        return core__fail(s, AYNI_EEXISTS, d, "donor '%s' already exists: choose another code",
+                          code);
+    json_decref(d);
     return rc;
 }
 

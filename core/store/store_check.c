@@ -195,22 +195,69 @@ core__suggest(core_store_t *s, enum core_stmt id, const char *kind, const char *
     return found;
 }
 
+/* What an unknown code was looked up as: each has its own sentences, so that every
+ * language can say them whole ("artículo desconocido", "comunidad desconocida"). */
+enum s_what { S_ITEM, S_DONOR, S_LOCATION, S_WAREHOUSE, S_COMMUNITY };
+
+static enum s_what
+s_what_of_kind(const char *kind)
+{
+    if (kind && !strcmp(kind, "warehouse"))
+        return S_WAREHOUSE;
+    if (kind && !strcmp(kind, "community"))
+        return S_COMMUNITY;
+    return S_LOCATION;
+}
+
+/* how: what to do instead, marked with N_() (translated here). */
 static int
-s_not_found(core_store_t *s, const char *field, const char *what, const char *code,
+s_not_found(core_store_t *s, const char *field, enum s_what what, const char *code,
             enum core_stmt codes, const char *kind, const char *how)
 {
     char *hint = core__suggest(s, codes, kind, code);
-    json_t *details = json_pack("{ssss}", "field", field, "code", code);
-    int rc;
-    if (hint) {
-        json_object_set_new(details, "suggestion", json_string(hint));
-        rc = core__fail(s, AYNI_ENOTFOUND, details, "unknown %s '%s': did you mean '%s'?", what,
-                        code, hint);
-    } else {
-        rc = core__fail(s, AYNI_ENOTFOUND, details, "unknown %s '%s': %s", what, code, how);
+    json_t *d = json_pack("{ssss}", "field", field, "code", code);
+    int rc = AYNI_ENOTFOUND;
+    if (hint)
+        json_object_set_new(d, "suggestion", json_string(hint));
+    switch (what) {
+    case S_ITEM:
+        rc = hint ? core__fail(s, rc, d, "unknown item '%s': did you mean '%s'?", code, hint)
+                  : core__fail(s, rc, d, "unknown item '%s': %s", code, _(how));
+        break;
+    case S_DONOR:
+        rc = hint ? core__fail(s, rc, d, "unknown donor '%s': did you mean '%s'?", code, hint)
+                  : core__fail(s, rc, d, "unknown donor '%s': %s", code, _(how));
+        break;
+    case S_WAREHOUSE:
+        rc = hint ? core__fail(s, rc, d, "unknown warehouse '%s': did you mean '%s'?", code, hint)
+                  : core__fail(s, rc, d, "unknown warehouse '%s': %s", code, _(how));
+        break;
+    case S_COMMUNITY:
+        rc = hint ? core__fail(s, rc, d, "unknown community '%s': did you mean '%s'?", code, hint)
+                  : core__fail(s, rc, d, "unknown community '%s': %s", code, _(how));
+        break;
+    default:
+        rc = hint ? core__fail(s, rc, d, "unknown location '%s': did you mean '%s'?", code, hint)
+                  : core__fail(s, rc, d, "unknown location '%s': %s", code, _(how));
+        break;
     }
     free(hint);
     return rc;
+}
+
+/* A location kind as a noun with its article ("a warehouse"), in the message's language. */
+static const char *
+s_kind_noun(const char *kind)
+{
+    if (!strcmp(kind, "warehouse"))
+        return C_("location kind", "a warehouse");
+    if (!strcmp(kind, "community"))
+        return C_("location kind", "a community");
+    if (!strcmp(kind, "transit"))
+        return C_("location kind", "a transit");
+    if (!strcmp(kind, "loss"))
+        return C_("location kind", "a loss");
+    return kind;
 }
 
 /* ---- lookups ---- */
@@ -226,8 +273,8 @@ core__item(core_store_t *s, const char *field, const char *code, struct core__it
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return s_not_found(s, field, "item", code, ST_ITEM_CODES, NULL,
-                           "list the items with 'item list', or add it with 'item add'");
+        return s_not_found(s, field, S_ITEM, code, ST_ITEM_CODES, NULL,
+                           N_("list the items with 'item list', or add it with 'item add'"));
     out->id = sqlite3_column_int64(st, 0);
     snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
     snprintf(out->unit, sizeof out->unit, "%s", sqlite3_column_text(st, 4));
@@ -249,12 +296,9 @@ core__place(core_store_t *s, const char *field, const char *code, const char *ki
     rc = core__step(s, st);
     if (rc < 0)
         return rc;
-    if (rc == 0) {
-        char what[40];
-        snprintf(what, sizeof what, "%s", kind ? kind : "location");
-        return s_not_found(s, field, what, code, ST_LOC_CODES, kind,
-                           "list them with 'location list', or add it with 'location add'");
-    }
+    if (rc == 0)
+        return s_not_found(s, field, s_what_of_kind(kind), code, ST_LOC_CODES, kind,
+                           N_("list them with 'location list', or add it with 'location add'"));
     out->id = sqlite3_column_int64(st, 0);
     snprintf(out->code, sizeof out->code, "%s", code);
     snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 1));
@@ -262,7 +306,8 @@ core__place(core_store_t *s, const char *field, const char *code, const char *ki
     if (kind && strcmp(out->kind, kind) != 0)
         return core__fail(s, AYNI_EINVAL,
                           json_pack("{ssssss}", "field", field, "code", code, "kind", out->kind),
-                          "%s '%s' is a %s, not a %s", field, code, out->kind, kind);
+                          "%s '%s' is %s, not %s", field, code, s_kind_noun(out->kind),
+                          s_kind_noun(kind));
     return 0;
 }
 
@@ -277,8 +322,8 @@ core__donor(core_store_t *s, const char *field, const char *code, int64_t *id)
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return s_not_found(s, field, "donor", code, ST_DONOR_CODES, NULL,
-                           "list them with 'donor list', or add it with 'donor add'");
+        return s_not_found(s, field, S_DONOR, code, ST_DONOR_CODES, NULL,
+                           N_("list them with 'donor list', or add it with 'donor add'"));
     *id = sqlite3_column_int64(st, 0);
     core__reset(st);
     return 0;

@@ -134,8 +134,9 @@ s_apportion(core_store_t *s, const struct core_delivery *d, struct s_pkg *p, siz
         if (expected == 0)
             return core__fail(s, AYNI_EINVAL, json_pack("{sssi}", "field", "lines", "line",
                                                         l->line),
-                              "line %d is not in %s", l->line,
-                              d->package ? "this package" : "the packages still outstanding");
+                              d->package ? "line %d is not in this package"
+                                         : N_("line %d is not in the packages still outstanding"),
+                              l->line);
         if (l->received > expected)
             return core__fail(s, AYNI_EINVAL, json_pack("{sssisI}", "field", "lines", "line",
                                                         l->line, "expected",
@@ -410,9 +411,11 @@ core_delivery_confirm(core_store_t *s, const struct core_delivery *given, json_t
     if (!strcmp(sh.state, "draft") || !strcmp(sh.state, "cancelled"))
         return core__fail(s, AYNI_ESTATE, json_pack("{ssss}", "shipment", sh.code, "state",
                                                     sh.state),
-                          "shipment '%s' is %s: it cannot be confirmed as delivered%s", sh.code,
-                          sh.state, strcmp(sh.state, "cancelled") ? ""
-                                                                  : "; return the goods to the warehouse");
+                          strcmp(sh.state, "cancelled")
+                              ? "shipment '%s' is draft: it cannot be confirmed as delivered"
+                              : N_("shipment '%s' is cancelled: it cannot be confirmed as "
+                                   "delivered; return the goods to the warehouse"),
+                          sh.code);
     if ((rc = core__tx_begin(s)))
         return rc;
     json_t *res = NULL;

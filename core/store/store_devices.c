@@ -101,10 +101,12 @@ core_device_disable(core_store_t *s, const char *name, json_t **result)
     int rc = core_device_by_name(s, name, role, &enabled);
     if (rc == AYNI_ENOTFOUND) {
         char *hint = core__suggest(s, ST_DEV_NAMES, NULL, name ? name : "");
-        rc = core__fail(s, AYNI_ENOTFOUND, json_pack("{ss}", "name", name ? name : ""),
-                        "unknown device '%s'%s%s%s", name ? name : "",
-                        hint ? ": did you mean '" : ": list them with 'device list'",
-                        hint ? hint : "", hint ? "'?" : "");
+        json_t *d = json_pack("{ss}", "name", name ? name : "");
+        rc = hint ? core__fail(s, AYNI_ENOTFOUND, d, "unknown device '%s': did you mean '%s'?",
+                               name ? name : "", hint)
+                  : core__fail(s, AYNI_ENOTFOUND, d,
+                               "unknown device '%s': list them with 'device list'",
+                               name ? name : "");
         free(hint);
     }
     if (rc || (rc = core__tx_begin(s)))

@@ -174,13 +174,13 @@ core__verify_chain(core_store_t *s, json_t *problems, int64_t *n)
             json_array_append_new(problems,
                                   json_pack("{ss sI sI ss}", "check", "event_seq", "expected",
                                             (json_int_t)want, "found", (json_int_t)seq,
-                                            "message", "event seq has a gap"));
+                                            "message", _("event seq has a gap")));
         s_hash(prev, body ? body : "", hash);
         if (!stored || strcmp(hash, stored) != 0)
             json_array_append_new(problems,
                                   json_pack("{ss sI ss}", "check", "event_hash", "seq",
                                             (json_int_t)seq, "message",
-                                            "event hash does not match its body and the chain"));
+                                            _("event hash does not match its body and the chain")));
         snprintf(prev, sizeof prev, "%s", stored ? stored : s_zero_hash);
         want = seq + 1;
     }

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "lang.h"
 #include "store.h"
 
 /* X(NAME, SQL).  Parameters are numbered; see each user for what they bind. */
@@ -337,7 +338,7 @@ enum core_stmt {
 struct core_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST__COUNT];
-    char errmsg[512];
+    char errmsg[1024]; /* room for a long message in Spanish, longer than in English */
     json_t *errdetails;
     char actor[64];
     time_t now;     /* 0: the real clock */
@@ -399,8 +400,11 @@ struct core__move_ctx {
 /* Set the store's error (details: a new reference or NULL, stolen) and return code. */
 int core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Turn a SQLite result code into an Ayni error, naming what was being done. */
+/* Turn a SQLite result code into an Ayni error, naming what was being done: doing is an
+ * English infinitive marked with N_() ("read the ledger"), translated here. */
 int core__dberr(core_store_t *s, int rc, const char *doing);
+/* What SQLite says of rc, in the language of the message (borrowed). */
+const char *core__sqlite_text(core_store_t *s, int rc);
 void core__clear_error(core_store_t *s);
 /* SQLite's result code rc as one of ours (AYNI_EFULL, AYNI_EBUSY, ...). */
 int core__map_rc(int rc);

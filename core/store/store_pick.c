@@ -153,13 +153,20 @@ s_short(core_store_t *s, const struct core__place *at, const struct core__item *
                           "expired", (json_int_t)expired);
     if (take->lot)
         json_object_set_new(d, "lot", json_string(take->lot));
-    char more[120] = "";
+    char more[240] = "";
     if (expired)
-        snprintf(more, sizeof more, " (%ld more are expired: adjust them to loss)", expired);
-    return core__fail(s, AYNI_ESTOCK, d, "insufficient stock of '%s'%s%s at '%s': %ld requested, "
-                      "%ld available%s",
-                      item->code, take->lot ? " lot " : "", take->lot ? take->lot : "", at->code,
-                      take->qty, avail, more);
+        snprintf(more, sizeof more,
+                 ayni_ntr(" (%ld more is expired: adjust it to loss)",
+                          " (%ld more are expired: adjust them to loss)", (unsigned long)expired),
+                 expired);
+    if (take->lot)
+        return core__fail(s, AYNI_ESTOCK, d,
+                          "insufficient stock of '%s' lot %s at '%s': %ld requested, "
+                          "%ld available%s",
+                          item->code, take->lot, at->code, take->qty, avail, more);
+    return core__fail(s, AYNI_ESTOCK, d,
+                      "insufficient stock of '%s' at '%s': %ld requested, %ld available%s",
+                      item->code, at->code, take->qty, avail, more);
 }
 
 static int

@@ -10,15 +10,34 @@
 
 #include "mem.h"
 #include "store_int.h"
+#include "words.h"
 
 #define S_PACKAGES_MAX 9999
 
+/* A shipment's state as said after "shipment 'X' is", in the message's language. */
+static const char *
+s_state_words(const char *state)
+{
+    if (!strcmp(state, "draft"))
+        return C_("shipment 'X' is", "draft");
+    if (!strcmp(state, "dispatched"))
+        return C_("shipment 'X' is", "dispatched");
+    if (!strcmp(state, "partial"))
+        return C_("shipment 'X' is", "partial");
+    if (!strcmp(state, "delivered"))
+        return C_("shipment 'X' is", "delivered");
+    if (!strcmp(state, "cancelled"))
+        return C_("shipment 'X' is", "cancelled");
+    return state;
+}
+
+/* doing: why not, marked with N_() (translated here). */
 static int
 s_wrong_state(core_store_t *s, const struct core__shipment *sh, const char *doing)
 {
     return core__fail(s, AYNI_ESTATE,
                       json_pack("{ssss}", "shipment", sh->code, "state", sh->state),
-                      "shipment '%s' is %s: %s", sh->code, sh->state, doing);
+                      "shipment '%s' is %s: %s", sh->code, s_state_words(sh->state), _(doing));
 }
 
 /* ---- create ---- */
@@ -104,6 +123,7 @@ s_add_line(core_store_t *s, const struct core__shipment *sh, const struct core__
     struct core__picks picks = {0};
     int64_t line_no = 0;
     long qty = 0;
+    char amount[80];
     int rc = core__place_by_id(s, sh->from, &from);
     if (rc == 0)
         rc = core__pick(s, &from, item, take, true, false, &picks);
@@ -111,8 +131,8 @@ s_add_line(core_store_t *s, const struct core__shipment *sh, const struct core__
         qty += picks.v[i].qty;
     if (rc == 0 && packages > qty)
         rc = core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "packages"),
-                        "%d packages for %ld %s: a package holds at least one", packages, qty,
-                        item->unit);
+                        "%d packages for %s: a package holds at least one", packages,
+                        ayni_quantity(qty, item->unit, amount, sizeof amount));
     if (rc == 0)
         rc = s_insert_line(s, sh, item, &picks, qty, packages, &line_no);
     if (rc == 0) {
@@ -136,7 +156,7 @@ core_shipment_add_line(core_store_t *s, const char *code, const struct core_take
     if ((rc = core__shipment(s, code, &sh)) || (rc = core__item(s, "item", take->item, &item)))
         return rc;
     if (strcmp(sh.state, "draft") != 0)
-        return s_wrong_state(s, &sh, "lines are added only to a draft shipment");
+        return s_wrong_state(s, &sh, N_("lines are added only to a draft shipment"));
     if (take->qty < 0)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "qty"),
                           "a shipment line holds a positive quantity, not %ld", take->qty);
@@ -274,7 +294,7 @@ core_shipment_dispatch(core_store_t *s, const char *code, json_t **result)
     if (rc)
         return rc;
     if (strcmp(sh.state, "draft") != 0)
-        return s_wrong_state(s, &sh, "only a draft shipment can be dispatched");
+        return s_wrong_state(s, &sh, N_("only a draft shipment can be dispatched"));
     if ((rc = core__tx_begin(s)))
         return rc;
     json_t *res = NULL;
@@ -365,7 +385,7 @@ core_shipment_cancel(core_store_t *s, const char *code, const char *reason, json
         (rc = core__check_text(s, "reason", reason, true, 500)))
         return rc;
     if (!strcmp(sh.state, "delivered") || !strcmp(sh.state, "cancelled"))
-        return s_wrong_state(s, &sh, "it can no longer be cancelled");
+        return s_wrong_state(s, &sh, N_("it can no longer be cancelled"));
     if ((rc = core__tx_begin(s)))
         return rc;
     json_t *res = NULL;

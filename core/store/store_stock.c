@@ -80,10 +80,12 @@ s_receive_lot(core_store_t *s, const struct core__item *item, const char *code,
             rc = core__fail(s, AYNI_ECONFLICT,
                             json_pack("{ss ss s:o s:o}", "item", item->code, "lot", code,
                                       "expiry", core__jstr(st, 1), "donor", core__jstr(st, 3)),
-                            "lot '%s' of '%s' is already recorded with %s %s: give this "
-                            "donation its own lot code",
-                            code, item->code, same_donor ? "expiry" : "donor",
-                            same_donor ? (have ? have : "(none)")
+                            same_donor ? "lot '%s' of '%s' is already recorded with expiry %s: "
+                                         "give this donation its own lot code"
+                                       : N_("lot '%s' of '%s' is already recorded with donor "
+                                            "%s: give this donation its own lot code"),
+                            code, item->code,
+                            same_donor ? (have ? have : _("(none)"))
                                        : (const char *)sqlite3_column_text(st, 3));
             core__reset(st);
             return rc;

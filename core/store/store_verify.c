@@ -19,7 +19,7 @@ s_balance(sqlite3_stmt *st)
                      core__jstr(st, 0), "item", core__jstr(st, 1), "lot", core__jstr(st, 2),
                      "balance", (json_int_t)sqlite3_column_int64(st, 3), "movements",
                      (json_int_t)sqlite3_column_int64(st, 4), "message",
-                     "balance differs from the sum of movements");
+                     _("balance differs from the sum of movements"));
 }
 
 static json_t *
@@ -27,7 +27,7 @@ s_negative(sqlite3_stmt *st)
 {
     return json_pack("{ss s:o s:o s:o sI ss}", "check", "negative", "location", core__jstr(st, 0),
                      "item", core__jstr(st, 1), "lot", core__jstr(st, 2), "balance",
-                     (json_int_t)sqlite3_column_int64(st, 3), "message", "balance is negative");
+                     (json_int_t)sqlite3_column_int64(st, 3), "message", _("balance is negative"));
 }
 
 static json_t *
@@ -37,7 +37,7 @@ s_unit_count(sqlite3_stmt *st)
                      core__jstr(st, 0), "item", core__jstr(st, 1), "lot", core__jstr(st, 2),
                      "balance", (json_int_t)sqlite3_column_int64(st, 3), "units",
                      (json_int_t)sqlite3_column_int64(st, 4), "message",
-                     "balance differs from the serial units recorded there");
+                     _("balance differs from the serial units recorded there"));
 }
 
 static json_t *
@@ -46,7 +46,7 @@ s_unit_place(sqlite3_stmt *st)
     return json_pack("{ss s:o s:o s:o s:o ss}", "check", "serial_place", "item",
                      core__jstr(st, 0), "serial", core__jstr(st, 1), "location",
                      core__jstr(st, 2), "last_movement_to", core__jstr(st, 3), "message",
-                     "serial unit is not where its last movement took it");
+                     _("serial unit is not where its last movement took it"));
 }
 
 static json_t *
@@ -55,7 +55,7 @@ s_unit_chain(sqlite3_stmt *st)
     return json_pack("{ss sI s:o s:o ss}", "check", "serial_chain", "movement",
                      (json_int_t)sqlite3_column_int64(st, 0), "item", core__jstr(st, 1), "serial",
                      core__jstr(st, 2), "message",
-                     "movement of a serial unit does not start where the previous one ended");
+                     _("movement of a serial unit does not start where the previous one ended"));
 }
 
 static json_t *
@@ -63,7 +63,8 @@ s_transit(sqlite3_stmt *st)
 {
     return json_pack("{ss s:o s:o sI ss}", "check", "transit", "shipment", core__jstr(st, 0),
                      "state", core__jstr(st, 1), "qty", (json_int_t)sqlite3_column_int64(st, 2),
-                     "message", "stock is left in transit for a shipment that is not on its way");
+                     "message",
+                     _("stock is left in transit for a shipment that is not on its way"));
 }
 
 /* SQLite's own check of the file's pages and indexes. */
@@ -125,7 +126,7 @@ core_ledger_verify(core_store_t *s, json_t **result)
      * sees the same ledger. */
     bool own = sqlite3_get_autocommit(s->db);
     int rc = own ? sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) : SQLITE_OK;
-    rc = rc == SQLITE_OK ? s_quick_check(s, problems) : core__dberr(s, rc, "start reading");
+    rc = rc == SQLITE_OK ? s_quick_check(s, problems) : core__dberr(s, rc, N_("start reading"));
     for (size_t i = 0; rc == 0 && i < sizeof checks / sizeof checks[0]; i++)
         rc = s_collect(s, checks[i].id, checks[i].fn, problems);
     if (rc == 0)

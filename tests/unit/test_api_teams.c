@@ -211,7 +211,7 @@ test_scanner_sees_its_team_only(void **state)
     /* another team's: not found, as a code that does not exist, with no hint */
     assert_int_equal(s_req(&a, "escaner-9", "scanner", "shipment.get",
                            json_pack("{ss}", "shipment", code), NULL), AYNI_ENOTFOUND);
-    char other[512];
+    char other[sizeof a.err.message];
     snprintf(other, sizeof other, "%s", a.err.message);
     assert_non_null(strstr(other, code));
     assert_null(strstr(other, "did you mean"));
