@@ -18,6 +18,7 @@
 #include <zmq.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "proto.h"
 
@@ -112,10 +113,10 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
                                                           "device_refused"),
-                        "aynid en %s rechazó la clave de este dispositivo / aynid refused "
-                        "this device's key: the device is not registered or not enabled (an admin "
-                        "sees it with 'ayni-warehouse --provision ADMIN-FILE device list', and "
-                        "makes a new file with 'device add NAME --role ROLE -o FILE')",
+                        "aynid at %s refused this device's key: the device is not registered "
+                        "or not enabled (an admin sees it with 'ayni-warehouse --provision "
+                        "ADMIN-FILE device list', and makes a new file with 'device add NAME "
+                        "--role ROLE -o FILE')",
                         ep);
         return AYNI_EUNAVAILABLE;
     }
@@ -123,11 +124,10 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
         value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH && !c->secure) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
                                                           "needs_provision"),
-                        "aynid en %s funciona en modo seguro y pide el archivo de este "
-                        "dispositivo / aynid runs secure and needs this device's "
-                        "provisioning file: give it with --provision FILE (or AYNI_PROVISION); "
-                        "an admin makes one with 'ayni-warehouse --provision ADMIN-FILE device "
-                        "add NAME --role ROLE -o FILE'",
+                        "aynid at %s runs secure and needs this device's provisioning file: "
+                        "give it with --provision FILE (or AYNI_PROVISION); an admin makes one "
+                        "with 'ayni-warehouse --provision ADMIN-FILE device add NAME --role "
+                        "ROLE -o FILE'",
                         ep);
         return AYNI_EUNAVAILABLE;
     }
@@ -135,9 +135,8 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
         value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
                                                           "core_insecure"),
-                        "aynid en %s funciona sin seguridad / aynid runs without security "
-                        "(--insecure) and this device talks CURVE: leave out --provision, or "
-                        "start aynid secure",
+                        "aynid at %s runs without security (--insecure) and this device talks "
+                        "CURVE: leave out --provision, or start aynid secure",
                         ep);
         return AYNI_EUNAVAILABLE;
     }
@@ -146,10 +145,10 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
     if (c->secure && cut && ++*closed >= 2) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
                                                           "wrong_server_key"),
-                        "aynid en %s corta la conexión segura / aynid drops this device's "
-                        "secure handshake: the server key in its provisioning file is not this "
-                        "aynid's (a file of another core, or the core's keys were made anew); "
-                        "ask an admin for a new file ('device add NAME --role ROLE -o FILE')",
+                        "aynid at %s drops this device's secure handshake: the server key in "
+                        "its provisioning file is not this aynid's (a file of another core, or "
+                        "the core's keys were made anew); ask an admin for a new file ('device "
+                        "add NAME --role ROLE -o FILE')",
                         ep);
         return AYNI_EUNAVAILABLE;
     }
@@ -162,6 +161,22 @@ proto_curve_apply(void *sock, const struct proto_curve *k)
     zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, k->server_key, 32);
     zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, k->public_key, 32);
     zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, k->secret_key, 32);
+}
+
+/* Why zmq_connect refused an endpoint, in the message's language (ZeroMQ's own words are
+ * English only). */
+static const char *
+s_connect_error(int e)
+{
+    if (!strcmp(ayni_lang(), "en"))
+        return zmq_strerror(e);
+    if (e == EINVAL)
+        return _("it is not an address ZeroMQ can read");
+    if (e == EPROTONOSUPPORT)
+        return _("that transport is not supported");
+    if (e == ENOCOMPATPROTO)
+        return _("that transport does not fit this socket");
+    return zmq_strerror(e);
 }
 
 static int
@@ -180,7 +195,7 @@ s_open(proto_client_t *c, struct proto_error *err)
         proto_error_set(err, AYNI_EINVAL, json_pack("{ss}", "endpoint", c->endpoint),
                         "cannot use endpoint '%s': %s (write it as tcp://HOST:PORT or "
                         "ipc:///path)",
-                        c->endpoint, zmq_strerror(errno));
+                        c->endpoint, s_connect_error(errno));
         s_monitor_close(c);
         zmq_close(c->sock);
         c->sock = NULL;
@@ -301,13 +316,16 @@ proto_client_call(proto_client_t *c, const char *op, json_t *args, const char *i
             return AYNI_EUNAVAILABLE;
         }
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss}", "endpoint", c->endpoint),
-                        "no answer from aynid at %s within %d s: is it running? start it with "
-                        "'aynid', or point to it with --api or AYNI_API%s",
-                        c->endpoint, (c->timeout_ms + 999) / 1000,
-                        c->secure ? " (if it runs, check that this device is registered and "
-                                    "enabled, and that its provisioning file is current)"
-                                  : " (if it runs secure, give this device its provisioning "
-                                    "file with --provision)");
+                        c->secure
+                            ? "no answer from aynid at %s within %d s: is it running? start it "
+                              "with 'aynid', or point to it with --api or AYNI_API (if it runs, "
+                              "check that this device is registered and enabled, and that its "
+                              "provisioning file is current)"
+                            : N_("no answer from aynid at %s within %d s: is it running? start "
+                                 "it with 'aynid', or point to it with --api or AYNI_API (if it "
+                                 "runs secure, give this device its provisioning file with "
+                                 "--provision)"),
+                        c->endpoint, (c->timeout_ms + 999) / 1000);
         return AYNI_EUNAVAILABLE;
     }
     rc = proto_reply_parse(zmq_msg_data(&msg), zmq_msg_size(&msg), result, err);

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 
 static int
@@ -44,15 +45,17 @@ proto_provision_load(const char *path, struct proto_provision *p, char *err, siz
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "cannot open provisioning file '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open provisioning file '%s': %s"), path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return AYNI_EIO;
     }
     if (st.st_mode & 077) {
         close(fd);
-        snprintf(err, errlen, "provisioning file '%s' is readable by others and holds a secret "
-                 "key: run chmod 600 '%s' (and ask whether someone copied it)", path, path);
+        snprintf(err, errlen, _("provisioning file '%s' is readable by others and holds a "
+                                "secret key: run chmod 600 '%s' (and ask whether someone "
+                                "copied it)"),
+                 path, path);
         return AYNI_EIO;
     }
     json_error_t jerr;
@@ -67,8 +70,9 @@ proto_provision_load(const char *path, struct proto_provision *p, char *err, siz
         s_hex32(root, "secret_key", p->secret_key)) {
         json_decref(root);
         sodium_memzero(p, sizeof *p);
-        snprintf(err, errlen, "'%s' is not an Ayni provisioning file: ask the administrator for "
-                 "a new one ('ayni-warehouse device add')", path);
+        snprintf(err, errlen, _("'%s' is not an Ayni provisioning file: ask the administrator "
+                                "for a new one ('ayni-warehouse device add')"),
+                 path);
         return AYNI_EINVAL;
     }
     json_decref(root); /* jansson frees the secret's hex text; it was never printed */
@@ -91,16 +95,20 @@ proto_provision_write(const char *path, const struct proto_provision *p, char *e
     int rc = 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create provisioning file '%s': %s%s", path,
-                 strerror(errno), errno == EEXIST ? " (choose another name; it is never "
-                                                    "overwritten)" : "");
+        if (errno == EEXIST)
+            snprintf(err, errlen, _("cannot create provisioning file '%s': %s (choose another "
+                                    "name; it is never overwritten)"),
+                     path, strerror(errno));
+        else
+            snprintf(err, errlen, _("cannot create provisioning file '%s': %s"), path,
+                     strerror(errno));
         rc = AYNI_EIO;
     } else {
         size_t len = strlen(text);
         bool ok = write(fd, text, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
                   fsync(fd) == 0;
         if (close(fd) != 0 || !ok) {
-            snprintf(err, errlen, "cannot write provisioning file '%s': %s", path,
+            snprintf(err, errlen, _("cannot write provisioning file '%s': %s"), path,
                      strerror(errno));
             unlink(path);
             rc = AYNI_EIO;

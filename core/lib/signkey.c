@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 
 #define S_HEX_LEN 64 /* one 32-byte key */
@@ -51,16 +52,20 @@ s_open(const struct s_files *f, const char *path, bool secret, int *fd)
     if (*fd < 0) {
         if (errno == ENOENT)
             return AYNI_ENOTFOUND;
-        s_err(f, "cannot open key file '%s': %s", path, strerror(errno));
+        s_err(f, _("cannot open key file '%s': %s"), path, strerror(errno));
         return AYNI_EIO;
     }
     if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        s_err(f, "key file '%s' is not a regular file: remove it or restore it from a backup", path);
+        s_err(f, _("key file '%s' is not a regular file: remove it or restore it from a "
+                   "backup"),
+              path);
         goto out_close;
     }
     if (secret && (st.st_mode & 0066)) {
-        s_err(f, "key file '%s' is %s by others: run chmod 600 %s", path,
-              (st.st_mode & 0044) ? "readable" : "writable", path);
+        if (st.st_mode & 0044)
+            s_err(f, _("key file '%s' is readable by others: run chmod 600 %s"), path, path);
+        else
+            s_err(f, _("key file '%s' is writable by others: run chmod 600 %s"), path, path);
         goto out_close;
     }
     return 0;
@@ -113,11 +118,11 @@ s_read_key(const struct s_files *f, const char *path, bool secret, unsigned char
     ssize_t n = s_read_all(fd, buf, sizeof buf);
     close(fd);
     if (n < 0) {
-        s_err(f, "cannot read key file '%s': %s", path, strerror(errno));
+        s_err(f, _("cannot read key file '%s': %s"), path, strerror(errno));
         rc = AYNI_EIO;
     } else if (!s_parse(buf, (size_t)n, key)) {
-        s_err(f, "key file '%s' is malformed (it must hold one line of 64 hex digits): "
-                 "restore it from a backup", path);
+        s_err(f, _("key file '%s' is malformed (it must hold one line of 64 hex digits): "
+                   "restore it from a backup"), path);
         rc = AYNI_EINVAL;
     }
     sodium_memzero(buf, sizeof buf);
@@ -186,7 +191,7 @@ s_write_key(const struct s_files *f, const char *path, const unsigned char key[3
     else if (s_sync_dir(f->dir) != 0)
         rc = AYNI_EIO;
     if (rc == AYNI_EIO)
-        s_err(f, "cannot create key file '%s': %s", path, strerror(errno));
+        s_err(f, _("cannot create key file '%s': %s"), path, strerror(errno));
     unlink(tmp);
     sodium_memzero(line, sizeof line);
     free(tmp);
@@ -202,13 +207,13 @@ s_load_secret(const struct s_files *f, bool create, unsigned char seed[32])
     if (rc != AYNI_ENOTFOUND)
         return rc;
     if (access(f->public, F_OK) == 0) {
-        s_err(f, "key file '%s' is missing but '%s' exists: restore it from a backup "
-                 "(a new key would make every printed code fail to verify)",
+        s_err(f, _("key file '%s' is missing but '%s' exists: restore it from a backup "
+                   "(a new key would make every printed code fail to verify)"),
               f->secret, f->public);
         return AYNI_EIO;
     }
     if (!create) {
-        s_err(f, "no key file '%s'", f->secret);
+        s_err(f, _("no key file '%s'"), f->secret);
         return AYNI_ENOTFOUND;
     }
     randombytes_buf(seed, 32);
@@ -231,8 +236,8 @@ s_check_public(const struct s_files *f, const unsigned char pk[32])
         rc = s_read_key(f, f->public, false, stored);
     }
     if (rc == 0 && memcmp(stored, pk, 32) != 0) {
-        s_err(f, "public key '%s' does not match secret key '%s': remove '%s' to have it "
-                 "written again from the secret key", f->public, f->secret, f->public);
+        s_err(f, _("public key '%s' does not match secret key '%s': remove '%s' to have it "
+                   "written again from the secret key"), f->public, f->secret, f->public);
         rc = AYNI_EINVAL;
     }
     return rc;
@@ -243,7 +248,7 @@ s_make_dir(const struct s_files *f)
 {
     if (mkdir(f->dir, 0700) == 0 || errno == EEXIST)
         return 0;
-    s_err(f, "cannot create key folder '%s': %s", f->dir, strerror(errno));
+    s_err(f, _("cannot create key folder '%s': %s"), f->dir, strerror(errno));
     return AYNI_EIO;
 }
 
@@ -261,7 +266,7 @@ s_load_pair(const char *dir, const char *name, bool create,
     int rc = AYNI_EINTERNAL;
 
     if (sodium_init() < 0)
-        s_err(&f, "cannot start libsodium");
+        s_err(&f, _("cannot start libsodium"));
     else if ((rc = s_make_dir(&f)) == 0 && (rc = s_load_secret(&f, create, seed)) == 0) {
         derive(seed, pk, sk);
         rc = s_check_public(&f, pk);

@@ -13,6 +13,7 @@
 
 #include "base32.h"
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 
 /* Byte offsets in the payload; the two codes (length byte + characters) follow. */
@@ -303,16 +304,13 @@ core_token_verdict_message(enum core_token_verdict v)
 {
     switch (v) {
     case CORE_TOKEN_GENUINE:
-        return "código auténtico / genuine code";
+        return _("genuine code");
     case CORE_TOKEN_ALTERED:
-        return "código alterado: fue cambiado después de firmarse, no entregue / "
-               "altered code: changed after it was signed, do not deliver";
+        return _("altered code: changed after it was signed, do not deliver");
     case CORE_TOKEN_FORGED:
-        return "código falsificado: no lo firmó este sistema, no entregue / "
-               "forged code: not signed by this system, do not deliver";
+        return _("forged code: not signed by this system, do not deliver");
     case CORE_TOKEN_MALFORMED:
         break;
     }
-    return "código ilegible o incompleto: vuelva a escanear / "
-           "unreadable or incomplete code: scan it again";
+    return _("unreadable or incomplete code: scan it again");
 }

@@ -57,8 +57,8 @@ enum core_token_verdict core_token_verify_issued(const char *text, size_t len,
                                                  const unsigned char sk[64],
                                                  struct core_token *out);
 
-/* A short message in Spanish and English for v, e.g. for the scanner to print.
- * Static storage; never NULL. */
+/* A short message for v in this thread's language (lang.h), e.g. for the scanner to
+ * print.  Static storage; never NULL. */
 const char *core_token_verdict_message(enum core_token_verdict v);
 
 /* The key id tokens carry for pk: the first 4 bytes of BLAKE2b-256(pk). */

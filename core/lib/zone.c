@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "isotime.h"
+#include "lang.h"
 #include "zone.h"
 
 static char s_zone[AYNI_ZONE_MAX];
@@ -46,14 +47,15 @@ ayni_zone_use(const char *zone, char *err, size_t errlen)
     if (!dir || !*dir)
         dir = "/usr/share/zoneinfo";
     if (!zone || !s_name_ok(zone)) {
-        snprintf(err, errlen, "'%s' is not a time zone name: use one like '%s'",
+        snprintf(err, errlen, _("'%s' is not a time zone name: use one like '%s'"),
                  zone ? zone : "", AYNI_ZONE_DEFAULT);
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, zone);
     if (!s_tzif(path)) {
-        snprintf(err, errlen, "unknown time zone '%s': it is not in '%s' (install tzdata, or "
-                 "use a zone like '%s')", zone, dir, AYNI_ZONE_DEFAULT);
+        snprintf(err, errlen, _("unknown time zone '%s': it is not in '%s' (install tzdata, "
+                                "or use a zone like '%s')"),
+                 zone, dir, AYNI_ZONE_DEFAULT);
         return -1;
     }
     setenv("TZ", zone, 1);
@@ -61,7 +63,7 @@ ayni_zone_use(const char *zone, char *err, size_t errlen)
     struct tm tm;
     time_t t = 0;
     if (!localtime_r(&t, &tm)) {
-        snprintf(err, errlen, "time zone '%s' cannot convert times: reinstall tzdata", zone);
+        snprintf(err, errlen, _("time zone '%s' cannot convert times: reinstall tzdata"), zone);
         return -1;
     }
     snprintf(s_zone, sizeof s_zone, "%s", zone);

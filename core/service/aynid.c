@@ -104,38 +104,39 @@ static void
 s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
-            "             [--log-level error|warn|info|debug] [--insecure] [--tz ZONE]\n"
-            "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
-            "       aynid --recover-admin FILE [--name NAME] [--db PATH] [--api ENDPOINT]\n"
-            "             [--events ENDPOINT] [--keys DIR]\n"
-            "\n"
-            "The Ayni core service: the stock ledger (SQLite), its request API and its\n"
-            "event stream (ZeroMQ).\n"
-            "\n"
-            "  --db PATH          the ledger database (env AYNI_DB; default ./ayni.db)\n"
-            "  --api ENDPOINT     request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
-            "  --events ENDPOINT  event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
-            "  --keys DIR         the QR signing key folder (env AYNI_KEYS; default ./keys)\n"
-            "  --log-level LEVEL  error, warn, info (one line per request) or debug\n"
-            "  --tz ZONE          the time zone people read times in, served in server.info as\n"
-            "                     time_zone: a zone of /usr/share/zoneinfo (env AYNI_TZ;\n"
-            "                     default " AYNI_ZONE_DEFAULT "); stored times stay UTC\n"
-            "  --insecure         no encryption and no device keys: allowed only when every\n"
-            "                     endpoint is loopback or ipc:// (demos and tests)\n"
-            "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
-            "                     provisioning file to FILE (mode 0600), and exit\n"
-            "  --recover-admin FILE  with aynid stopped, on the server: register a new admin\n"
-            "                     device (--name, default admin-recovery) for a ledger whose\n"
-            "                     admins are disabled or whose files are lost, write its\n"
-            "                     provisioning file to FILE, and exit\n"
-            "  --name NAME        the recovered admin's name (with --recover-admin)\n"
-            "  --help, --version\n"
-            "\n"
-            "Endpoints may be tcp://HOST:PORT or ipc:///path.  aynid is secure by default:\n"
-            "clients connect with ZeroMQ CURVE as registered devices (see docs/SECURITY.md).\n"
-            "When it listens, aynid prints 'aynid ready api=ENDPOINT events=ENDPOINT' on\n"
-            "standard error.\n");
+            _("usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
+              "             [--log-level error|warn|info|debug] [--insecure] [--tz ZONE]\n"
+              "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
+              "       aynid --recover-admin FILE [--name NAME] [--db PATH] [--api ENDPOINT]\n"
+              "             [--events ENDPOINT] [--keys DIR]\n"
+              "\n"
+              "The Ayni core service: the stock ledger (SQLite), its request API and its\n"
+              "event stream (ZeroMQ).\n"
+              "\n"
+              "  --db PATH          the ledger database (env AYNI_DB; default ./ayni.db)\n"
+              "  --api ENDPOINT     request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+              "  --events ENDPOINT  event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
+              "  --keys DIR         the QR signing key folder (env AYNI_KEYS; default ./keys)\n"
+              "  --log-level LEVEL  error, warn, info (one line per request) or debug\n"
+              "  --tz ZONE          the time zone people read times in, served in server.info as\n"
+              "                     time_zone: a zone of /usr/share/zoneinfo (env AYNI_TZ;\n"
+              "                     default %s); stored times stay UTC\n"
+              "  --insecure         no encryption and no device keys: allowed only when every\n"
+              "                     endpoint is loopback or ipc:// (demos and tests)\n"
+              "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
+              "                     provisioning file to FILE (mode 0600), and exit\n"
+              "  --recover-admin FILE  with aynid stopped, on the server: register a new admin\n"
+              "                     device (--name, default admin-recovery) for a ledger whose\n"
+              "                     admins are disabled or whose files are lost, write its\n"
+              "                     provisioning file to FILE, and exit\n"
+              "  --name NAME        the recovered admin's name (with --recover-admin)\n"
+              "  --help, --version\n"
+              "\n"
+              "Endpoints may be tcp://HOST:PORT or ipc:///path.  aynid is secure by default:\n"
+              "clients connect with ZeroMQ CURVE as registered devices (see docs/SECURITY.md).\n"
+              "When it listens, aynid prints 'aynid ready api=ENDPOINT events=ENDPOINT' on\n"
+              "standard error.\n"),
+            AYNI_ZONE_DEFAULT);
 }
 
 static const char *
@@ -179,7 +180,8 @@ s_parse(int argc, char **argv, struct s_options *o)
             while (i < 4 && strcmp(levels[i], optarg))
                 i++;
             if (i == 4) {
-                fprintf(stderr, "aynid: unknown log level '%s': use error, warn, info or debug\n",
+                fprintf(stderr,
+                        _("aynid: unknown log level '%s': use error, warn, info or debug\n"),
                         optarg);
                 return 2;
             }
@@ -194,28 +196,30 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'h': s_usage(stdout); return 1;
         case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
         default:
-            fprintf(stderr, "aynid: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            fprintf(stderr, _("aynid: unknown or incomplete option '%s'\n"), argv[optind - 1]);
             s_usage(stderr);
             return 2;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "aynid: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, _("aynid: unexpected argument '%s'\n"), argv[optind]);
         s_usage(stderr);
         return 2;
     }
     if (o->init_admin && o->recover_admin) {
-        fprintf(stderr, "aynid: --init-admin and --recover-admin go one at a time: "
-                "--init-admin for a new ledger, --recover-admin for one whose admins are lost\n");
+        fprintf(stderr, _("aynid: --init-admin and --recover-admin go one at a time: "
+                          "--init-admin for a new ledger, --recover-admin for one whose "
+                          "admins are lost\n"));
         return 2;
     }
     if (o->name && !o->recover_admin) {
-        fprintf(stderr, "aynid: --name goes with --recover-admin (the recovered admin's name)\n");
+        fprintf(stderr,
+                _("aynid: --name goes with --recover-admin (the recovered admin's name)\n"));
         return 2;
     }
-    char err[300];
+    char err[512];
     if (ayni_zone_use(o->tz, err, sizeof err) != 0) {
-        fprintf(stderr, "aynid: --tz: %s\n", err);
+        fprintf(stderr, _("aynid: --tz: %s\n"), err);
         return 2;
     }
     return 0;
@@ -318,12 +322,12 @@ s_lock_db(const char *path)
 {
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        s_log(S_ERROR, "cannot open '%s': %s", path, strerror(errno));
+        s_log(S_ERROR, _("cannot open '%s': %s"), path, strerror(errno));
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        s_log(S_ERROR, "database '%s' is in use by another aynid: stop it first, or give this "
-              "one its own --db", path);
+        s_log(S_ERROR, _("database '%s' is in use by another aynid: stop it first, or give this "
+                         "one its own --db"), path);
         close(fd);
         return -1;
     }
@@ -355,11 +359,14 @@ s_bind_all(void *sock, const char *endpoint, int tries)
 }
 
 static void *
-s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct api *a)
+s_bind(void *ctx, int type, const char *endpoint, const struct api *a)
 {
+    const char *what = type == ZMQ_ROUTER ? C_("listen for", "requests")
+                                          : C_("listen for", "events");
     if (s_ipc_in_use(endpoint)) {
-        s_log(S_ERROR, "cannot listen for %s on '%s': another process is listening there (is "
-              "another aynid running? stop it, or choose another endpoint)", what, endpoint);
+        s_log(S_ERROR, _("cannot listen for %s on '%s': another process is listening there (is "
+                         "another aynid running? stop it, or choose another endpoint)"),
+              what, endpoint);
         return NULL;
     }
     void *sock = zmq_socket(ctx, type);
@@ -384,9 +391,14 @@ s_bind(void *ctx, int type, const char *endpoint, const char *what, const struct
     int e = s_bind_all(sock, endpoint, 1);
     if (e == 0)
         return sock;
-    s_log(S_ERROR, "cannot listen for %s on '%s': %s%s", what, endpoint, zmq_strerror(e),
-          e == EADDRINUSE ? " (is another aynid running? stop it, or choose another endpoint)"
-                          : " (write endpoints as tcp://HOST:PORT or ipc:///path)");
+    if (e == EADDRINUSE)
+        s_log(S_ERROR, _("cannot listen for %s on '%s': %s (is another aynid running? stop it, "
+                         "or choose another endpoint)"),
+              what, endpoint, zmq_strerror(e));
+    else
+        s_log(S_ERROR, _("cannot listen for %s on '%s': %s (write endpoints as tcp://HOST:PORT "
+                         "or ipc:///path)"),
+              what, endpoint, zmq_strerror(e));
     zmq_close(sock);
     return NULL;
 }
@@ -416,7 +428,7 @@ s_rebind(struct s_publisher *p)
     if (e == 0)
         s_log(S_INFO, "a device was disabled: every event subscriber must connect again");
     else
-        s_log(S_ERROR, "cannot listen for events on '%s' again: %s (restart aynid)",
+        s_log(S_ERROR, _("cannot listen for events on '%s' again: %s (restart aynid)"),
               p->endpoint, zmq_strerror(e));
 }
 
@@ -438,7 +450,7 @@ s_publish(struct api *a, struct s_publisher *p)
     for (;;) {
         int64_t before = p->sent;
         if (core_events_each(a->store, p->published, S_PUBLISH_BATCH, s_send_event, p) != 0) {
-            s_log(S_ERROR, "cannot read the outbox: %s", core_store_errmsg(a->store));
+            s_log(S_ERROR, _("cannot read the outbox: %s"), core_store_errmsg(a->store));
             return;
         }
         if (p->sent - before < S_PUBLISH_BATCH)
@@ -671,7 +683,7 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
-            s_log(S_ERROR, "poll failed: %s", zmq_strerror(errno));
+            s_log(S_ERROR, _("poll failed: %s"), zmq_strerror(errno));
             break;
         }
         /* A big request (a year's donor report, ledger verify) leaves tens of MiB free in
@@ -698,7 +710,7 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
 static int
 s_open_store(struct api *a, const struct s_options *o)
 {
-    char err[512];
+    char err[1024];
     int rc = core_store_open(&a->store, o->db, err, sizeof err);
     if (rc) {
         s_log(S_ERROR, "%s", err);
@@ -712,9 +724,10 @@ s_open_store(struct api *a, const struct s_options *o)
     if ((rc = core_signkey_load(o->keys, a->pk, a->sk, err, sizeof err)) == 0 && a->secure &&
         (rc = core_curvekey_load(o->keys, false, a->curve_pk, s_curve_sk, err, sizeof err)) ==
             AYNI_ENOTFOUND)
-        snprintf(err, sizeof err, "aynid runs secure by default and has no CURVE key in '%s': "
-                 "run 'aynid --init-admin admin.json' once to make the keys and the first "
-                 "admin's provisioning file (or, on loopback only, run with --insecure)",
+        snprintf(err, sizeof err,
+                 _("aynid runs secure by default and has no CURVE key in '%s': run 'aynid "
+                   "--init-admin admin.json' once to make the keys and the first admin's "
+                   "provisioning file (or, on loopback only, run with --insecure)"),
                  o->keys);
     if (rc) {
         s_log(S_ERROR, "%s", err);
@@ -730,7 +743,7 @@ static int
 s_make_admin(struct api *a, const struct s_options *o, const char *name, const char *path)
 {
     struct proto_provision p = {0};
-    char err[512], hex[65];
+    char err[1024], hex[65];
     json_t *r = NULL;
     snprintf(p.device, sizeof p.device, "%s", name);
     snprintf(p.role, sizeof p.role, "admin");
@@ -751,8 +764,8 @@ s_make_admin(struct api *a, const struct s_options *o, const char *name, const c
         return rc;
     }
     json_decref(r);
-    fprintf(stderr, "aynid: admin device '%s' registered; its provisioning file is '%s' "
-            "(mode 0600): keep it safe, it holds the admin's secret key\n", name, path);
+    fprintf(stderr, _("aynid: admin device '%s' registered; its provisioning file is '%s' "
+                      "(mode 0600): keep it safe, it holds the admin's secret key\n"), name, path);
     return 0;
 }
 
@@ -767,9 +780,10 @@ s_init_admin(struct api *a, const struct s_options *o)
         return rc;
     }
     if (admins > 0) {
-        s_log(S_ERROR, "this ledger already has an admin device: add more devices with "
-              "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin -o FILE' "
-              "(or, if no admin file is usable any more, 'aynid --recover-admin FILE')");
+        s_log(S_ERROR, _("this ledger already has an admin device: add more devices with "
+                         "'ayni-warehouse --provision ADMIN-FILE device add NAME --role admin "
+                         "-o FILE' (or, if no admin file is usable any more, 'aynid "
+                         "--recover-admin FILE')"));
         return 1;
     }
     return s_make_admin(a, o, "admin", o->init_admin);
@@ -788,7 +802,7 @@ s_recover_admin(struct api *a, const struct s_options *o)
     snprintf(name, sizeof name, "%s", o->name ? o->name : "admin-recovery");
     for (int i = 2; (rc = core_device_by_name(a->store, name, role, &enabled)) == 0; i++) {
         if (o->name) {
-            s_log(S_ERROR, "a device named '%s' exists already: choose another --name", name);
+            s_log(S_ERROR, _("a device named '%s' exists already: choose another --name"), name);
             return 1;
         }
         snprintf(name, sizeof name, "admin-recovery-%d", i);
@@ -799,9 +813,10 @@ s_recover_admin(struct api *a, const struct s_options *o)
     }
     core_store_set_actor(a->store, "aynid --recover-admin");
     if ((rc = s_make_admin(a, o, name, o->recover_admin)) == 0)
-        fprintf(stderr, "aynid: recovered: start aynid, then with this file list the devices "
-                "('ayni-warehouse --provision %s device list') and disable any admin whose "
-                "file was lost\n", o->recover_admin);
+        fprintf(stderr, _("aynid: recovered: start aynid, then with this file list the devices "
+                          "('ayni-warehouse --provision %s device list') and disable any admin "
+                          "whose file was lost\n"),
+                o->recover_admin);
     return rc;
 }
 
@@ -812,16 +827,17 @@ static int
 s_offline(const struct s_options *o, int (*fn)(struct api *, const struct s_options *))
 {
     struct api a = {.db_path = o->db}; /* opened as insecure: the CURVE key comes below */
-    char err[512];
+    char err[1024];
     bool create = fn == s_init_admin;
     int lock = s_lock_db(o->db), rc = 1;
     if (lock < 0 || s_open_store(&a, o) != 0)
         goto out;
     rc = core_curvekey_load(o->keys, create, a.curve_pk, s_curve_sk, err, sizeof err);
     if (rc == AYNI_ENOTFOUND && !create)
-        s_log(S_ERROR, "no CURVE key in '%s': this ledger was never made secure, so there is "
-              "no admin to recover: run 'aynid --init-admin FILE' (or give the right --keys "
-              "folder)", o->keys);
+        s_log(S_ERROR, _("no CURVE key in '%s': this ledger was never made secure, so there is "
+                         "no admin to recover: run 'aynid --init-admin FILE' (or give the right "
+                         "--keys folder)"),
+              o->keys);
     else if (rc)
         s_log(S_ERROR, "%s", err);
     else
@@ -850,8 +866,8 @@ main(int argc, char **argv)
     if (o.init_admin || o.recover_admin)
         return s_offline(&o, o.init_admin ? s_init_admin : s_recover_admin);
     if (o.insecure && (!s_local(o.api) || !s_local(o.events))) {
-        s_log(S_ERROR, "--insecure is allowed only when every endpoint is loopback or ipc://, "
-              "and '%s' is not: run secure (see docs/SECURITY.md)",
+        s_log(S_ERROR, _("--insecure is allowed only when every endpoint is loopback or ipc://, "
+                         "and '%s' is not: run secure (see docs/SECURITY.md)"),
               s_local(o.api) ? o.events : o.api);
         return 2;
     }
@@ -871,12 +887,12 @@ main(int argc, char **argv)
     void *ctx = zmq_ctx_new();
     void *zap = a.secure ? zmq_socket(ctx, ZMQ_REP) : NULL;
     if (zap && zmq_bind(zap, CORE_ZAP_ENDPOINT) != 0) {
-        s_log(S_ERROR, "cannot start the device check (ZAP): %s", zmq_strerror(errno));
+        s_log(S_ERROR, _("cannot start the device check (ZAP): %s"), zmq_strerror(errno));
         zmq_close(zap);
         zap = NULL;
     }
-    void *router = (!a.secure || zap) ? s_bind(ctx, ZMQ_ROUTER, o.api, "requests", &a) : NULL;
-    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, "events", &a) : NULL,
+    void *router = (!a.secure || zap) ? s_bind(ctx, ZMQ_ROUTER, o.api, &a) : NULL;
+    struct s_publisher pub = {router ? s_bind(ctx, ZMQ_PUB, o.events, &a) : NULL,
                               o.events, 0, 0};
     char head[65];
     rc = 1;

@@ -18,6 +18,7 @@
 
 #include "base32.h"
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "token.h"
 
@@ -439,13 +440,25 @@ test_issue_rejects(void **state)
     s_refused(t);
 }
 
+/* One language at a time: Spanish from this build's catalog, English when asked. */
 static void
 test_messages(void **state)
 {
+    ayni_lang_init("es");
     assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_ALTERED), "alterado"));
-    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_FORGED), "forged"));
+    assert_null(strstr(core_token_verdict_message(CORE_TOKEN_ALTERED), "altered"));
+    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_FORGED), "falsificado"));
+    assert_null(strstr(core_token_verdict_message(CORE_TOKEN_FORGED), "forged"));
     assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_MALFORMED), "ilegible"));
+    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_GENUINE), "auténtico"));
+    ayni_lang_set("en");
+    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_ALTERED), "altered"));
+    assert_null(strstr(core_token_verdict_message(CORE_TOKEN_ALTERED), "alterado"));
+    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_FORGED), "forged"));
+    assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_MALFORMED), "unreadable"));
     assert_non_null(strstr(core_token_verdict_message(CORE_TOKEN_GENUINE), "genuine"));
+    assert_null(strstr(core_token_verdict_message(CORE_TOKEN_GENUINE), "auténtico"));
+    ayni_lang_set(NULL);
     assert_non_null(core_token_verdict_message((enum core_token_verdict)42));
 }
 
