@@ -1,5 +1,5 @@
-/* words.c: Spanish plurals of item names and units (see words.h).  Pure functions: no
- * locale, no allocation, no clock. */
+/* words.c: plurals of item names and units, Spanish and English (see words.h).  No
+ * allocation, no clock; only ayni_quantity reads the language (lang.h). */
 #include "words.h"
 
 #include <ctype.h>
@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include "lang.h"
 
 static bool
 s_is_connector(const char *w, size_t n)
@@ -95,6 +97,64 @@ ayni_plural(const char *name, char *out, size_t size)
     }
 }
 
+/* True if w[0..n) is an English word that joins a noun to what follows it ("box of
+ * gloves", "kit for hygiene"): the noun before it takes the plural. */
+static bool
+s_is_connector_en(const char *w, size_t n)
+{
+    static const char *const words[] = {"of", "for", "with", "without", "in", "per", "and",
+                                        "or", "to", "from", "by"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && !strncasecmp(w, words[i], n))
+            return true;
+    return false;
+}
+
+/* Append the English plural of word w[0..n) to out: s x z ch sh + es; consonant + y ->
+ * ies; any other + s (words of other languages, "unidad", take English rules too). */
+static void
+s_plural_word_en(const char *w, size_t n, char *out, size_t size)
+{
+    size_t len = strlen(out);
+    char last = (char)tolower((unsigned char)w[n - 1]);
+    char before = n >= 2 ? (char)tolower((unsigned char)w[n - 2]) : '\0';
+    if (strchr("sxz", last) || (last == 'h' && (before == 'c' || before == 's')))
+        snprintf(out + len, size - len, "%.*ses", (int)n, w);
+    else if (last == 'y' && n >= 2 && !strchr("aeiou", before))
+        snprintf(out + len, size - len, "%.*sies", (int)n - 1, w);
+    else
+        snprintf(out + len, size - len, "%.*ss", (int)n, w);
+}
+
+void
+ayni_plural_en(const char *name, char *out, size_t size)
+{
+    /* The head noun is the last word, not a detail, before the first connector:
+     * "hygiene kit" -> "hygiene kits", "box of gloves" -> "boxes of gloves",
+     * "N95 mask" -> "N95 masks", "laptop (14 in)" -> "laptops (14 in)". */
+    const char *head = NULL;
+    size_t head_n = 0;
+    for (const char *p = name; *p;) {
+        const char *w = p + strspn(p, " ");
+        size_t n = strcspn(w, " ");
+        if (n == 0 || w[0] == '(' || s_is_connector_en(w, n))
+            break;
+        if (!s_is_detail(w, n)) {
+            head = w;
+            head_n = n;
+        }
+        p = w + n;
+    }
+    if (!head) {
+        snprintf(out, size, "%s", name);
+        return;
+    }
+    snprintf(out, size, "%.*s", (int)(head - name), name);
+    s_plural_word_en(head, head_n, out, size);
+    size_t len = strlen(out);
+    snprintf(out + len, size - len, "%s", head + head_n);
+}
+
 const char *
 ayni_quantity(long long qty, const char *noun, char *out, size_t size)
 {
@@ -103,8 +163,11 @@ ayni_quantity(long long qty, const char *noun, char *out, size_t size)
         snprintf(out, size, "%lld", qty);
         return out;
     }
-    if (qty != 1 && qty != -1)
+    bool many = qty != 1 && qty != -1;
+    if (many && !strcmp(ayni_lang(), "en"))
+        ayni_plural_en(noun, plural, sizeof plural);
+    else if (many)
         ayni_plural(noun, plural, sizeof plural);
-    snprintf(out, size, "%lld %s", qty, qty != 1 && qty != -1 ? plural : noun);
+    snprintf(out, size, "%lld %s", qty, many ? plural : noun);
     return out;
 }
