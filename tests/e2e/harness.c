@@ -25,6 +25,7 @@
 #include <zmq.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 
 extern char **environ;
@@ -249,6 +250,17 @@ s_spawn(struct e2e *e, const char *const *extra)
     for (; extra && *extra && n < 31; extra++)
         argv[n++] = *extra;
     argv[n] = NULL;
+    /* aynid's environment, its AYNI_LANG set: made here, before the fork */
+    size_t nenv = 0;
+    while (environ[nenv])
+        nenv++;
+    char **envp = xcalloc(nenv + 2, sizeof *envp);
+    size_t k = 0;
+    for (size_t i = 0; i < nenv; i++)
+        if (strncmp(environ[i], "AYNI_LANG=", 10) != 0)
+            envp[k++] = environ[i];
+    char *lang = xasprintf("AYNI_LANG=%s", e->lang ? e->lang : "en");
+    envp[k++] = lang;
     free(e->log);
     e->log = xasprintf("%s/aynid-%d.log", e->dir, ++e->starts);
     pid_t parent = getpid();
@@ -264,9 +276,11 @@ s_spawn(struct e2e *e, const char *const *extra)
         int out = open(e->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
             _exit(126);
-        execve(argv[0], (char *const *)argv, environ);
+        execve(argv[0], (char *const *)argv, envp);
         _exit(127);
     }
+    free(lang);
+    free(envp);
     return pid;
 }
 
@@ -376,7 +390,10 @@ e2e_call(struct e2e *e, const char *op, json_t *args, const char *idem, json_t *
         if (!e->client)
             fail_msg("cannot make a client of '%s': %s", e->api, err->message);
     }
-    return proto_client_call(e->client, op, args, idem, result, err);
+    ayni_lang_set("en");
+    int rc = proto_client_call(e->client, op, args, idem, result, err);
+    ayni_lang_set(NULL);
+    return rc;
 }
 
 json_t *

@@ -32,6 +32,7 @@ struct e2e {
     void *socks[32];      /* sockets made by e2e_socket, closed by e2e_destroy at the latest */
     proto_client_t *client; /* made on first call, remade after a restart */
     bool secure;          /* start aynid secure (CURVE); default --insecure, as on loopback */
+    const char *lang;     /* AYNI_LANG for aynid's own messages (its log); NULL: "en" */
 };
 
 /* A fresh folder and the paths in it; nothing is started. */
@@ -62,8 +63,9 @@ char *e2e_log(const struct e2e *e);
 bool e2e_log_has(const struct e2e *e, const char *text);
 
 /* ---- requests ---- */
-/* Call op through the C client (core/lib/proto_client.c); args stolen (NULL: none).  0 and
- * *result, or the error code with err filled (the caller clears err). */
+/* Call op through the C client (core/lib/proto_client.c), asking for English messages
+ * ("lang":"en"); args stolen (NULL: none).  0 and *result, or the error code with err
+ * filled (the caller clears err). */
 int e2e_call(struct e2e *e, const char *op, json_t *args, const char *idem, json_t **result,
              struct proto_error *err);
 /* Call op and require success: the result (caller decrefs).  Fails the test otherwise. */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "lang.h"
 #include "mem.h"
 
 int
@@ -68,7 +69,9 @@ e2e_call_as(struct e2e_secure *s, const struct proto_curve *curve, const char *o
     proto_client_t *c = proto_client_new(s->e->api, 1500, curve, &err);
     assert_non_null(c);
     json_t *r = NULL;
+    ayni_lang_set("en"); /* as e2e_call */
     int rc = proto_client_call(c, op, args, NULL, &r, &err);
+    ayni_lang_set(NULL);
     if (msg)
         snprintf(msg, msglen, "%s", err.message);
     if (result)

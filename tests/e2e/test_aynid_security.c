@@ -319,7 +319,8 @@ static int
 s_aynid_run(struct e2e_secure *s, const char *args, char **out)
 {
     char *err = xasprintf("%s/run.err", s->e->dir);
-    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --api '%s' --events '%s' %s 2>'%s'",
+    char *cmd = xasprintf("AYNI_LANG=en '%s' --db '%s' --keys '%s' --api '%s' --events '%s' %s "
+                          "2>'%s'",
                           getenv("AYNID"), s->e->db, s->e->keys, s->e->api, s->e->events, args,
                           err);
     int st = system(cmd);
@@ -400,7 +401,8 @@ test_recover_admin_needs_the_curve_key(void **state)
     struct e2e *e = e2e_new();
     e2e_start(e);
     assert_int_equal(e2e_stop(e), 0);
-    char *cmd = xasprintf("'%s' --db '%s' --keys '%s' --recover-admin '%s/r.json' 2>'%s/r.err'",
+    char *cmd = xasprintf("AYNI_LANG=en '%s' --db '%s' --keys '%s' --recover-admin '%s/r.json' "
+                          "2>'%s/r.err'",
                           getenv("AYNID"), e->db, e->keys, e->dir, e->dir);
     int st = system(cmd);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);

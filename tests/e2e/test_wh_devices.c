@@ -129,7 +129,7 @@ test_devices_and_roles(void **state)
     struct wh_out o;
     wh_run(&o, e, "--provision", fx->reader, "--timeout", "1", "stock", NULL);
     assert_int_equal(o.status, 3);
-    WH_HAS(o.err, "enabled");
+    WH_HAS(o.err, "habilitado");
     wh_out_clear(&o);
     list = wh_json(e, 0, "--provision", fx->admin, "device", "list", NULL);
     size_t i;
@@ -174,9 +174,9 @@ test_refused_handshake_at_once(void **state)
     assert_int_equal(o.status, 3);
     WH_HAS(o.err, e->api);
     WH_HAS(o.err, "modo seguro");
-    WH_HAS(o.err, "runs secure");
-    WH_HAS(o.err, "--provision FILE (or AYNI_PROVISION)");
-    WH_HAS(o.err, "device add NAME --role ROLE -o FILE");
+    WH_HAS(o.err, "pide el archivo de este dispositivo");
+    WH_HAS(o.err, "--provision ARCHIVO (o AYNI_PROVISION)");
+    WH_HAS(o.err, "device add NOMBRE --role ROL -o ARCHIVO");
     assert_true(o.ms < 3000);
     wh_out_clear(&o);
     json_t *r = wh_json(e, 3, "stock", NULL);
@@ -191,8 +191,8 @@ test_refused_handshake_at_once(void **state)
     free(wh_expect(e, 0, "--provision", fx->admin, "device", "disable", "lector-1", NULL));
     wh_run(&o, e, "--provision", fx->reader, "stock", NULL);
     assert_int_equal(o.status, 3);
-    WH_HAS(o.err, "refused this device's key");
-    WH_HAS(o.err, "not enabled");
+    WH_HAS(o.err, "rechazó la clave de este dispositivo");
+    WH_HAS(o.err, "no está habilitado");
     assert_true(o.ms < 3000);
     wh_out_clear(&o);
 
@@ -207,8 +207,8 @@ test_refused_handshake_at_once(void **state)
     chmod(other, 0600);
     wh_run(&o, e, "--provision", other, "stock", NULL);
     assert_int_equal(o.status, 3);
-    WH_HAS(o.err, "server key");
-    WH_HAS(o.err, "not this aynid's");
+    WH_HAS(o.err, "clave del servidor");
+    WH_HAS(o.err, "no es la de este aynid");
     assert_true(o.ms < 3000);
     wh_out_clear(&o);
     /* The admin's own file still works: nothing above left aynid in a bad state. */

@@ -362,7 +362,7 @@ test_report_donor(void **state)
     json_decref(r);
     char *err = wh_expect_err(e, 1, "report", "donor", "CARE-P", "--from", fx->from, "--to",
                               fx->to, "-o", pdf, NULL);
-    WH_HAS(err, "did you mean 'CARE-PE'?");
+    WH_HAS(err, "¿quisiste decir 'CARE-PE'?");
     free(err);
     free(pdf);
 }
@@ -391,7 +391,7 @@ test_report_stock(void **state)
     json_decref(r);
     char *err = wh_expect_err(e, 1, "report", "stock", "--at", "ALM-LIMA-SLJ", "--from",
                               fx->from, "--to", fx->to, "-o", pdf, NULL);
-    WH_HAS(err, "did you mean 'ALM-LIMA-SJL'?");
+    WH_HAS(err, "¿quisiste decir 'ALM-LIMA-SJL'?");
     free(err);
     free(pdf);
 }

@@ -127,7 +127,7 @@ test_import_catalog_line4(void **state)
     free(csv);
     csv = xasprintf("%sOIL,Aceite,Oil,lote,no,l,5\n", items);
     err = s_nothing(e, "items", csv, 1, "tracking");
-    WH_HAS(err, "tracking must be 'lot'");
+    WH_HAS(err, "'tracking' debe ser 'lot'");
     free(err);
     free(csv);
     csv = xasprintf("%sOIL,Aceite,Oil,lot,no,l,cinco\n", items);

@@ -206,7 +206,7 @@ test_import_line7_refused(void **state)
                           "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
                           rows, fx->later);
     char *err = s_import_nothing(fx, "typo.csv", csv, 1, "item");
-    WH_HAS(err, "did you mean 'HYGIENE-KIT'?");
+    WH_HAS(err, "¿quisiste decir 'HYGIENE-KIT'?");
     free(err);
 
     /* --json: the core's error as JSON, its details naming the row. */
@@ -340,7 +340,7 @@ test_import_10000_rows(void **state)
         char *err = wh_expect_err(e, 1, "import", "receipts", bad, NULL);
         char *where = xasprintf("%s: line 10001, column 'item': ", bad);
         WH_HAS(err, where);
-        WH_HAS(err, "did you mean 'FOOD-KIT'?");
+        WH_HAS(err, "¿quisiste decir 'FOOD-KIT'?");
         WH_HAS(err, "nothing was imported");
         free(where);
         free(err);

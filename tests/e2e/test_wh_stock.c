@@ -109,11 +109,11 @@ test_receive(void **state)
                               "--item", "FOOD-KIT", "--qty", "5", "--lot", "OLD", "--expiry",
                               "2020-01-31", NULL);
     WH_HAS(err, "2020-01-31");
-    WH_HAS(err, "expired");
+    WH_HAS(err, "venció");
     free(err);
     err = wh_expect_err(e, 1, "receive", "--at", "ALM-LIMA-SJL", "--donor", "CARE-PE", "--item",
                         "FOOD-KIT", "--qty", "5", "--lot", "NOEXP", NULL);
-    WH_HAS(err, "expiry");
+    WH_HAS(err, "vencimiento");
     free(err);
     err = wh_expect_err(e, 1, "receive", "--at", "ALM-LIMA-SJL", "--donor", "AECID", "--item",
                         "TABLET", "--serials", "TAB-AE-0001", NULL);
@@ -257,8 +257,8 @@ test_refused_transfer_leaves_stock(void **state)
 
     char *err = wh_expect_err(e, 1, "transfer", "--from", "ALM-LIMA-SJL", "--to",
                               "ALM-LIMA-VES", "--item", "FOOD-KIT", "--qty", "171", NULL);
-    WH_HAS(err, "insufficient stock of 'FOOD-KIT' at 'ALM-LIMA-SJL'");
-    WH_HAS(err, "171 requested, 170 available");
+    WH_HAS(err, "no hay stock suficiente de 'FOOD-KIT' en 'ALM-LIMA-SJL'");
+    WH_HAS(err, "se piden 171, hay 170");
     free(err);
     json_t *r = wh_json(e, 1, "transfer", "--from", "ALM-LIMA-SJL", "--to", "ALM-LIMA-VES",
                         "--item", "FOOD-KIT", "--qty", "171", NULL);
@@ -321,11 +321,11 @@ test_adjust(void **state)
 
     char *err = wh_expect_err(e, 2, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                               "--lot", "SOF-HIG-1", "--qty", "-1", "--reason", "broken", NULL);
-    WH_HAS(err, "invalid --reason: reason must be damaged, expired, lost or count");
+    WH_HAS(err, "invalid --reason: 'reason' debe ser damaged, expired, lost o count");
     free(err);
     err = wh_expect_err(e, 1, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                         "--lot", "SOF-HIG-1", "--qty", "-1000", "--reason", "lost", NULL);
-    WH_HAS(err, "insufficient stock");
+    WH_HAS(err, "no hay stock suficiente");
     free(err);
     err = wh_expect_err(e, 2, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                         "--qty", "-1", NULL);
