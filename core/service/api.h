@@ -92,7 +92,8 @@ int api_check_args(struct api *a, const char *what, const struct api_arg *specs,
 /* The nearest of the NULL-terminated names to word, or NULL if none is near enough. */
 const char *api_nearest(const char *word, const char *const *names);
 
-/* Fail the request in hand with code and a message (details stolen); returns code. */
+/* Fail the request in hand with code and a message (details stolen); returns code.  fmt
+ * is translated here, as core__fail's (store_int.h). */
 int api_fail(struct api *a, int code, json_t *details, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -397,7 +397,9 @@ struct core__move_ctx {
 };
 
 /* ---- errors ---- */
-/* Set the store's error (details: a new reference or NULL, stolen) and return code. */
+/* Set the store's error (details: a new reference or NULL, stolen) and return code.  fmt
+ * is an English message, translated here; a fmt chosen with ?: marks its second branch
+ * with N_(), for xgettext takes only the first. */
 int core__fail(core_store_t *s, int code, json_t *details, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Turn a SQLite result code into an Ayni error, naming what was being done: doing is an
