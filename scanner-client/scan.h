@@ -106,10 +106,6 @@ void scan_when(const char *iso, char *out, size_t size);
 time_t scan_parse_time(const char *iso);
 
 /* ---- the terminal (scan_term.c) ---- */
-#define SCAN_MIN_COLUMNS 40 /* the narrowest terminal output is fitted to */
-/* The width to fit output on fd to: its terminal's, else COLUMNS, at least
- * SCAN_MIN_COLUMNS; 0 when neither says. */
-size_t scan_term_width(int fd);
 /* A stream that writes to f's terminal with its lines broken at spaces to fit its width,
  * or f itself when f is no terminal (or its width is unknown). */
 FILE *scan_term_open(FILE *f);

@@ -6,7 +6,7 @@
  * word; so output to a terminal goes through a stream (fopencookie) that breaks its lines
  * at spaces, before the word that would not fit, and indents the continuation under the
  * line's text.  The width is the terminal's (TIOCGWINSZ), else COLUMNS, and at least
- * SCAN_MIN_COLUMNS, as ayni-warehouse's tables do.  A word wider than the line (a long
+ * AYNI_MIN_COLUMNS, as ayni-warehouse's tables do.  A word wider than the line (a long
  * path) is left whole for the terminal to fold.  Calls nothing else of ayni-scan.
  */
 #define _GNU_SOURCE /* fopencookie */
@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "mem.h"
 #include "scan.h"
+#include "term.h"
 
 #define S_WORD_MAX 2048 /* longer words are written as they come */
 #define S_ANSWER_ROOM 8 /* columns left after a question for its answer */
@@ -35,24 +35,6 @@ struct s_wrap {
     char word[S_WORD_MAX];
     size_t wlen, wcols;
 };
-
-size_t
-scan_term_width(int fd)
-{
-    struct winsize ws;
-    long cols = 0;
-    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        cols = ws.ws_col;
-    const char *env = getenv("COLUMNS");
-    if (!cols && env && *env) {
-        char *end;
-        cols = strtol(env, &end, 10);
-        cols = *end || cols < 0 ? 0 : cols;
-    }
-    if (cols > 0 && cols < SCAN_MIN_COLUMNS)
-        cols = SCAN_MIN_COLUMNS;
-    return (size_t)cols;
-}
 
 static void
 s_put(struct s_wrap *w, const char *s, size_t n)
@@ -188,7 +170,7 @@ FILE *
 scan_term_open(FILE *f)
 {
     int fd = fileno(f);
-    size_t width = fd >= 0 && isatty(fd) ? scan_term_width(fd) : 0, slot = 0;
+    size_t width = fd >= 0 && isatty(fd) ? ayni_term_width(fd) : 0, slot = 0;
     while (slot < sizeof s_open / sizeof s_open[0] && s_open[slot].f)
         slot++;
     if (width == 0 || slot == sizeof s_open / sizeof s_open[0])

@@ -103,10 +103,6 @@ void wh_table_free(struct wh_table *t);
 size_t wh_width(const char *s);
 /* The same for the first len bytes of s. */
 size_t wh_widthn(const char *s, size_t len);
-/* How many columns output to fd may use: the terminal's width on a terminal, else
- * COLUMNS, else 0 (no limit: a pipe or a file); never less than WH_MIN_COLUMNS. */
-#define WH_MIN_COLUMNS 40
-size_t wh_term_width(int fd);
 
 /* ---- human printers (wh_print.c) ---- */
 void wh_print_items(struct wh *w, json_t *args, json_t *r);

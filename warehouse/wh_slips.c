@@ -22,6 +22,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "term.h"
 #include "printer.h"
 #include "wh.h"
 
@@ -287,7 +288,7 @@ s_progress(bool tty, size_t done, size_t total, const char *code)
     int n = snprintf(count, sizeof count, "%zu/%zu", done, total);
     /* "[bar] count label" within the terminal, one column spare so that it never wraps:
      * the bar narrows first, then the code goes. */
-    size_t limit = wh_term_width(STDERR_FILENO), tail = 3 + (size_t)n + 1 + wh_width(label);
+    size_t limit = ayni_term_width(STDERR_FILENO), tail = 3 + (size_t)n + 1 + wh_width(label);
     int width = 30;
     if (limit && limit < 1 + tail + 10 + 1) {
         label = "";

@@ -1,16 +1,15 @@
 /* wh_table.c: plain-text tables whose columns line up with accented names (widths are
  * counted in characters, not bytes), and quantity columns whose numbers and units line
- * up.  Rows are copied.  A table wider than the terminal (wh_term_width) wraps its
+ * up.  Rows are copied.  A table wider than the terminal (ayni_term_width) wraps its
  * widest text columns at spaces into continuation lines; one that cannot fit so is shown
  * a record at a time, a "HEADER  value" line per column.  A word is never cut, a number
  * or a code never split.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "mem.h"
+#include "term.h"
 #include "wh.h"
 
 struct wh_table {
@@ -41,24 +40,6 @@ size_t
 wh_width(const char *s)
 {
     return s ? wh_widthn(s, strlen(s)) : 0;
-}
-
-size_t
-wh_term_width(int fd)
-{
-    struct winsize ws;
-    long cols = 0;
-    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        cols = ws.ws_col;
-    const char *env = getenv("COLUMNS");
-    if (!cols && env && *env) {
-        char *end;
-        cols = strtol(env, &end, 10);
-        cols = *end || cols < 0 ? 0 : cols;
-    }
-    if (cols > 0 && cols < WH_MIN_COLUMNS)
-        cols = WH_MIN_COLUMNS;
-    return (size_t)cols;
 }
 
 struct wh_table *
@@ -254,7 +235,7 @@ wh_table_print(struct wh_table *t, FILE *out)
             size_t w = wh_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
             width[c] = w > width[c] ? w : width[c];
         }
-    size_t limit = wh_term_width(fileno(out));
+    size_t limit = ayni_term_width(fileno(out));
     if (!s_fit(t, width, limit)) {
         s_print_records(t, limit, out);
         return;
