@@ -10,9 +10,11 @@
 
 #include <zmq.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "wh.h"
 #include "words.h"
+#include "zone.h"
 
 static volatile sig_atomic_t s_interrupted;
 
@@ -24,18 +26,19 @@ s_on_sigint(int sig)
 }
 
 /* "ENV-2026-000001 paquete 3", or "ENV-2026-000001 guía completa" for a slip scan
- * (package 0 confirms every package of the shipment). */
+ * (package 0 confirms every package of the shipment), in the reader's language. */
 static void
 s_package(json_t *e, char *out, size_t size)
 {
     long long package = wh_i(e, "package");
     if (package)
-        snprintf(out, size, "%s paquete %lld", wh_s(e, "shipment"), package);
+        snprintf(out, size, _("%s package %lld"), wh_s(e, "shipment"), package);
     else
-        snprintf(out, size, "%s guía completa", wh_s(e, "shipment"));
+        snprintf(out, size, _("%s whole slip"), wh_s(e, "shipment"));
 }
 
-/* One readable line: seq, time, type, and the facts that matter for that type. */
+/* One readable line: seq, time (local, to the second, with its offset), type, and the
+ * facts that matter for that type. */
 static void
 s_show(struct wh *w, json_t *e)
 {
@@ -58,12 +61,14 @@ s_show(struct wh *w, json_t *e)
     ayni_quantity(wh_i(e, "qty"), wh_s(e, "unit"), qty, sizeof qty); /* "400 kits" */
     if (json_is_object(added))
         snprintf(what, sizeof what, "%s · %s", wh_s(added, "code"),
-                 *wh_s(added, "name") ? wh_s(added, "name") : wh_s(added, "name_es"));
+                 *wh_s(added, "name")                     ? wh_s(added, "name")
+                 : strcmp(ayni_lang(), "en") || !*wh_s(added, "name_en") ? wh_s(added, "name_es")
+                                                                          : wh_s(added, "name_en"));
     else if (!strcmp(type, "stock.transferred"))
         snprintf(what, sizeof what, "%s %s → %s %s", wh_s(e, "item"), wh_s(e, "from"),
                  wh_s(e, "to"), qty);
     else if (!strcmp(type, "stock.low"))
-        snprintf(what, sizeof what, "%s %s %s (umbral %lld)", wh_s(e, "item"),
+        snprintf(what, sizeof what, _("%s %s %s (threshold %lld)"), wh_s(e, "item"),
                  wh_s(e, "location"), qty, wh_i(e, "threshold"));
     else if (!strncmp(type, "stock.", 6))
         snprintf(what, sizeof what, "%s %s %s%s%s", wh_s(e, "item"),
@@ -72,17 +77,20 @@ s_show(struct wh *w, json_t *e)
     else if (!strcmp(type, "delivery.discrepancy")) {
         char pkg[96];
         s_package(e, pkg, sizeof pkg);
-        snprintf(what, sizeof what, "%s línea %lld: faltan %lld %s (%s)", pkg, wh_i(e, "line"),
+        snprintf(what, sizeof what, _("%s line %lld: %lld %s short (%s)"), pkg, wh_i(e, "line"),
                  wh_i(e, "short"), wh_s(e, "item"), wh_s(e, "reason"));
     } else if (!strcmp(type, "delivery.confirmed")) {
         char pkg[96];
         s_package(e, pkg, sizeof pkg);
-        snprintf(what, sizeof what, "%s: %lld de %lld · %s", pkg, wh_i(e, "qty_received"),
+        snprintf(what, sizeof what, _("%s: %lld of %lld · %s"), pkg, wh_i(e, "qty_received"),
                  wh_i(e, "qty_expected"), wh_s(e, "team"));
     }
     else if (!strncmp(type, "shipment.", 9))
         snprintf(what, sizeof what, "%s", wh_s(e, "shipment"));
-    printf("%6lld  %s  %-22s %s\n", wh_i(e, "seq"), wh_s(e, "at"), type, what);
+    char at[48];
+    wh_zone(w);
+    printf("%6lld  %s  %-22s %s\n", wh_i(e, "seq"), ayni_when_iso(wh_s(e, "at"), at, sizeof at),
+           type, what);
     fflush(stdout);
 }
 
@@ -209,9 +217,9 @@ wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args)
     if (w->json) {
         wh_print_json(r);
     } else {
-        printf("%s: %lld movimientos, %lld saldos, %lld unidades con serie, %lld entregas, %lld "
-               "eventos\ncadena de eventos: seq %lld, hash %s\n",
-               ok ? "libro correcto / ledger OK" : "PROBLEMAS / PROBLEMS",
+        printf(_("%s: %lld movements, %lld balances, %lld serial units, %lld deliveries, %lld "
+                 "events\nevent chain: seq %lld, hash %s\n"),
+               ok ? _("ledger OK") : _("PROBLEMS"),
                wh_i(checked, "movements"), wh_i(checked, "balances"), wh_i(checked, "units"),
                wh_i(checked, "deliveries"), wh_i(checked, "events"), wh_i(head, "seq"),
                wh_s(head, "hash"));

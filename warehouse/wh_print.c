@@ -1,13 +1,42 @@
-/* wh_print.c: what staff read: the human form of each command's result, in Spanish.
- * Times are in the core's zone (wh_when); quantities carry the item's unit; tables line up.  (--json prints the
- * core's result as it is instead.) */
+/* wh_print.c: what staff read: the human form of each command's result, in the reader's
+ * language (lang.h: English messages, Spanish from po/es/).  Times are in the core's zone
+ * (wh_when); quantities carry the item's unit; tables line up.  (--json prints the core's
+ * result as it is instead.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "wh.h"
 #include "words.h"
+
+/* o's name_es or name_en (key "name": name_es/name_en; "item_name": item_name_es/_en),
+ * the reader's language's, the other if it is empty. */
+static const char *
+s_item_name(json_t *o, const char *key)
+{
+    char es[64], en[64];
+    snprintf(es, sizeof es, "%s_es", key);
+    snprintf(en, sizeof en, "%s_en", key);
+    const char *mine = wh_s(o, strcmp(ayni_lang(), "en") ? es : en);
+    return *mine ? mine : wh_s(o, strcmp(ayni_lang(), "en") ? en : es);
+}
+
+/* A location's kind in the reader's words. */
+static const char *
+s_kind_name(const char *kind)
+{
+    if (!strcmp(kind, "warehouse"))
+        return C_("location kind", "warehouse");
+    if (!strcmp(kind, "community"))
+        return C_("location kind", "community");
+    if (!strcmp(kind, "transit"))
+        return C_("location kind", "transit");
+    if (!strcmp(kind, "loss"))
+        return C_("location kind", "loss");
+    return kind;
+}
 
 /* "120 kits", "1 kit": o[key] in o's unit, in the plural when it is not 1. */
 static char *
@@ -36,13 +65,13 @@ s_lots(json_t *lots)
                 free(list);
                 list = next;
             }
-            part = xasprintf("series %s", list);
+            part = xasprintf(_("serials %s"), list);
             free(list);
         } else if (json_is_string(json_object_get(l, "expiry"))) {
-            part = xasprintf("lote %s (%lld, vence %s)", wh_s(l, "lot"), wh_i(l, "qty"),
+            part = xasprintf(_("lot %s (%lld, expires %s)"), wh_s(l, "lot"), wh_i(l, "qty"),
                              wh_s(l, "expiry"));
         } else {
-            part = xasprintf("lote %s (%lld)", wh_s(l, "lot"), wh_i(l, "qty"));
+            part = xasprintf(_("lot %s (%lld)"), wh_s(l, "lot"), wh_i(l, "qty"));
         }
         char *next = xasprintf("%s%s%s", out, len ? ", " : "", part);
         len += strlen(part);
@@ -59,7 +88,7 @@ wh_print_added(struct wh *w, json_t *args, json_t *r)
     (void)w;
     (void)args;
     const char *name = wh_s(r, "name");
-    printf("añadido: %s · %s\n", wh_s(r, "code"), *name ? name : wh_s(r, "name_es"));
+    printf(_("added: %s · %s\n"), wh_s(r, "code"), *name ? name : s_item_name(r, "name"));
 }
 
 void
@@ -67,8 +96,8 @@ wh_print_items(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    static const char *const h[] = {"CÓDIGO", "NOMBRE", "NAME", "UNIDAD", "SEGUIMIENTO",
-                                    "PERECIBLE", "UMBRAL"};
+    const char *const h[] = {_("CODE"),     _("NAME (ES)"),  _("NAME (EN)"), _("UNIT"),
+                             _("TRACKING"), _("PERISHABLE"), _("THRESHOLD")};
     struct wh_table *t = wh_table_new(7, h, "llllllr");
     size_t i;
     json_t *it;
@@ -76,8 +105,11 @@ wh_print_items(struct wh *w, json_t *args, json_t *r)
         char low[24];
         snprintf(low, sizeof low, "%lld", wh_i(it, "low"));
         const char *row[] = {wh_s(it, "code"), wh_s(it, "name_es"), wh_s(it, "name_en"),
-                             wh_s(it, "unit"), !strcmp(wh_s(it, "tracking"), "serial") ? "serie" : "lote",
-                             json_is_true(json_object_get(it, "perishable")) ? "sí" : "no", low};
+                             wh_s(it, "unit"),
+                             !strcmp(wh_s(it, "tracking"), "serial") ? C_("tracking", "serial")
+                                                                     : C_("tracking", "lot"),
+                             json_is_true(json_object_get(it, "perishable")) ? _("yes") : _("no"),
+                             low};
         wh_table_row(t, row);
     }
     wh_table_print(t, stdout);
@@ -89,12 +121,12 @@ wh_print_locations(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    static const char *const h[] = {"CÓDIGO", "TIPO", "NOMBRE", "REGIÓN", "DISTRITO"};
+    const char *const h[] = {_("CODE"), _("KIND"), _("NAME"), _("REGION"), _("DISTRICT")};
     struct wh_table *t = wh_table_new(5, h, NULL);
     size_t i;
     json_t *l;
     json_array_foreach(r, i, l) {
-        const char *row[] = {wh_s(l, "code"), wh_s(l, "kind"), wh_s(l, "name"),
+        const char *row[] = {wh_s(l, "code"), s_kind_name(wh_s(l, "kind")), wh_s(l, "name"),
                              wh_s(l, "region"), wh_s(l, "district")};
         wh_table_row(t, row);
     }
@@ -107,7 +139,7 @@ wh_print_donors(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    static const char *const h[] = {"CÓDIGO", "NOMBRE"};
+    const char *const h[] = {_("CODE"), _("NAME")};
     struct wh_table *t = wh_table_new(2, h, NULL);
     size_t i;
     json_t *d;
@@ -125,9 +157,13 @@ wh_print_receipt(struct wh *w, json_t *args, json_t *r)
     (void)w;
     (void)args;
     char *qty = s_qty(r, "qty");
-    printf("recibido %s: %s de %s, lote %s%s%s, donante %s, en %s\n", wh_s(r, "receipt"), qty,
-           wh_s(r, "item"), wh_s(r, "lot"), json_is_string(json_object_get(r, "expiry")) ? ", vence " : "",
-           wh_s(r, "expiry"), wh_s(r, "donor"), wh_s(r, "location"));
+    if (json_is_string(json_object_get(r, "expiry")))
+        printf(_("received %s: %s of %s, lot %s, expires %s, donor %s, at %s\n"),
+               wh_s(r, "receipt"), qty, wh_s(r, "item"), wh_s(r, "lot"), wh_s(r, "expiry"),
+               wh_s(r, "donor"), wh_s(r, "location"));
+    else
+        printf(_("received %s: %s of %s, lot %s, donor %s, at %s\n"), wh_s(r, "receipt"), qty,
+               wh_s(r, "item"), wh_s(r, "lot"), wh_s(r, "donor"), wh_s(r, "location"));
     free(qty);
 }
 
@@ -139,11 +175,11 @@ wh_print_moved(struct wh *w, json_t *args, json_t *r)
     char *lots = s_lots(json_object_get(r, "lots"));
     char *qty = s_qty(r, "qty");
     if (json_object_get(r, "reason"))
-        printf("ajuste en %s: %s de %s (%s): %s\n", wh_s(r, "location"), qty, wh_s(r, "item"),
-               wh_s(r, "reason"), lots);
+        printf(_("adjustment at %s: %s of %s (%s): %s\n"), wh_s(r, "location"), qty,
+               wh_s(r, "item"), wh_s(r, "reason"), lots);
     else
-        printf("transferido: %s de %s de %s a %s: %s\n", qty, wh_s(r, "item"), wh_s(r, "from"),
-               wh_s(r, "to"), lots);
+        printf(_("transferred: %s of %s from %s to %s: %s\n"), qty, wh_s(r, "item"),
+               wh_s(r, "from"), wh_s(r, "to"), lots);
     free(qty);
     free(lots);
 }
@@ -152,10 +188,10 @@ static void
 s_print_low(json_t *r)
 {
     if (json_array_size(r) == 0) {
-        printf("ningún artículo bajo su umbral\n");
+        printf("%s\n", _("no item below its threshold"));
         return;
     }
-    static const char *const h[] = {"LUGAR", "ARTÍCULO", "NOMBRE", "CANTIDAD", "UMBRAL"};
+    const char *const h[] = {_("PLACE"), _("ITEM"), _("NAME"), _("QUANTITY"), _("THRESHOLD")};
     struct wh_table *t = wh_table_new(5, h, "lllqr");
     size_t i;
     json_t *row;
@@ -181,17 +217,18 @@ wh_print_stock(struct wh *w, json_t *args, json_t *r)
         return;
     }
     if (json_array_size(r) == 0) {
-        printf("sin stock que mostrar\n");
+        printf("%s\n", _("no stock to show"));
         return;
     }
-    static const char *const h[] = {"LUGAR", "ARTÍCULO", "LOTE", "VENCE", "DONANTE", "CANTIDAD"};
+    const char *const h[] = {_("PLACE"),   _("ITEM"),  _("LOT"),
+                             _("EXPIRES"), _("DONOR"), _("QUANTITY")};
     struct wh_table *t = wh_table_new(6, h, "lllllq");
     size_t i;
     json_t *row;
     json_array_foreach(r, i, row) {
         char *qty = s_qty(row, "qty");
         char *expiry = xasprintf("%s%s", wh_s(row, "expiry"),
-                                 json_is_true(json_object_get(row, "expired")) ? " (vencido)" : "");
+                                 json_is_true(json_object_get(row, "expired")) ? _(" (expired)") : "");
         const char *cells[] = {wh_s(row, "location"), wh_s(row, "item"), wh_s(row, "lot"), expiry,
                                wh_s(row, "donor"), qty};
         wh_table_row(t, cells);
@@ -208,7 +245,7 @@ wh_print_shipment_new(struct wh *w, json_t *args, json_t *r)
     (void)w;
     (void)args;
     json_t *to = json_object_get(r, "to");
-    printf("envío creado (borrador) desde %s hacia %s, %s\n", wh_s(r, "from"), wh_s(to, "name"),
+    printf(_("shipment created (draft) from %s to %s, %s\n"), wh_s(r, "from"), wh_s(to, "name"),
            wh_s(to, "region"));
     printf("%s\n", wh_s(r, "code"));
 }
@@ -220,9 +257,10 @@ wh_print_line(struct wh *w, json_t *args, json_t *r)
     (void)args;
     char *lots = s_lots(json_object_get(r, "lots"));
     char *qty = s_qty(r, "qty");
-    printf("%s línea %lld: %s de %s en %lld paquete%s: %s\n", wh_s(r, "shipment"),
-           wh_i(r, "line"), qty, wh_s(r, "item"), wh_i(r, "packages"),
-           wh_i(r, "packages") == 1 ? "" : "s", lots);
+    long long packages = wh_i(r, "packages");
+    printf(ayni_ntr("%s line %lld: %s of %s in %lld package: %s\n",
+                    "%s line %lld: %s of %s in %lld packages: %s\n", (unsigned long)packages),
+           wh_s(r, "shipment"), wh_i(r, "line"), qty, wh_s(r, "item"), packages, lots);
     free(qty);
     free(lots);
 }
@@ -235,7 +273,7 @@ s_confirmed_by(json_t *p)
     const char *device = wh_s(p, "device"), *label = wh_s(p, "device_label");
     if (!*label || !strcmp(label, device))
         return xasprintf("%s", device);
-    return xasprintf("%s (etiqueta: %s)", device, label);
+    return xasprintf(_("%s (label: %s)"), device, label);
 }
 
 /* When package p was delivered: its scan time (delivered_at), the time the core received
@@ -248,10 +286,10 @@ s_delivered(struct wh *w, json_t *p)
     wh_when(w, *at ? at : got, a); /* an older core: only the time received */
     wh_when(w, got, b);
     if (json_is_true(json_object_get(p, "clock_suspect")))
-        return xasprintf("%s (reloj del dispositivo dudoso: marcaba %s)", a,
+        return xasprintf(_("%s (device clock doubtful: it said %s)"), a,
                          wh_when(w, wh_s(p, "scanned_at"), b));
     if (*at && strcmp(a, b) != 0)
-        return xasprintf("%s (recibido %s)", a, b);
+        return xasprintf(_("%s (received %s)"), a, b);
     return xstrdup(a);
 }
 
@@ -259,8 +297,8 @@ s_delivered(struct wh *w, json_t *p)
 static void
 s_print_packages(struct wh *w, json_t *packages, json_t *lines)
 {
-    static const char *const h[] = {"PAQUETE",   "LÍNEA",  "CANTIDAD",   "RECIBIDO",
-                                    "ENTREGADO", "EQUIPO", "DISPOSITIVO"};
+    const char *const h[] = {_("PACKAGE"),   _("LINE"), _("QUANTITY"), _("RECEIVED"),
+                             _("DELIVERED"), _("TEAM"), _("DEVICE")};
     struct wh_table *t = wh_table_new(7, h, "rrqqlll");
     size_t i, k;
     json_t *p, *l;
@@ -284,7 +322,7 @@ s_print_packages(struct wh *w, json_t *packages, json_t *lines)
                         : json_is_integer(got)
                             ? xstrdup(ayni_quantity(wh_i(p, "qty_received"), unit, buf, sizeof buf))
                                                : xasprintf("%s", "?");
-        char *when = done ? s_delivered(w, p) : xstrdup("pendiente");
+        char *when = done ? s_delivered(w, p) : xstrdup(_("pending"));
         const char *cells[] = {num, line, qty, arrived, when, done ? wh_s(p, "team") : "", by};
         wh_table_row(t, cells);
         free(when);
@@ -302,18 +340,22 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
     (void)args;
     char created[48], dispatched[48];
     json_t *from = json_object_get(r, "from"), *to = json_object_get(r, "to");
-    printf("Envío %s · %s\n", wh_s(r, "code"), wh_state_es(wh_s(r, "state")));
-    printf("  desde  %s (%s)\n", wh_s(from, "name"), wh_s(from, "code"));
-    printf("  hacia  %s (%s), %s, %s\n", wh_s(to, "name"), wh_s(to, "code"), wh_s(to, "district"),
-           wh_s(to, "region"));
-    printf("  equipo %s · vehículo %s\n", *wh_s(r, "team") ? wh_s(r, "team") : "—",
+    printf(_("Shipment %s · %s\n"), wh_s(r, "code"), wh_state_es(wh_s(r, "state")));
+    printf(_("  from   %s (%s)\n"), wh_s(from, "name"), wh_s(from, "code"));
+    printf(_("  to     %s (%s), %s, %s\n"), wh_s(to, "name"), wh_s(to, "code"),
+           wh_s(to, "district"), wh_s(to, "region"));
+    printf(_("  team %s · vehicle %s\n"), *wh_s(r, "team") ? wh_s(r, "team") : "—",
            *wh_s(r, "vehicle") ? wh_s(r, "vehicle") : "—");
-    printf("  creado %s%s%s\n", wh_when(w, wh_s(r, "created_at"), created),
-           *wh_s(r, "dispatched_at") ? " · despachado " : "",
-           wh_when(w, wh_s(r, "dispatched_at"), dispatched));
+    wh_when(w, wh_s(r, "created_at"), created);
+    if (*wh_s(r, "dispatched_at"))
+        printf(_("  created %s · dispatched %s\n"), created,
+               wh_when(w, wh_s(r, "dispatched_at"), dispatched));
+    else
+        printf(_("  created %s\n"), created);
     if (*wh_s(r, "cancel_reason"))
-        printf("  cancelado: %s\n", wh_s(r, "cancel_reason"));
-    static const char *const h[] = {"LÍNEA", "ARTÍCULO", "CANTIDAD", "PAQUETES", "LOTES / SERIES"};
+        printf(_("  cancelled: %s\n"), wh_s(r, "cancel_reason"));
+    const char *const h[] = {_("LINE"), _("ITEM"), _("QUANTITY"), _("PACKAGES"),
+                             _("LOTS / SERIALS")};
     struct wh_table *t = wh_table_new(5, h, "rlqrl");
     size_t i;
     json_t *l;
@@ -342,11 +384,11 @@ wh_print_shipments(struct wh *w, json_t *args, json_t *r)
     (void)w;
     (void)args;
     if (json_array_size(r) == 0) {
-        printf("no hay envíos\n");
+        printf("%s\n", _("no shipments"));
         return;
     }
-    static const char *const h[] = {"CÓDIGO", "ESTADO", "DESDE", "HACIA", "REGIÓN", "EQUIPO",
-                                    "PAQUETES", "ENTREGADOS"};
+    const char *const h[] = {_("CODE"),   _("STATE"), _("FROM"),     _("TO"),
+                             _("REGION"), _("TEAM"),  _("PACKAGES"), C_("packages", "DELIVERED")};
     struct wh_table *t = wh_table_new(8, h, "llllllrr");
     size_t i;
     json_t *s;
@@ -369,7 +411,7 @@ wh_print_cancelled(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    printf("envío %s cancelado (%s); %lld vuelven al almacén\n", wh_s(r, "shipment"),
+    printf(_("shipment %s cancelled (%s); %lld go back to the warehouse\n"), wh_s(r, "shipment"),
            wh_s(r, "reason"), wh_i(r, "returned"));
 }
 
@@ -377,7 +419,7 @@ void
 wh_print_devices(struct wh *w, json_t *args, json_t *r)
 {
     (void)args;
-    static const char *const h[] = {"DISPOSITIVO", "ROL", "EQUIPO", "ESTADO", "CREADO"};
+    const char *const h[] = {_("DEVICE"), _("ROLE"), _("TEAM"), _("STATE"), _("CREATED")};
     struct wh_table *t = wh_table_new(5, h, NULL);
     size_t i;
     json_t *d;
@@ -385,7 +427,8 @@ wh_print_devices(struct wh *w, json_t *args, json_t *r)
         const char *team = wh_s(d, "team");
         char created[48];
         const char *row[] = {wh_s(d, "name"), wh_s(d, "role"), *team ? team : "—",
-                             json_is_true(json_object_get(d, "enabled")) ? "activo" : "deshabilitado",
+                             json_is_true(json_object_get(d, "enabled")) ? _("enabled")
+                                                                         : _("disabled"),
                              wh_when(w, wh_s(d, "created_at"), created)};
         wh_table_row(t, row);
     }
@@ -398,6 +441,6 @@ wh_print_disabled(struct wh *w, json_t *args, json_t *r)
 {
     (void)w;
     (void)args;
-    printf("dispositivo '%s' (%s) deshabilitado: se le rechaza desde su próxima conexión\n",
+    printf(_("device '%s' (%s) disabled: it is refused from its next connection\n"),
            wh_s(r, "name"), wh_s(r, "role"));
 }

@@ -90,6 +90,23 @@ ayni_when(const char *iso, char *out, size_t size)
 }
 
 const char *
+ayni_when_iso(const char *iso, char *out, size_t size)
+{
+    char utc[21], zone[8];
+    time_t t;
+    struct tm tm;
+    if (!iso || !ayni_isotime_utc(iso, utc, &t) || !localtime_r(&t, &tm) ||
+        strftime(zone, sizeof zone, "%z", &tm) != 5) {
+        snprintf(out, size, "%s", iso ? iso : "");
+        return out;
+    }
+    char local[20];
+    strftime(local, sizeof local, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, size, "%s%.3s:%s", local, zone, zone + 3); /* -0500 as -05:00 */
+    return out;
+}
+
+const char *
 ayni_local_day(const char *iso, char out[11])
 {
     char utc[21];

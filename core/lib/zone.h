@@ -28,6 +28,11 @@ const char *ayni_zone(void);
  * iso itself if it is not such a time, "" if it is NULL.  Returns out. */
 const char *ayni_when(const char *iso, char *out, size_t size);
 
+/* iso as an ISO 8601 time in the local time zone, to the second and with its offset
+ * ("2026-11-22T07:50:12-05:00"): for logs people read that must also sort and parse; iso
+ * itself if it is not an ISO time, "" if NULL.  Returns out. */
+const char *ayni_when_iso(const char *iso, char *out, size_t size);
+
 /* The local day of iso as "YYYY-MM-DD" in out (the first 10 bytes of iso if it is not an
  * ISO time, "" if NULL).  Returns out. */
 const char *ayni_local_day(const char *iso, char out[11]);

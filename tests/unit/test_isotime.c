@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "isotime.h"
+#include "zone.h"
 
 /* text must be accepted, as want in UTC. */
 static void
@@ -72,12 +73,35 @@ test_refuses_anything_else(void **state)
     assert_false(ayni_isotime_utc(NULL, utc, NULL));
 }
 
+/* A time people read in a log: local, to the second, with its offset (which the zone's
+ * rules give, half hours and quarters too); anything that is no time comes back as it is. */
+static void
+test_when_iso_local(void **state)
+{
+    (void)state;
+    char out[48], err[256];
+    assert_int_equal(ayni_zone_use("America/Lima", err, sizeof err), 0);
+    assert_string_equal(ayni_when_iso("2026-11-22T12:50:12Z", out, sizeof out),
+                        "2026-11-22T07:50:12-05:00");
+    assert_string_equal(ayni_when_iso("2026-11-22T02:00:00Z", out, sizeof out),
+                        "2026-11-21T21:00:00-05:00"); /* the local day before */
+    assert_int_equal(ayni_zone_use("Asia/Kathmandu", err, sizeof err), 0);
+    assert_string_equal(ayni_when_iso("2026-11-22T12:50:12Z", out, sizeof out),
+                        "2026-11-22T18:35:12+05:45");
+    assert_int_equal(ayni_zone_use("UTC", err, sizeof err), 0);
+    assert_string_equal(ayni_when_iso("2026-11-22T12:50:12Z", out, sizeof out),
+                        "2026-11-22T12:50:12+00:00");
+    assert_string_equal(ayni_when_iso("ayer", out, sizeof out), "ayer");
+    assert_string_equal(ayni_when_iso(NULL, out, sizeof out), "");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepts_utc_offsets_and_fractions),
         cmocka_unit_test(test_refuses_anything_else),
+        cmocka_unit_test(test_when_iso_local),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
