@@ -132,9 +132,9 @@ struct wh_csv_kind {
     const char *name;       /* "receipts": the word after `import` */
     const char *op;         /* "stock.receive_batch" */
     const char *count;      /* the op's result that counts the rows recorded: "received" */
-    const char *done_es[2]; /* one, many: "importada", "importadas" */
-    const char *what_es[2]; /* "recepción", "recepciones" */
-    const char *what_en[2]; /* "receipt", "receipts" */
+    /* what was done, for one row and for many: "imported %lld receipt from '%s'" (the
+     * count, the file), marked NN_ and translated with ayni_ntr */
+    const char *done[2];
     const struct wh_csv_column *columns; /* ends with {NULL} */
 };
 extern const struct wh_csv_kind wh_csv_kinds[]; /* ends with {NULL} */
@@ -164,10 +164,11 @@ void wh_print_devices(struct wh *w, json_t *args, json_t *r);
 void wh_print_disabled(struct wh *w, json_t *args, json_t *r);
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args);
-/* shipment list: --state in Spanish or as the core's code (wh_states.c). */
+/* shipment list: --state in either language or as the core's code (wh_states.c). */
 int wh_run_shipment_list(struct wh *w, const struct wh_cmd *c, json_t *args);
-/* A shipment state's Spanish name ("dispatched" -> "despachado"); an unknown code as it is. */
-const char *wh_state_es(const char *code);
+/* A shipment state's name in the reader's language ("dispatched" -> "despachado" in
+ * Spanish); an unknown code as it is. */
+const char *wh_state_name(const char *code);
 /* The core's code of a state written either way ("Despachado", "dispatched"); NULL if none. */
 const char *wh_state_code(const char *given);
 int wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -12,6 +12,7 @@
 
 #include <csv.h>
 
+#include "lang.h"
 #include "mem.h"
 #include "wh.h"
 
@@ -32,15 +33,16 @@ static const struct wh_csv_column s_locations[] = {
 static const struct wh_csv_column s_donors[] = {{"code", 'u', true}, {"name", 's', true}, S_END};
 
 const struct wh_csv_kind wh_csv_kinds[] = {
-    {"receipts", "stock.receive_batch", "received", {"importada", "importadas"},
-     {"recepción", "recepciones"}, {"receipt", "receipts"}, s_receipts},
-    {"items", "item.add_batch", "added", {"importado", "importados"},
-     {"artículo", "artículos"}, {"item", "items"}, s_items},
-    {"locations", "location.add_batch", "added", {"importado", "importados"},
-     {"lugar", "lugares"}, {"location", "locations"}, s_locations},
-    {"donors", "donor.add_batch", "added", {"importado", "importados"},
-     {"donante", "donantes"}, {"donor", "donors"}, s_donors},
-    {NULL, NULL, NULL, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}, NULL},
+    {"receipts", "stock.receive_batch", "received",
+     {NN_("imported %lld receipt from '%s'", "imported %lld receipts from '%s'")}, s_receipts},
+    {"items", "item.add_batch", "added",
+     {NN_("imported %lld item from '%s'", "imported %lld items from '%s'")}, s_items},
+    {"locations", "location.add_batch", "added",
+     {NN_("imported %lld location from '%s'", "imported %lld locations from '%s'")},
+     s_locations},
+    {"donors", "donor.add_batch", "added",
+     {NN_("imported %lld donor from '%s'", "imported %lld donors from '%s'")}, s_donors},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL},
 };
 
 const struct wh_csv_kind *
@@ -91,10 +93,13 @@ s_fail(struct s_reader *r, const char *column, const char *fmt, ...)
     char what[300];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(what, sizeof what, ayni_tr(fmt), ap);
     va_end(ap);
-    snprintf(r->error, sizeof r->error, "%s: line %d%s%s%s: %s", r->path, r->row_line,
-             column ? ", column '" : "", column ? column : "", column ? "'" : "", what);
+    if (column)
+        snprintf(r->error, sizeof r->error, _("%s: line %d, column '%s': %s"), r->path,
+                 r->row_line, column, what);
+    else
+        snprintf(r->error, sizeof r->error, _("%s: line %d: %s"), r->path, r->row_line, what);
 }
 
 static void
@@ -268,7 +273,8 @@ wh_csv_read(const char *data, size_t len, const char *name, const struct wh_csv_
     csv_free(&p);
     json_decref(r.row);
     if (!r.error[0] && !json_array_size(r.rows))
-        snprintf(r.error, sizeof r.error, "%s: no rows under the header: nothing to import", name);
+        snprintf(r.error, sizeof r.error, _("%s: no rows under the header: nothing to import"),
+                 name);
     if (r.error[0]) {
         snprintf(err, errlen, "%s", r.error);
         json_decref(r.rows);

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "lang.h"
 #include "wh.h"
 
 /* The core's CURVE key, from server.info. */
@@ -45,9 +46,8 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
     snprintf(p.events, sizeof p.events, "%s", w->events);
     int rc = WH_USAGE;
     if (!strcmp(p.role, "scanner") && !*team) {
-        wh_error("un escáner necesita su equipo: añada --team \"Equipo Huánuco\" (el equipo "
-                 "que nombran sus envíos) / --role scanner needs --team: the delivery team its "
-                 "shipments name; it sees only that team's shipments");
+        wh_error("--role scanner needs --team: the delivery team its shipments name, e.g. "
+                 "--team \"Equipo Huánuco\"; it sees only that team's shipments");
         goto out;
     }
     if ((rc = s_server_key(w, p.server_key)))
@@ -71,9 +71,9 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
     if (w->json)
         wh_print_json(r);
     else
-        printf("dispositivo '%s' (%s%s%s) registrado; su archivo de aprovisionamiento es %s "
-               "(entréguelo por un medio seguro)\n", p.device, p.role, *team ? ", " : "", team,
-               path);
+        printf(_("device '%s' (%s%s%s) registered; its provisioning file is %s (hand it over "
+                 "by a safe means)\n"),
+               p.device, p.role, *team ? ", " : "", team, path);
     json_decref(r);
 out:
     sodium_memzero(&p, sizeof p);

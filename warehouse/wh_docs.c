@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "printer.h"
 #include "wh.h"
@@ -94,8 +95,9 @@ s_write_done(struct wh *w, int rc, const char *what, const char *path, const cha
         json_decref(o);
     } else {
         printf("%s: %s\n", what, path);
-        printf("período / period: %s – %s%s%s\n", wh_s(r, "from"), wh_s(r, "to"),
-               n ? "" : "\n", n ? "" : empty);
+        printf(_("period: %s – %s\n"), wh_s(r, "from"), wh_s(r, "to"));
+        if (!n)
+            printf("%s\n", empty);
     }
     return WH_OK;
 }
@@ -157,8 +159,8 @@ wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args)
                                    wh_s(chain, "hash"), (int64_t)wh_i(chain, "seq")};
     char err[512];
     rc = prn_donor_report_write(&rep, out, err, sizeof err);
-    rc = s_write_done(w, rc, "reporte del donante / donor report", out, err, r, nd,
-                      "sin entregas en este período / no deliveries in this period");
+    rc = s_write_done(w, rc, _("donor report"), out, err, r, nd,
+                      _("no deliveries in this period"));
     free(dv);
     free(ds);
     free(hs);
@@ -217,9 +219,8 @@ wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args)
                                    wh_s(r, "from"), wh_s(r, "to"), pr, n};
     char err[512];
     rc = prn_stock_report_write(&rep, out, err, sizeof err);
-    rc = s_write_done(w, rc, "reporte de stock / stock report", out, err, r, n,
-                      "sin movimientos de stock en este período / no stock movements in this "
-                      "period");
+    rc = s_write_done(w, rc, _("stock report"), out, err, r, n,
+                      _("no stock movements in this period"));
     free(pr);
     free(pl);
     json_decref(r);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
 #include "proto.h"
 #include "wh.h"
@@ -31,7 +32,7 @@ s_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open '%s': %s"), path, strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0, got;
@@ -41,7 +42,7 @@ s_slurp(const char *path, size_t *len, char *err, size_t errlen)
         if (n == cap && cap < (size_t)S_MAX_FILE + 1)
             buf = xrealloc(buf, cap *= 2);
         if (n > (size_t)S_MAX_FILE) {
-            snprintf(err, errlen, "'%s' is over 64 MiB: split it", path);
+            snprintf(err, errlen, _("'%s' is over 64 MiB: split it"), path);
             free(buf);
             fclose(f);
             return NULL;
@@ -50,7 +51,7 @@ s_slurp(const char *path, size_t *len, char *err, size_t errlen)
     bool bad = ferror(f);
     fclose(f);
     if (bad) {
-        snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
         free(buf);
         return NULL;
     }
@@ -154,21 +155,28 @@ wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args)
             const char *index = !strncmp(why, "rows[", 5) ? strstr(why, "]: ") : NULL;
             const char *field = json_string_value(json_object_get(w->err.details, "field"));
             json_t *line = json_array_get(lines, (size_t)json_integer_value(row));
-            wh_error("%s: line %lld%s%s%s: %s; nothing was imported", path,
-                     (long long)json_integer_value(line), field ? ", column '" : "",
-                     field ? field : "", field ? "'" : "", index ? index + 3 : why);
+            if (field)
+                wh_error("%s: line %lld, column '%s': %s; nothing was imported", path,
+                         (long long)json_integer_value(line), field, index ? index + 3 : why);
+            else
+                wh_error("%s: line %lld: %s; nothing was imported", path,
+                         (long long)json_integer_value(line), index ? index + 3 : why);
         } else {
             wh_error("%s; nothing was imported", why);
         }
         goto out;
     }
     long long n = wh_i(result, kind->count);
-    int many = n != 1;
-    if (w->json)
+    if (w->json) {
         wh_print_json(result);
-    else
-        printf("%s %lld %s de '%s' / %lld %s imported\n", kind->done_es[many], n,
-               kind->what_es[many], path, n, kind->what_en[many]);
+    } else {
+        /* the table's formats: "%lld ... '%s'" in both, and msgfmt checks their translations */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        printf(ayni_ntr(kind->done[0], kind->done[1], (unsigned long)n), n, path);
+#pragma GCC diagnostic pop
+        putchar('\n');
+    }
     json_decref(result);
 out:
     free(data);

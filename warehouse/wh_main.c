@@ -20,26 +20,33 @@
 static void
 s_help_all(FILE *out, const char *group)
 {
-    fprintf(out, "usage: " S_PROG " [--api ENDPOINT] [--json] COMMAND ...\n\n");
-    fprintf(out, "The warehouse staff's tool for Ayni: receive donations, pack and dispatch\n"
-                 "shipments, print slips, answer donors.  Commands%s%s:\n\n",
-            group ? " of " : "", group ? group : "");
+    fprintf(out, _("usage: %s\n\n"), S_PROG " [--api ENDPOINT] [--json] COMMAND ...");
+    fputs(_("The warehouse staff's tool for Ayni: receive donations, pack and dispatch\n"
+            "shipments, print slips, answer donors.\n"),
+          out);
+    if (group)
+        fprintf(out, _("Commands of %s:\n\n"), group);
+    else
+        fputs(_("Commands:\n\n"), out);
     for (const struct wh_cmd *c = wh_commands; c->path; c++) {
         size_t n = group ? strlen(group) : 0;
         if (group && (strncmp(c->path, group, n) || (c->path[n] && c->path[n] != ' ')))
             continue;
-        fprintf(out, "  %-20s %s\n", c->path, c->summary);
+        fprintf(out, "  %-20s %s\n", c->path, _(c->summary));
     }
-    fprintf(out, "\nGlobal options:\n"
-                 "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
-                 "  --events ENDPOINT aynid's event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
-                 "  --json            machine-readable output\n"
-                 "  --timeout SECONDS how long to wait for aynid (default 10)\n"
-                 "  --provision FILE  this device's provisioning file, for a secure aynid\n"
-                 "                    (env AYNI_PROVISION; from 'device add' or 'aynid --init-admin')\n"
-                 "  --help, --version\n"
-                 "\n'" S_PROG " COMMAND --help' tells more about a command.\n"
-                 "Exit codes: 0 done, 1 refused by the core, 2 wrong usage, 3 core unreachable.\n");
+    fputs(_("\nGlobal options:\n"
+            "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+            "  --events ENDPOINT aynid's event socket (env AYNI_EVENTS; default tcp://127.0.0.1:5571)\n"
+            "  --json            machine-readable output\n"
+            "  --timeout SECONDS how long to wait for aynid (default 10)\n"
+            "  --provision FILE  this device's provisioning file, for a secure aynid\n"
+            "                    (env AYNI_PROVISION; from 'device add' or 'aynid --init-admin')\n"
+            "  --help, --version\n"),
+          out);
+    fprintf(out, _("\n'%s COMMAND --help' tells more about a command.\n"
+                   "Exit codes: 0 done, 1 refused by the core, 2 wrong usage, 3 core unreachable.\n"
+                   "AYNI_LANG=en shows it all in English, AYNI_LANG=es in Spanish (the default).\n"),
+            S_PROG);
 }
 
 /* What the CSV file of `import KIND` holds. */
@@ -48,20 +55,20 @@ s_help_import(FILE *out, const char *kind)
 {
     static const char *const more[][2] = {
         {"receipts",
-         "A lot row gives lot, qty and, for food and medical kits, expiry (YYYY-MM-DD); a\n"
-         "serial row gives serials separated by spaces, ';' or line breaks.  A note is\n"
-         "kept with its receipt.  See data/receipts.csv.\n"},
+         N_("A lot row gives lot, qty and, for food and medical kits, expiry (YYYY-MM-DD); a\n"
+            "serial row gives serials separated by spaces, ';' or line breaks.  A note is\n"
+            "kept with its receipt.  See data/receipts.csv.\n")},
         {"items",
-         "tracking is lot or serial; perishable yes or no (lots need an expiry); unit the\n"
-         "unit of count (default kit); low the low-stock threshold.  See data/items.csv.\n"},
-        {"locations",
-         "kind is warehouse or community.  See data/locations.csv.\n"},
-        {"donors", "See data/donors.csv.\n"},
+         N_("tracking is lot or serial; perishable yes or no (lots need an expiry); unit the\n"
+            "unit of count (default kit); low the low-stock threshold.  See data/items.csv.\n")},
+        {"locations", N_("kind is warehouse or community.  See data/locations.csv.\n")},
+        {"donors", N_("See data/donors.csv.\n")},
     };
     const struct wh_csv_kind *k = wh_csv_kind(kind);
     if (!k)
         return;
-    fprintf(out, "\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n");
+    fputs(_("\nThe CSV file (UTF-8, header row, comma separated, quoted fields allowed) has\n"),
+          out);
     char list[400] = "", needed[200] = "";
     size_t n = 0, m = 0;
     for (int i = 0; k->columns[i].name; i++) {
@@ -73,7 +80,7 @@ s_help_import(FILE *out, const char *kind)
     }
     /* "the columns a, b, c (any order; a, b required)." wrapped at 80 characters */
     char text[700];
-    snprintf(text, sizeof text, "the columns %s (any order; %s required).", list, needed);
+    snprintf(text, sizeof text, _("the columns %s (any order; %s required)."), list, needed);
     size_t col = 0;
     for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) {
         size_t len = strlen(w);
@@ -87,22 +94,26 @@ s_help_import(FILE *out, const char *kind)
     fputc('\n', out);
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         if (!strcmp(more[i][0], kind))
-            fputs(more[i][1], out);
-    fprintf(out, "Every row is checked and the file is recorded whole or not at all: an error\n"
-                 "names the line and the column.  Up to 10000 rows a file; a big file is sent\n"
-                 "in parts, still recorded whole or not at all.\n");
+            fputs(_(more[i][1]), out);
+    fputs(_("Every row is checked and the file is recorded whole or not at all: an error\n"
+            "names the line and the column.  Up to 10000 rows a file; a big file is sent\n"
+            "in parts, still recorded whole or not at all.\n"),
+          out);
 }
 
 static void
 s_help_cmd(FILE *out, const struct wh_cmd *c)
 {
-    fprintf(out, "usage: " S_PROG " %s\n\n%s.\n", c->usage, c->summary);
+    char full[400];
+    snprintf(full, sizeof full, S_PROG " %s", c->usage);
+    fprintf(out, _("usage: %s\n\n"), full);
+    fprintf(out, "%s.\n", _(c->summary));
     if (c->opts[0].flag)
         fprintf(out, "\n");
     for (const struct wh_opt *o = c->opts; o->flag; o++) {
         char left[40];
-        snprintf(left, sizeof left, "%s%s", o->flag, o->type == 'f' ? "" : " VALUE");
-        fprintf(out, "  %-18s %s%s\n", left, o->help, o->required ? " (required)" : "");
+        snprintf(left, sizeof left, "%s%s", o->flag, o->type == 'f' ? "" : _(" VALUE"));
+        fprintf(out, "  %-18s %s%s\n", left, _(o->help), o->required ? _(" (required)") : "");
     }
     if (!strncmp(c->path, "import ", 7))
         s_help_import(out, c->path + 7);
@@ -117,9 +128,12 @@ s_usage_error(const struct wh_cmd *c, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, S_PROG ": ");
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, ayni_tr(fmt), ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: " S_PROG " %s\n", c->usage);
+    char full[400];
+    snprintf(full, sizeof full, S_PROG " %s", c->usage);
+    fputc('\n', stderr);
+    fprintf(stderr, _("usage: %s\n"), full);
 }
 
 /* ---- finding the command ---- */
@@ -193,10 +207,10 @@ s_unknown_command(int argc, char **argv, int i, bool help)
         return help ? WH_OK : WH_USAGE;
     }
     if (hint && ayni_near_enough(word, bestd))
-        wh_error("unknown command '%s': did you mean '%.*s'? (see '" S_PROG " --help')", word,
-                 (int)strcspn(hint, " "), hint);
+        wh_error("unknown command '%s': did you mean '%.*s'? (see '%s --help')", word,
+                 (int)strcspn(hint, " "), hint, S_PROG);
     else
-        wh_error("unknown command '%s': see '" S_PROG " --help'", word);
+        wh_error("unknown command '%s': see '%s --help'", word, S_PROG);
     return WH_USAGE;
 }
 

@@ -340,7 +340,7 @@ wh_print_shipment(struct wh *w, json_t *args, json_t *r)
     (void)args;
     char created[48], dispatched[48];
     json_t *from = json_object_get(r, "from"), *to = json_object_get(r, "to");
-    printf(_("Shipment %s · %s\n"), wh_s(r, "code"), wh_state_es(wh_s(r, "state")));
+    printf(_("Shipment %s · %s\n"), wh_s(r, "code"), wh_state_name(wh_s(r, "state")));
     printf(_("  from   %s (%s)\n"), wh_s(from, "name"), wh_s(from, "code"));
     printf(_("  to     %s (%s), %s, %s\n"), wh_s(to, "name"), wh_s(to, "code"),
            wh_s(to, "district"), wh_s(to, "region"));
@@ -397,7 +397,7 @@ wh_print_shipments(struct wh *w, json_t *args, json_t *r)
         snprintf(packages, sizeof packages, "%lld", wh_i(s, "package_count"));
         snprintf(done, sizeof done, "%lld", wh_i(s, "packages_delivered"));
         json_t *to = json_object_get(s, "to");
-        const char *cells[] = {wh_s(s, "code"), wh_state_es(wh_s(s, "state")), wh_s(s, "from"),
+        const char *cells[] = {wh_s(s, "code"), wh_state_name(wh_s(s, "state")), wh_s(s, "from"),
                                wh_s(to, "name"), wh_s(to, "region"), wh_s(s, "team"), packages,
                                done};
         wh_table_row(t, cells);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "lang.h"
 #include "wh.h"
 #include "zone.h"
 
@@ -17,7 +18,7 @@ wh_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "ayni-warehouse: ");
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, ayni_tr(fmt), ap);
     fputc('\n', stderr);
     va_end(ap);
 }
@@ -95,9 +96,12 @@ wh_report(struct wh *w)
         wh_print_json(e);
         json_decref(e);
     }
-    if (!w->quiet && flag)
-        fprintf(stderr, "ayni-warehouse: invalid %s: %s\nusage: ayni-warehouse %s\n", flag,
-                w->err.message, w->cmd->usage);
+    if (!w->quiet && flag) {
+        char full[400];
+        snprintf(full, sizeof full, "ayni-warehouse %s", w->cmd->usage);
+        fprintf(stderr, _("ayni-warehouse: invalid %s: %s\n"), flag, w->err.message);
+        fprintf(stderr, _("usage: %s\n"), full);
+    }
     else if (!w->quiet)
         wh_error("%s", w->err.message);
     return s_exit_code(w, flag);

@@ -21,9 +21,10 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "lang.h"
 #include "mem.h"
-#include "term.h"
 #include "printer.h"
+#include "term.h"
 #include "wh.h"
 
 #define S_MAX_JOBS 64
@@ -152,8 +153,9 @@ s_fetch(struct wh *w, const char *code, json_t **sh, char *msg, size_t msglen)
         return rc;
     const char *state = wh_s(*sh, "state");
     if (!strcmp(state, "draft") || !strcmp(state, "cancelled")) {
-        snprintf(msg, msglen, "shipment '%s' is %s: slips are printed for dispatched shipments "
-                 "(dispatch it with 'shipment dispatch %s')", code, state, code);
+        snprintf(msg, msglen, _("shipment '%s' is %s: slips are printed for dispatched "
+                                "shipments (dispatch it with 'shipment dispatch %s')"),
+                 code, wh_state_name(state), code);
         json_decref(*sh);
         *sh = NULL;
         return WH_REFUSED;
@@ -177,7 +179,7 @@ s_render(json_t *sh, enum prn_label_layout layout, const char *path, bool sync, 
     free(pdf);
     s_slip_free(&s);
     if (rc) {
-        snprintf(msg, msglen, "cannot print the slip of '%s': %s", wh_s(sh, "code"), err);
+        snprintf(msg, msglen, _("cannot print the slip of '%s': %s"), wh_s(sh, "code"), err);
         return rc == AYNI_EIO ? WH_USAGE : WH_REFUSED;
     }
     return WH_OK;
@@ -205,7 +207,7 @@ wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args)
             wh_print_json(r);
             json_decref(r);
         } else {
-            printf("guía y etiquetas de %s: %s\n", code, out);
+            printf(_("slip and labels of %s: %s\n"), code, out);
         }
     }
     json_decref(sh);
@@ -447,8 +449,9 @@ s_slips(struct wh *w, json_t *list, const char *dir, enum prn_label_layout layou
         if (w->json)
             wh_print_json(printed);
         else
-            printf("%zu guía%s con etiquetas en %s%s\n", b.n, b.n == 1 ? "" : "s", dir,
-                   dir[strlen(dir) - 1] == '/' ? "" : "/");
+            printf(ayni_ntr("%zu slip with labels in %s%s\n", "%zu slips with labels in %s%s\n",
+                            (unsigned long)b.n),
+                   b.n, dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
         json_decref(printed);
     }
     for (size_t i = 0; i < b.n; i++)

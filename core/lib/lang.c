@@ -124,7 +124,13 @@ ayni_ntr(const char *singular, const char *plural, unsigned long n)
 const char *
 ayni_ptr(const char *ctx, const char *msgid)
 {
-    if (!strcmp(ayni_lang(), "en"))
+    return ayni_ptr_in(ayni_lang(), ctx, msgid);
+}
+
+const char *
+ayni_ptr_in(const char *lang, const char *ctx, const char *msgid)
+{
+    if (!lang || !strcmp(lang, "en"))
         return msgid;
     /* gettext keeps a message with a context as "ctx\004msgid" (its pgettext) */
     char key[512];

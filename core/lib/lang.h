@@ -50,11 +50,18 @@ const char *ayni_ntr(const char *singular, const char *plural, unsigned long n)
  * "dispatched" of a shipment, say), in this thread's language. */
 const char *ayni_ptr(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
 
+/* The same in language lang, whichever this thread's is (input accepted in both
+ * languages). */
+const char *ayni_ptr_in(const char *lang, const char *ctx, const char *msgid)
+    __attribute__((format_arg(3)));
+
 #define _(msgid) ayni_tr(msgid)
 #define C_(ctx, msgid) ayni_ptr(ctx, msgid)
 /* Marks a message for translation where it is defined (tables); translate it with _()
  * where it is shown. */
 #define N_(msgid) msgid
+/* The same for a message with a plural, a table's pair (translate with ayni_ntr). */
+#define NN_(singular, plural) singular, plural
 /* The same for a message with a context. */
 #define NC_(ctx, msgid) msgid
 

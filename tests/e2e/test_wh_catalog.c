@@ -74,8 +74,8 @@ test_items(void **state)
     /* A tracking the core does not know is wrong usage: exit 2, naming the flag. */
     err = wh_expect_err(e, 2, "item", "add", "LAPTOP", "--name-es", "Laptop", "--name-en",
                         "Laptop", "--tracking", "boxes", NULL);
-    WH_HAS(err, "invalid --tracking: 'tracking' debe ser");
-    WH_HAS(err, "usage: ayni-warehouse item add CODE");
+    WH_HAS(err, "valor no válido para --tracking: 'tracking' debe ser");
+    WH_HAS(err, "uso: ayni-warehouse item add CODE");
     free(err);
     list = wh_json(e, 0, "item", "list", NULL);
     assert_int_equal(json_array_size(list), 3);
@@ -124,7 +124,7 @@ test_locations(void **state)
 
     char *err = wh_expect_err(e, 2, "location", "add", "ALM-X", "--kind", "depot", "--name",
                               "X", NULL);
-    WH_HAS(err, "invalid --kind: 'kind' debe ser");
+    WH_HAS(err, "valor no válido para --kind: 'kind' debe ser");
     free(err);
 }
 

@@ -78,7 +78,7 @@ test_devices_and_roles(void **state)
     char *err = wh_expect_err(e, 2, "--provision", fx->admin, "device", "add", "tablet-8",
                               "--role", "scanner", "-o", lone, NULL);
     WH_HAS(err, "--team");
-    WH_HAS(err, "escáner");
+    WH_HAS(err, "--role scanner necesita --team");
     free(err);
     struct stat st;
     assert_int_not_equal(stat(lone, &st), 0);

@@ -149,7 +149,7 @@ test_events_since_and_topic(void **state)
     json_decref(sh);
 
     char *err = wh_expect_err(e, 2, "events", "--since", "yesterday", NULL);
-    WH_HAS(err, "--since must be a whole number");
+    WH_HAS(err, "--since debe ser un número entero");
     free(err);
 }
 

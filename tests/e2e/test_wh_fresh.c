@@ -77,9 +77,9 @@ test_import_data_catalog(void **state)
     /* Again: the codes are taken, and the file is refused whole. */
     char *path = s_data("donors.csv");
     char *err = wh_expect_err(e, 1, "import", "donors", path, NULL);
-    WH_HAS(err, "line 2");
+    WH_HAS(err, "línea 2");
     WH_HAS(err, "CARE-PE");
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "no se importó nada");
     free(err);
     free(path);
     /* --json: the core's result. */
@@ -101,10 +101,10 @@ s_nothing(struct e2e *e, const char *kind, const char *text, int want, const cha
     char *path = wh_write(e->dir, "bad.csv", text);
     long long head = e2e_head(e);
     char *err = wh_expect_err(e, want, "import", kind, path, NULL);
-    char *where = column ? xasprintf("%s: line 4, column '%s': ", path, column)
-                         : xasprintf("%s: line 4: ", path);
+    char *where = column ? xasprintf("%s: línea 4, columna '%s': ", path, column)
+                         : xasprintf("%s: línea 4: ", path);
     WH_HAS(err, where);
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "no se importó nada");
     WH_HASNT(err, "rows[");
     assert_int_equal(wh_count(err, "\n"), 1);
     assert_int_equal(e2e_head(e), head);
@@ -122,7 +122,7 @@ test_import_catalog_line4(void **state)
                         "\"BEANS\",\"Frejol, canario\",Beans,lot,sí,kg,\n";
     char *csv = xasprintf("%sOIL,Aceite,Oil,lot,quizás,l,5\n", items);
     char *err = s_nothing(e, "items", csv, 2, "perishable");
-    WH_HAS(err, "'quizás' is neither yes nor no");
+    WH_HAS(err, "'quizás' no es ni sí ni no");
     free(err);
     free(csv);
     csv = xasprintf("%sOIL,Aceite,Oil,lote,no,l,5\n", items);
@@ -132,7 +132,7 @@ test_import_catalog_line4(void **state)
     free(csv);
     csv = xasprintf("%sOIL,Aceite,Oil,lot,no,l,cinco\n", items);
     err = s_nothing(e, "items", csv, 2, "low");
-    WH_HAS(err, "'cinco' is not a whole number");
+    WH_HAS(err, "'cinco' no es un número entero");
     free(err);
     free(csv);
     csv = xasprintf("%sRICE,Arroz,Rice,lot,no,kg,1\n", items);
@@ -162,19 +162,19 @@ test_import_catalog_line4(void **state)
     /* The header: a column of another kind, a required one missing. */
     char *path = wh_write(e->dir, "h.csv", "code,name,region\nX,Y,Z\n");
     err = wh_expect_err(e, 2, "import", "donors", path, NULL);
-    WH_HAS(err, "line 1, column 'region': unknown column: use code, name");
+    WH_HAS(err, "línea 1, columna 'region': columna desconocida: usa code, name");
     free(err);
     free(path);
     path = wh_write(e->dir, "h2.csv", "code,name_es,tracking\nX,Y,lot\n");
     err = wh_expect_err(e, 2, "import", "items", path, NULL);
-    WH_HAS(err, "line 1, column 'name_en': the header has no 'name_en' column");
+    WH_HAS(err, "línea 1, columna 'name_en': el encabezado no tiene la columna 'name_en'");
     free(err);
     free(path);
     err = wh_expect_err(e, 2, "import", "items", NULL);
-    WH_HAS(err, "usage: ayni-warehouse import items FILE.csv");
+    WH_HAS(err, "uso: ayni-warehouse import items FILE.csv");
     free(err);
     char *help = wh_expect(e, 0, "import", "locations", "--help", NULL);
-    WH_HAS(help, "code, kind, name, region, district (any order; code, kind, name");
+    WH_HAS(help, "code, kind, name, region, district (en cualquier orden; code, kind,");
     free(help);
 }
 
@@ -197,7 +197,7 @@ test_import_locations_upload(void **state)
         assert_true(len > 1024 * 1024);
         if (bad) {
             char *err = wh_expect_err(e, 1, "import", "locations", path, NULL);
-            char *where = xasprintf("%s: line 10001, column 'kind': ", path);
+            char *where = xasprintf("%s: línea 10001, columna 'kind': ", path);
             WH_HAS(err, where);
             free(where);
             free(err);

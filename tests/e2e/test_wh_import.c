@@ -88,10 +88,10 @@ s_import_nothing(struct fx *fx, const char *name, const char *text, int want,
     json_t *before = e2e_ok(e, "stock.levels", NULL);
     long long head = e2e_head(e);
     char *err = wh_expect_err(e, want, "import", "receipts", path, NULL);
-    char *where = column ? xasprintf("%s: line 7, column '%s': ", path, column)
-                         : xasprintf("%s: line 7: ", path);
+    char *where = column ? xasprintf("%s: línea 7, columna '%s': ", path, column)
+                         : xasprintf("%s: línea 7: ", path);
     WH_HAS(err, where);
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "no se importó nada");
     WH_HASNT(err, "rows["); /* the file's line, not the request's row index */
     assert_int_equal(wh_count(err, "\n"), 1); /* one message */
     json_t *after = e2e_ok(e, "stock.levels", NULL);
@@ -188,7 +188,7 @@ test_import_line7_bad_number(void **state)
                           "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
                           rows, fx->later);
     char *err = s_import_nothing(fx, "bad-number.csv", csv, 2, "qty");
-    WH_HAS(err, "'doce' is not a whole number");
+    WH_HAS(err, "'doce' no es un número entero");
     free(err);
     free(csv);
     free(rows);
@@ -268,14 +268,14 @@ test_import_line7_malformed(void **state)
                           "ALM-LIMA-VES,AECID,MEDICAL-KIT,AECID-BOT-2706,%s,40,\n",
                           rows, fx->later);
     char *err = s_import_nothing(fx, "quote.csv", csv, 2, NULL);
-    WH_HAS(err, "quote");
+    WH_HAS(err, "comillas");
     free(err);
     free(csv);
     csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s"
                     "ALM-LIMA-VES,SOFTYS,HYGIENE-KIT,SOF-HIG-2610,,180,,Softys, Lima\n",
                     rows);
     err = s_import_nothing(fx, "fields.csv", csv, 2, NULL);
-    WH_HAS(err, "more fields than the header");
+    WH_HAS(err, "más campos que columnas tiene el encabezado");
     free(err);
     free(csv);
     /* A NUL byte once cut a value short: "5\0" "7" imported as 5, a lot "CSV-45\0EVIL" as
@@ -285,7 +285,7 @@ test_import_line7_malformed(void **state)
     for (size_t i = 0; i < 2; i++) {
         csv = xasprintf("at,donor,item,lot,expiry,qty,serials\n%s%s", rows, nul[i][0]);
         err = s_import_nothing(fx, "nul.csv", csv, 2, nul[i][1]);
-        WH_HAS(err, "NUL byte");
+        WH_HAS(err, "byte NUL");
         free(err);
         free(csv);
     }
@@ -293,8 +293,8 @@ test_import_line7_malformed(void **state)
                              "at,donor,item,lot,expiry,qty\x1f\nALM-LIMA-VES,SOFTYS,HYGIENE-KIT,"
                              "SOF-HIG-2610,,5\n");
     err = wh_expect_err(fx->e, 2, "import", "receipts", path, NULL);
-    WH_HAS(err, "line 1: a field holds a NUL byte");
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "línea 1: un campo tiene un byte NUL");
+    WH_HAS(err, "no se importó nada");
     free(err);
     free(path);
     free(rows);
@@ -338,10 +338,10 @@ test_import_10000_rows(void **state)
     long long head = e2e_head(e);
     for (int i = 0; i < 5; i++) {
         char *err = wh_expect_err(e, 1, "import", "receipts", bad, NULL);
-        char *where = xasprintf("%s: line 10001, column 'item': ", bad);
+        char *where = xasprintf("%s: línea 10001, columna 'item': ", bad);
         WH_HAS(err, where);
         WH_HAS(err, "¿quisiste decir 'FOOD-KIT'?");
-        WH_HAS(err, "nothing was imported");
+        WH_HAS(err, "no se importó nada");
         free(where);
         free(err);
     }
@@ -357,8 +357,8 @@ test_import_10000_rows(void **state)
 
     char *over = s_big_file(fx, "demasiado.csv", 10001, NULL, &total);
     char *err = wh_expect_err(e, 2, "import", "receipts", over, NULL);
-    WH_HAS(err, "holds 10001 rows, more than the 10000 one import may");
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "tiene 10001 filas, más de las 10000 que admite una importación");
+    WH_HAS(err, "no se importó nada");
     free(err);
     assert_int_equal(e2e_head(e), head + 10000);
     free(over);
@@ -372,20 +372,20 @@ test_import_usage(void **state)
     struct fx *fx = *state;
     struct e2e *e = fx->e;
     char *err = wh_expect_err(e, 2, "import", "receipts", "/nonexistent/donaciones.csv", NULL);
-    WH_HAS(err, "cannot open '/nonexistent/donaciones.csv'");
-    WH_HAS(err, "nothing was imported");
+    WH_HAS(err, "no se puede abrir '/nonexistent/donaciones.csv'");
+    WH_HAS(err, "no se importó nada");
     free(err);
     err = wh_expect_err(e, 2, "import", "receipts", NULL);
-    WH_HAS(err, "usage: ayni-warehouse import receipts FILE.csv");
+    WH_HAS(err, "uso: ayni-warehouse import receipts FILE.csv");
     free(err);
     char *path = wh_write(e->dir, "header.csv", "at,donor,item,lot,expiry,qty\n");
     err = wh_expect_err(e, 2, "import", "receipts", path, NULL);
-    WH_HAS(err, "no rows");
+    WH_HAS(err, "no hay filas");
     free(err);
     free(path);
     path = wh_write(e->dir, "columns.csv", "at,donante,item,qty\nALM-LIMA-SJL,AECID,TABLET,1\n");
     err = wh_expect_err(e, 2, "import", "receipts", path, NULL);
-    WH_HAS(err, "line 1, column 'donante'");
+    WH_HAS(err, "línea 1, columna 'donante'");
     free(err);
     free(path);
 }

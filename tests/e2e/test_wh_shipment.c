@@ -108,8 +108,8 @@ test_new_prints_code_last(void **state)
     WH_HAS(err, "ALM-LIMA-VES");
     free(err);
     err = wh_expect_err(e, 2, "shipment", "new", "--from", "ALM-LIMA-SJL", NULL);
-    WH_HAS(err, "missing --to");
-    WH_HAS(err, "usage: ayni-warehouse shipment new --from WH --to COMMUNITY");
+    WH_HAS(err, "falta --to");
+    WH_HAS(err, "uso: ayni-warehouse shipment new --from WH --to COMMUNITY");
     free(err);
 }
 
@@ -257,7 +257,7 @@ test_cancel(void **state)
     WH_HAS(err, "anulado");
     free(err);
     err = wh_expect_err(e, 2, "shipment", "cancel", code, NULL);
-    WH_HAS(err, "missing --reason");
+    WH_HAS(err, "falta --reason");
     free(err);
     free(draft);
     free(code);

@@ -321,7 +321,7 @@ test_adjust(void **state)
 
     char *err = wh_expect_err(e, 2, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                               "--lot", "SOF-HIG-1", "--qty", "-1", "--reason", "broken", NULL);
-    WH_HAS(err, "invalid --reason: 'reason' debe ser damaged, expired, lost o count");
+    WH_HAS(err, "valor no válido para --reason: 'reason' debe ser damaged, expired, lost o count");
     free(err);
     err = wh_expect_err(e, 1, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                         "--lot", "SOF-HIG-1", "--qty", "-1000", "--reason", "lost", NULL);
@@ -329,7 +329,7 @@ test_adjust(void **state)
     free(err);
     err = wh_expect_err(e, 2, "adjust", "--at", "ALM-LIMA-SJL", "--item", "HYGIENE-KIT",
                         "--qty", "-1", NULL);
-    WH_HAS(err, "missing --reason");
+    WH_HAS(err, "falta --reason");
     free(err);
     assert_int_equal(wh_stock(e, "ALM-LIMA-SJL", "HYGIENE-KIT"), 399);
 }

@@ -70,6 +70,24 @@ s_collect(const char **args, va_list ap)
 /* How wide the runs' terminal is (COLUMNS, and the pseudo-terminal's size); 0: COLUMNS
  * unset and a terminal of 160 columns. */
 static int s_term_columns;
+/* The language of the runs: AYNI_LANG in their environment, Spanish unless a test says
+ * otherwise, so that the caller's LANG never decides what the tests read.  None of the
+ * caller's AYNI_LANG, LANG, LC_ALL, LC_MESSAGES is passed on; "" sets none (the tools' own
+ * default), and "LANG=en_US.UTF-8" (a text with '=') sets that variable instead. */
+static const char *s_lang = "es";
+
+static bool
+s_lang_var(const char *v)
+{
+    return !strncmp(v, "AYNI_LANG=", 10) || !strncmp(v, "LANG=", 5) || !strncmp(v, "LC_ALL=", 7) ||
+           !strncmp(v, "LC_MESSAGES=", 12);
+}
+
+void
+wh_set_lang(const char *lang)
+{
+    s_lang = lang ? lang : "es";
+}
 
 void
 wh_set_columns(int columns)
@@ -86,15 +104,20 @@ s_env(struct e2e *e)
     size_t n = 0, k = 0;
     while (environ[n])
         n++;
-    char **envp = xcalloc(n + 4, sizeof *envp);
+    char **envp = xcalloc(n + 5, sizeof *envp);
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "AYNI_API=", 9) && strncmp(environ[i], "AYNI_EVENTS=", 12) &&
-            strncmp(environ[i], "AYNI_PROVISION=", 15) && strncmp(environ[i], "COLUMNS=", 8))
+            strncmp(environ[i], "AYNI_PROVISION=", 15) && strncmp(environ[i], "COLUMNS=", 8) &&
+            !s_lang_var(environ[i]))
             envp[k++] = environ[i];
     envp[k++] = xasprintf("AYNI_API=%s", e->api);
     envp[k++] = xasprintf("AYNI_EVENTS=%s", e->events);
     if (s_term_columns > 0)
         envp[k++] = xasprintf("COLUMNS=%d", s_term_columns);
+    if (strchr(s_lang, '='))
+        envp[k++] = xstrdup(s_lang);
+    else if (*s_lang)
+        envp[k++] = xasprintf("AYNI_LANG=%s", s_lang);
     return envp;
 }
 
@@ -104,7 +127,7 @@ s_env_free(char **envp)
     /* the strings made here: the caller's of these names were left out */
     for (size_t i = 0; envp[i]; i++)
         if (!strncmp(envp[i], "AYNI_API=", 9) || !strncmp(envp[i], "AYNI_EVENTS=", 12) ||
-            !strncmp(envp[i], "COLUMNS=", 8))
+            !strncmp(envp[i], "COLUMNS=", 8) || s_lang_var(envp[i]))
             free(envp[i]);
     free(envp);
 }

@@ -43,6 +43,10 @@ void wh_out_clear(struct wh_out *o);
 /* The width of the terminal of the runs from now on: COLUMNS in their environment, and the
  * size of wh_run_pty's terminal; 0 (the default): COLUMNS unset, a terminal of 160. */
 void wh_set_columns(int columns);
+/* The language of the runs from now on: AYNI_LANG "es" (the default, also NULL) or "en";
+ * "" for no language variable at all; "LANG=en_US.UTF-8" for that variable alone.  The
+ * caller's own language variables never reach the runs. */
+void wh_set_lang(const char *lang);
 
 /* Run and require exit code want (the failure shows both outputs); standard output as
  * a new string. */
