@@ -31,8 +31,8 @@ extern char **environ;
 #define S_MAX_ARGS 32
 #define S_RUN_MS (E2E_WAIT_MS * 3) /* the longest one run may take */
 
-static char s_lang[16];     /* scan_cli_lang's, when s_lang_set */
-static bool s_lang_set;
+static char s_lang[16] = "es"; /* scan_cli_lang's, when s_lang_set */
+static bool s_lang_set = true;
 
 void
 scan_cli_lang(const char *lang)

@@ -20,7 +20,8 @@ const char *scan_cli_path(void);
 /* The language of every ayni-scan started from now on (run, in the background or in a
  * terminal): "es" or "en" as AYNI_LANG; "" the default, with AYNI_LANG, LC_ALL,
  * LC_MESSAGES, LANG and LANGUAGE unset (Spanish); NULL this process's environment as it
- * is (as at start). */
+ * is.  At start "es": the caller's LANG (a CI machine's en_US, say) never decides what
+ * the tests read. */
 void scan_cli_lang(const char *lang);
 
 struct scan_cli_out {

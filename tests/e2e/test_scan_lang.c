@@ -53,7 +53,7 @@ static int
 s_teardown(void **state)
 {
     struct fx *f = *state;
-    scan_cli_lang(NULL);
+    scan_cli_lang("es");
     json_decref(f->mine);
     free(f->queue);
     e2e_destroy(&f->e);

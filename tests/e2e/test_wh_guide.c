@@ -155,7 +155,9 @@ s_run(struct e2e *e, const char *guide, char **err)
     int status;
     char *out = wh_sh(&status,
                       "cd '%s' && rm -rf data && ln -s '%s/data' data && "
-                      "env -u AYNI_PROVISION -u AYNI_SCAN_QUEUE AYNI_API='%s' AYNI_EVENTS='%s' "
+                      /* in Spanish, as the guide shows it, whatever the caller's locale */
+                      "env -u AYNI_PROVISION -u AYNI_SCAN_QUEUE -u LC_ALL -u LC_MESSAGES "
+                      "-u LANG AYNI_LANG=es AYNI_API='%s' AYNI_EVENTS='%s' "
                       "XDG_DATA_HOME='%s/xdg' PATH='%s:%s:'\"$PATH\" bash '%s' 2>guide.err",
                       e->dir, wh_source_dir(), e->api, e->events, e->dir, bin, sbin, path);
     free(out);
