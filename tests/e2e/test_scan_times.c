@@ -73,8 +73,9 @@ static char *
 s_shipment_show(struct fx *f)
 {
     const char *wh = getenv("AYNI_WAREHOUSE");
-    char *cmd = xasprintf("AYNI_API='%s' AYNI_EVENTS='%s' '%s' shipment show %s", f->e->api,
-                          f->e->events, wh, json_string_value(json_object_get(f->ship, "code")));
+    char *cmd = xasprintf("AYNI_LANG=es AYNI_API='%s' AYNI_EVENTS='%s' '%s' shipment show %s",
+                          f->e->api, f->e->events, wh,
+                          json_string_value(json_object_get(f->ship, "code")));
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     char *out = e2e_read_all(p);
