@@ -287,3 +287,30 @@ UPDATE deliveries
    SET delivered_at = CASE WHEN scanned_at IS NULL OR clock_suspect = 1 THEN received_at
                            ELSE scanned_at END;
 CREATE INDEX deliveries_by_time ON deliveries (delivered_at);
+
+-- @migration 7
+-- Phones are registered devices too (docs/WEB.md): a scanner with no CURVE key that proves
+-- itself with a device secret through the gateway, ayni-web, whose own device has the new
+-- role 'gateway'.  Only hashes are kept: of the one-time enrolment code (enrol_hash, until
+-- enrol_expires; enrol_used_at once redeemed) and of the device secret (secret_hash), both
+-- BLAKE2b-256 in hex.  A CHECK cannot be altered in SQLite, so the table is made again (no
+-- table refers to it).
+CREATE TABLE devices_v7 (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL
+                  CHECK (role IN ('scanner', 'warehouse', 'reader', 'admin', 'gateway')),
+    public_key    TEXT UNIQUE,
+    enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    team          TEXT,
+    secret_hash   TEXT,
+    enrol_hash    TEXT UNIQUE,
+    enrol_expires TEXT,
+    enrol_used_at TEXT,
+    CHECK (public_key IS NOT NULL OR role = 'scanner')
+);
+INSERT INTO devices_v7 (id, name, role, public_key, enabled, created_at, team)
+SELECT id, name, role, public_key, enabled, created_at, team FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_v7 RENAME TO devices;

@@ -212,6 +212,22 @@ int core_device_disable(core_store_t *store, const char *name, json_t **result);
 int core_device_by_key(core_store_t *store, const char *public_key, char name[101],
                        char role[16], bool *enabled);
 int core_device_by_name(core_store_t *store, const char *name, char role[16], bool *enabled);
+/* Phones (docs/WEB.md): a one-time enrolment code for the scanner called name, valid
+ * ttl_s seconds (60 s to 30 days).  The scanner must exist and be enabled, or, with team
+ * given and the name free, is registered now as a phone (no CURVE key).  Result
+ * {name, code, expires_at, created}: the code is returned once; only its hash is kept.  A
+ * new code replaces the device's previous one. */
+int core_device_enrol_code(core_store_t *store, const char *name, const char *team,
+                           int64_t ttl_s, json_t **result);
+/* Redeem an enrolment code once: result {name, role, secret, team} with a new 256-bit
+ * device secret (returned once; only its hash is kept).  An unknown code is not_found; a
+ * used or expired one invalid_state; a disabled device forbidden. */
+int core_device_enrol(core_store_t *store, const char *code, json_t **result);
+/* 0 if secret is the device secret of the device called name (constant-time check), with
+ * its role and enabled flag; AYNI_EDENIED for an unknown name or a wrong secret, with no
+ * message set (the caller says which request was refused). */
+int core_device_by_secret(core_store_t *store, const char *name, const char *secret,
+                          char role[16], bool *enabled);
 /* How many enabled admin devices there are. */
 int core_device_admins(core_store_t *store, int64_t *count);
 

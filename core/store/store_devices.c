@@ -1,15 +1,21 @@
 /* store_devices.c: the registered client devices (name, role, CURVE public key,
  * enabled, team: a scanner works for one team and sees only its shipments).  A device
  * is never deleted, only disabled, so the ledger's actors stay meaningful.  Key
- * material here is public keys only. */
+ * material here is public keys, and the hashes of phones' enrolment codes and device
+ * secrets (never the codes or secrets themselves). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "store_int.h"
 
-static const char *const s_roles[] = {"scanner", "warehouse", "reader", "admin", NULL};
+static const char *const s_roles[] = {"scanner", "warehouse", "reader", "admin", "gateway",
+                                      NULL};
 
 static int
 s_check(core_store_t *s, const char *name, const char *role, const char *key, const char *team)
@@ -22,7 +28,7 @@ s_check(core_store_t *s, const char *name, const char *role, const char *key, co
         known |= !strcmp(*r, role);
     if (!known)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "role"),
-                          "role must be scanner, warehouse, reader or admin");
+                          "role must be scanner, warehouse, reader, admin or gateway");
     bool hex = key && strlen(key) == 64;
     for (size_t i = 0; hex && i < 64; i++)
         hex = isxdigit((unsigned char)key[i]) && !isupper((unsigned char)key[i]);
@@ -177,4 +183,205 @@ int
 core_device_admins(core_store_t *s, int64_t *count)
 {
     return core__scalar(s, count, ST_DEV_ADMINS, "");
+}
+
+/* ---- phones: enrolment codes and device secrets (docs/WEB.md) ---- */
+
+/* BLAKE2b-256 of text, as 64 lower-case hex digits.  Codes and secrets are random (128
+ * and 256 bits), so a fast hash is right: there is nothing to guess by brute force. */
+static void
+s_hash_hex(const char *text, char out[65])
+{
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL, 0);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+}
+
+/* n random bytes as upper-case Base32 without padding (RFC 4648 alphabet), into out. */
+static void
+s_random_base32(size_t n, char *out, size_t cap)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    unsigned char bytes[32];
+    assert(n <= sizeof bytes && cap > (n * 8 + 4) / 5);
+    randombytes_buf(bytes, n);
+    size_t o = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = (acc << 8) | bytes[i];
+        for (bits += 8; bits >= 5; bits -= 5)
+            out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+    }
+    if (bits > 0)
+        out[o++] = alphabet[(acc << (5 - bits)) & 31];
+    out[o] = '\0';
+    sodium_memzero(bytes, sizeof bytes);
+}
+
+/* The scanner that will enrol: an existing enabled one, or a new phone (no CURVE key)
+ * when team is given and the name is free. */
+static int
+s_enrol_target(core_store_t *s, const char *name, const char *team, bool *created)
+{
+    char role[16];
+    bool enabled = false;
+    *created = false;
+    int rc = core__check_lot_code(s, "name", name);
+    if (rc)
+        return rc;
+    rc = core_device_by_name(s, name, role, &enabled);
+    if (rc == AYNI_ENOTFOUND && team && *team) {
+        if ((rc = core__check_text(s, "team", team, true, 100)))
+            return rc;
+        char now[21];
+        core__now_iso(s, now);
+        rc = core__run(s, ST_DEV_PHONE_INSERT, "ttt", name, now, team);
+        if (rc == 0)
+            rc = core__event(s, "device.added", json_pack("{ss ss ss}", "device", name, "role",
+                                                          "scanner", "team", team));
+        *created = rc == 0;
+        return rc;
+    }
+    if (rc == AYNI_ENOTFOUND)
+        return core__fail(s, AYNI_ENOTFOUND, json_pack("{ss}", "name", name),
+                          "unknown device '%s': give 'team' to register it as a new phone, or "
+                          "list the devices with 'device list'", name);
+    if (rc)
+        return rc;
+    if (strcmp(role, "scanner"))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "name"),
+                          "'%s' is a %s device: only a scanner can be enrolled as a phone", name,
+                          role);
+    if (!enabled)
+        return core__fail(s, AYNI_ESTATE, json_pack("{ss}", "name", name),
+                          "'%s' is disabled: a disabled device cannot be enrolled; register "
+                          "the phone under a new name", name);
+    return 0;
+}
+
+int
+core_device_enrol_code(core_store_t *s, const char *name, const char *team, int64_t ttl_s,
+                       json_t **result)
+{
+    core__clear_error(s);
+    if (ttl_s < 60 || ttl_s > 30 * 86400)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "ttl_s"),
+                          "ttl_s must be between 60 seconds and 30 days (2592000)");
+    int rc = core__tx_begin(s);
+    if (rc)
+        return rc;
+    bool created = false;
+    if ((rc = s_enrol_target(s, name, team, &created)))
+        return core__finish(s, rc, NULL, result);
+    char code[27], hash[65], expires[21];
+    s_random_base32(16, code, sizeof code); /* 128 bits: 26 characters */
+    s_hash_hex(code, hash);
+    time_t until = core_store_now(s) + (time_t)ttl_s;
+    struct tm tm;
+    gmtime_r(&until, &tm);
+    strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *res = NULL;
+    rc = core__run(s, ST_DEV_ENROL_SET, "ttt", name, hash, expires);
+    if (rc == 0) {
+        res = json_pack("{ss ss ss sb}", "name", name, "code", code, "expires_at", expires,
+                        "created", created);
+        rc = core__event(s, "device.enrol_code",
+                         json_pack("{ss ss}", "device", name, "expires_at", expires));
+    }
+    sodium_memzero(code, sizeof code);
+    return core__finish(s, rc, res, result);
+}
+
+/* The device whose enrolment code hashes to hash: its name, team, and whether the code can
+ * still be redeemed (a clear error if not). */
+static int
+s_enrol_find(core_store_t *s, const char *hash, char name[101], char team[101])
+{
+    sqlite3_stmt *st = core__query(s, ST_DEV_BY_ENROL, "t", hash);
+    int rc = core__step(s, st);
+    if (rc <= 0)
+        return rc < 0 ? rc
+                      : core__fail(s, AYNI_ENOTFOUND, json_pack("{ss}", "field", "code"),
+                                   "unknown enrolment code: scan the sheet again, or ask for a "
+                                   "new one");
+    char expires[21], used[21] = "";
+    snprintf(name, 101, "%s", sqlite3_column_text(st, 0));
+    bool enabled = sqlite3_column_int(st, 2) != 0;
+    snprintf(expires, sizeof expires, "%s", sqlite3_column_text(st, 3));
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+        snprintf(used, sizeof used, "%s", sqlite3_column_text(st, 4));
+    team[0] = '\0';
+    if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+        snprintf(team, 101, "%s", sqlite3_column_text(st, 5));
+    core__reset(st);
+    char now[21];
+    core__now_iso(s, now);
+    if (*used)
+        return core__fail(s, AYNI_ESTATE, json_pack("{ss ss}", "field", "code", "used_at", used),
+                          "this enrolment code was already used (%s): each code works once; "
+                          "ask for a new enrolment sheet", used);
+    if (strcmp(now, expires) >= 0)
+        return core__fail(s, AYNI_ESTATE,
+                          json_pack("{ss ss}", "field", "code", "expires_at", expires),
+                          "this enrolment code expired (%s): ask for a new enrolment sheet",
+                          expires);
+    if (!enabled)
+        return core__fail(s, AYNI_EDENIED, json_pack("{ss}", "device", name),
+                          "device '%s' is disabled", name);
+    return 0;
+}
+
+int
+core_device_enrol(core_store_t *s, const char *code, json_t **result)
+{
+    core__clear_error(s);
+    if (!code || !*code || strlen(code) > 64)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "code"),
+                          "code must be the enrolment code of the sheet (26 letters and digits)");
+    int rc = core__tx_begin(s);
+    if (rc)
+        return rc;
+    char hash[65], name[101], team[101];
+    s_hash_hex(code, hash);
+    if ((rc = s_enrol_find(s, hash, name, team)))
+        return core__finish(s, rc, NULL, result);
+    char secret[53], secret_hash[65], now[21];
+    s_random_base32(32, secret, sizeof secret); /* 256 bits: 52 characters */
+    s_hash_hex(secret, secret_hash);
+    core__now_iso(s, now);
+    json_t *res = NULL;
+    rc = core__run(s, ST_DEV_ENROL_USE, "ttt", name, secret_hash, now);
+    if (rc == 0) {
+        res = json_pack("{ss ss ss s:s?}", "name", name, "role", "scanner", "secret", secret,
+                        "team", *team ? team : NULL);
+        rc = core__event(s, "device.enrolled", json_pack("{ss}", "device", name));
+    }
+    sodium_memzero(secret, sizeof secret);
+    return core__finish(s, rc, res, result);
+}
+
+int
+core_device_by_secret(core_store_t *s, const char *name, const char *secret, char role[16],
+                      bool *enabled)
+{
+    if (!name || !secret)
+        return AYNI_EDENIED;
+    sqlite3_stmt *st = core__query(s, ST_DEV_SECRET, "t", name);
+    int rc = core__step(s, st);
+    if (rc < 0)
+        return rc;
+    char want[65] = "", got[65];
+    if (rc > 0) {
+        snprintf(role, 16, "%s", sqlite3_column_text(st, 0));
+        *enabled = sqlite3_column_int(st, 1) != 0;
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            snprintf(want, sizeof want, "%s", sqlite3_column_text(st, 2));
+        core__reset(st);
+    }
+    /* Hash even for an unknown name, and compare in constant time, so that timing says
+     * nothing about which names exist or how much of a secret was right. */
+    s_hash_hex(secret, got);
+    bool ok = strlen(want) == 64 && sodium_memcmp(want, got, 64) == 0;
+    return ok ? 0 : AYNI_EDENIED;
 }

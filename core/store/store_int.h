@@ -205,7 +205,15 @@
     X(DEV_BY_NAME, "SELECT role, enabled FROM devices WHERE name = ?1")                           \
     X(DEV_TEAM, "SELECT team FROM devices WHERE name = ?1")                                       \
     X(DEV_NAMES, "SELECT name FROM devices")                                                      \
-    X(DEV_ADMINS, "SELECT COUNT(*) FROM devices WHERE role = 'admin' AND enabled = 1")
+    X(DEV_ADMINS, "SELECT COUNT(*) FROM devices WHERE role = 'admin' AND enabled = 1")          \
+    X(DEV_PHONE_INSERT, "INSERT INTO devices (name, role, created_at, team)"                      \
+                        " VALUES (?1, 'scanner', ?2, ?3)")                                       \
+    X(DEV_ENROL_SET, "UPDATE devices SET enrol_hash = ?2, enrol_expires = ?3,"                   \
+                     " enrol_used_at = NULL WHERE name = ?1")                                    \
+    X(DEV_BY_ENROL, "SELECT name, role, enabled, enrol_expires, enrol_used_at, team"             \
+                    " FROM devices WHERE enrol_hash = ?1")                                       \
+    X(DEV_ENROL_USE, "UPDATE devices SET secret_hash = ?2, enrol_used_at = ?3 WHERE name = ?1")  \
+    X(DEV_SECRET, "SELECT role, enabled, secret_hash FROM devices WHERE name = ?1")
 
 /* The reports of store_report.c.  ?1 the donor or place id, ?2 and ?3 the period's bounds
  * as ISO times [from, to). */
