@@ -116,6 +116,18 @@ proto_request_parse(const void *data, size_t len, struct proto_request *req,
                                  "'idem' must be a string of 1 to 200 characters");
         req->idem = json_string_value(idem);
     }
+    json_t *as = json_object_get(req->root, "as");
+    if (as && !json_is_null(as)) {
+        json_t *dev = json_object_get(as, "device"), *secret = json_object_get(as, "secret");
+        if (!json_is_object(as) || json_object_size(as) != 2 || !json_is_string(dev) ||
+            !json_string_length(dev) || json_string_length(dev) > 100 ||
+            !json_is_string(secret) || json_string_length(secret) > 200)
+            return s_field_error(err, AYNI_EBADREQ, "as",
+                                 "'as' must be {\"device\":NAME,\"secret\":SECRET}, the phone a "
+                                 "gateway speaks for");
+        req->as_device = json_string_value(dev);
+        req->as_secret = json_string_value(secret);
+    }
     return 0;
 }
 

@@ -34,6 +34,9 @@ struct proto_request {
     json_t *args;     /* borrowed; an empty object if absent */
     const char *idem; /* borrowed; NULL if absent */
     const char *lang; /* "es" or "en"; NULL if absent */
+    /* "as": the phone a gateway speaks for (docs/PROTOCOL.md section 2); NULL if absent */
+    const char *as_device; /* borrowed */
+    const char *as_secret; /* borrowed */
 };
 
 struct proto_error {

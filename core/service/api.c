@@ -231,8 +231,8 @@ api_group_rollback(struct api *a)
 unsigned
 api_role_bit(const char *role)
 {
-    static const char *const names[] = {"scanner", "reader", "warehouse", "admin"};
-    for (unsigned i = 0; role && i < 4; i++)
+    static const char *const names[] = {"scanner", "reader", "warehouse", "admin", "gateway"};
+    for (unsigned i = 0; role && i < 5; i++)
         if (!strcmp(role, names[i]))
             return 1u << i;
     return 0;
@@ -249,10 +249,57 @@ s_check_role(struct api *a, const struct api_op *op, const char *actor, const ch
                     "device with that right", actor, role, op->name);
 }
 
+/* A gateway speaks for a phone with "as": the phone's device secret must be right and the
+ * phone enabled; then the request is the phone's, with its role, naming it as the actor.
+ * Only a gateway (or anyone on an aynid run --insecure) may send "as".  On success *actor
+ * and *role name the phone (role in the caller's phone_role). */
+static int
+s_speak_as(struct api *a, const struct proto_request *req, const char **actor,
+           const char **role, char phone_role[16])
+{
+    if (!req->as_device)
+        return 0;
+    if (*role && strcmp(*role, "gateway"))
+        return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", *actor),
+                        "device '%s' may not speak for another device ('as'): only a gateway "
+                        "may; send the request without 'as'", *actor);
+    bool enabled = false;
+    int rc = core_device_by_secret(a->store, req->as_device, req->as_secret, phone_role, &enabled);
+    if (rc == AYNI_EDENIED)
+        return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", req->as_device),
+                        "wrong device secret for '%s' (or no such phone): enrol the phone "
+                        "again with a new enrolment sheet", req->as_device);
+    if (rc)
+        return s_from_store(a, rc);
+    if (!enabled)
+        return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", req->as_device),
+                        "device '%s' is disabled: ask an administrator", req->as_device);
+    *actor = req->as_device;
+    *role = phone_role;
+    core_store_set_actor(a->store, *actor);
+    a->role = api_role_bit(*role);
+    a->actor = *actor;
+    a->authenticated = true;
+    return 0;
+}
+
+/* The ops whose result holds a secret (an enrolment code, a device secret): their replies
+ * are never stored, so they take no idempotency key. */
+static int
+s_check_secret_idem(struct api *a, const struct api_op *op, const char *idem)
+{
+    if (!idem || (strcmp(op->name, "device.enrol") && strcmp(op->name, "device.enrol_code")))
+        return 0;
+    return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "idem"),
+                    "'%s' takes no 'idem': its answer holds a secret, which aynid never keeps; "
+                    "send it without 'idem'", op->name);
+}
+
 json_t *
 api_handle(struct api *a, const void *data, size_t len, const char *actor, const char *role,
            struct api_outcome *out)
 {
+    char phone_role[16];
     struct proto_request req;
     json_t *result = NULL, *reply;
     proto_error_clear(&a->err);
@@ -260,6 +307,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     core_store_set_actor(a->store, actor);
     a->role = role ? api_role_bit(role) : API_ADMIN;
     a->actor = actor;
+    a->authenticated = a->secure;
     /* A request's messages are in its lang; without one, in English (PROTOCOL.md 2). */
     ayni_lang_set("en");
     int rc = proto_request_parse(data, len, &req, &a->err);
@@ -268,7 +316,11 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     if (rc == 0) {
         snprintf(out->op, sizeof out->op, "%s", req.op);
         op = s_find(a, req.op);
-        rc = op ? s_check_role(a, op, actor, role) : AYNI_EUNKNOWNOP;
+        rc = op ? s_speak_as(a, &req, &actor, &role, phone_role) : AYNI_EUNKNOWNOP;
+        if (rc == 0)
+            rc = s_check_role(a, op, actor, role);
+        if (rc == 0)
+            rc = s_check_secret_idem(a, op, req.idem);
         if (rc == 0)
             rc = s_check(a, op, req.args, &part);
     }

@@ -28,6 +28,7 @@ struct api {
     struct proto_error err; /* the failure of the request in hand */
     unsigned role;          /* the role bit of the request in hand (API_ADMIN when open) */
     const char *actor;      /* the device of the request in hand (borrowed for it) */
+    bool authenticated;     /* actor proved who it is: secure, or a phone through a gateway */
 };
 
 /* What happened, for the log line. */
@@ -42,6 +43,7 @@ enum api_role {
     API_READER = 1 << 1,
     API_WAREHOUSE = 1 << 2,
     API_ADMIN = 1 << 3,
+    API_GATEWAY = 1 << 4, /* ayni-web: speaks for phones ("as"), or enrols them */
 };
 /* The bit of a role name, or 0. */
 unsigned api_role_bit(const char *role);

@@ -348,7 +348,7 @@ s_scanner_team(struct api *a, char team[101], int *rc)
 {
     team[0] = '\0';
     *rc = 0;
-    if (!a->secure || a->role != API_SCANNER)
+    if (!a->authenticated || a->role != API_SCANNER)
         return false;
     *rc = core_device_team(a->store, a->actor, team);
     return true;
@@ -491,15 +491,16 @@ s_confirm(struct api *a, json_t *args, json_t **r)
     int rc = s_check_token(a, s_str(args, "token"), &t);
     if (rc || (rc = s_delivery_lines(a, args, &lines, &n)))
         return rc;
-    /* Secure, the device is the one that authenticated (the store's actor) and the team
-     * is its own when it has one; what the client says of itself is kept as a label.
-     * Open (the loopback demo), everyone is "local": the client's word is all there is. */
-    if (a->secure && (rc = core_device_team(a->store, a->actor, team))) {
+    /* Authenticated (secure, or a phone through a gateway), the device is the one that
+     * proved itself (the store's actor) and the team is its own when it has one; what the
+     * client says of itself is kept as a label.  Open (the loopback demo), everyone is
+     * "local": the client's word is all there is. */
+    if (a->authenticated && (rc = core_device_team(a->store, a->actor, team))) {
         free(lines);
         return rc;
     }
     struct core_delivery d = {s_str(args, "scan_id"), t.shipment, (int)t.package,
-                              a->secure ? NULL : s_str(args, "device"),
+                              a->authenticated ? NULL : s_str(args, "device"),
                               *team ? team : s_str(args, "team"), s_str(args, "device_time"),
                               lines, n, s_str(args, "device")};
     rc = core_delivery_confirm(a->store, &d, r);
@@ -569,7 +570,7 @@ static const char *
 s_role_name(unsigned role)
 {
     return role == API_SCANNER ? "scanner" : role == API_READER ? "reader"
-         : role == API_WAREHOUSE ? "warehouse" : "admin";
+         : role == API_WAREHOUSE ? "warehouse" : role == API_GATEWAY ? "gateway" : "admin";
 }
 
 static int
@@ -598,7 +599,7 @@ s_server_info(struct api *a, json_t *args, json_t **r)
         json_object_set_new(*r, "db", json_string(a->db_path));
     /* Who the caller is to the core: a scanner with no team sees why it sees nothing. */
     char team[101] = "";
-    if (a->secure && (rc = core_device_team(a->store, a->actor, team)) == 0)
+    if (a->authenticated && (rc = core_device_team(a->store, a->actor, team)) == 0)
         json_object_set_new(*r, "device",
                             json_pack("{ss ss s:s?}", "name", a->actor ? a->actor : "", "role",
                                       s_role_name(a->role), "team", *team ? team : NULL));
@@ -624,6 +625,20 @@ s_device_add(struct api *a, json_t *args, json_t **r)
 }
 
 static int
+s_device_enrol_code(struct api *a, json_t *args, json_t **r)
+{
+    json_t *ttl = json_object_get(args, "ttl_s");
+    int64_t ttl_s = json_is_integer(ttl) ? json_integer_value(ttl) : 24 * 3600;
+    return core_device_enrol_code(a->store, s_str(args, "name"), s_str(args, "team"), ttl_s, r);
+}
+
+static int
+s_device_enrol(struct api *a, json_t *args, json_t **r)
+{
+    return core_device_enrol(a->store, s_str(args, "code"), r);
+}
+
+static int
 s_device_list(struct api *a, json_t *args, json_t **r)
 {
     (void)args;
@@ -644,6 +659,7 @@ s_device_disable(struct api *a, json_t *args, json_t **r)
  * deliveries; a reader reads stock, reports and events; a warehouse device does all but
  * devices; an admin does everything. */
 #define ANY (API_SCANNER | API_READER | API_WAREHOUSE | API_ADMIN)
+/* A gateway by itself (without "as") only enrols phones and asks server.info. */
 #define READ (API_READER | API_WAREHOUSE | API_ADMIN)
 #define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
 #define WRITE (API_WAREHOUSE | API_ADMIN)
@@ -692,11 +708,14 @@ const struct api_op api_ops[] = {
     {"events.since", READ, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"keys.public", ANY, false, s_keys_public, NOARGS},
-    {"server.info", ANY, false, s_server_info, NOARGS},
+    {"server.info", ANY | API_GATEWAY, false, s_server_info, NOARGS},
     {"device.add", ADMIN, true, s_device_add,
      ARGS({"name", 's', true}, {"role", 's', true}, {"public_key", 's', true},
           {"team", 's', false})},
     {"device.list", ADMIN, false, s_device_list, NOARGS},
     {"device.disable", ADMIN, true, s_device_disable, ARGS({"name", 's', true})},
+    {"device.enrol_code", ADMIN, true, s_device_enrol_code,
+     ARGS({"name", 's', true}, {"team", 's', false}, {"ttl_s", 'i', false})},
+    {"device.enrol", API_GATEWAY, true, s_device_enrol, ARGS({"code", 's', true})},
     {NULL, 0, false, NULL, NULL},
 };

@@ -351,6 +351,15 @@ s_devices(struct e2e *e)
     r = s_ok(e, "device.list", NULL);
     assert_false(json_is_true(json_object_get(json_array_get(r, 0), "enabled")));
     json_decref(r);
+    /* a phone: a one-time enrolment code, redeemed once for the device secret */
+    r = s_ok(e, "device.enrol_code", e2e_pack("{ss ss}", "name", "phone-7", "team",
+                                              "Equipo Huánuco"));
+    assert_int_equal(strlen(s_str(r, "code")), 26);
+    json_t *enrolled = s_ok(e, "device.enrol", e2e_pack("{ss}", "code", s_str(r, "code")));
+    assert_string_equal(s_str(enrolled, "name"), "phone-7");
+    assert_int_equal(strlen(s_str(enrolled, "secret")), 52);
+    json_decref(enrolled);
+    json_decref(r);
 }
 
 static void
