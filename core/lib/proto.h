@@ -91,6 +91,11 @@ void proto_client_destroy(proto_client_t **self_p);
  * or AYNI_EUNAVAILABLE when no answer came in time (the message names the endpoint). */
 int proto_client_call(proto_client_t *self, const char *op, json_t *args, const char *idem,
                       json_t **result, struct proto_error *err);
+/* As proto_client_call, from a gateway speaking for the phone device with its secret
+ * ("as", docs/PROTOCOL.md section 2); device NULL: as proto_client_call. */
+int proto_client_call_as(proto_client_t *self, const char *device, const char *secret,
+                         const char *op, json_t *args, const char *idem, json_t **result,
+                         struct proto_error *err);
 const char *proto_client_endpoint(const proto_client_t *self);
 
 #endif

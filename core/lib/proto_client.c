@@ -294,13 +294,24 @@ int
 proto_client_call(proto_client_t *c, const char *op, json_t *args, const char *idem,
                   json_t **result, struct proto_error *err)
 {
+    return proto_client_call_as(c, NULL, NULL, op, args, idem, result, err);
+}
+
+int
+proto_client_call_as(proto_client_t *c, const char *device, const char *secret, const char *op,
+                     json_t *args, const char *idem, json_t **result, struct proto_error *err)
+{
     long id = c->next_id++;
     json_t *jid = json_integer(id);
     json_t *req = proto_request_new(jid, op, args, idem);
     json_decref(jid);
+    if (device)
+        json_object_set_new(req, "as", json_pack("{ss ss}", "device", device, "secret",
+                                                 secret ? secret : ""));
     char *text = proto_dump(req);
     json_decref(req);
     int rc = zmq_send(c->sock, text, strlen(text), 0);
+    sodium_memzero(text, strlen(text)); /* it may hold a phone's secret */
     free(text);
     if (rc < 0) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss}", "endpoint", c->endpoint),

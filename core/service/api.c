@@ -266,13 +266,15 @@ s_speak_as(struct api *a, const struct proto_request *req, const char **actor,
     bool enabled = false;
     int rc = core_device_by_secret(a->store, req->as_device, req->as_secret, phone_role, &enabled);
     if (rc == AYNI_EDENIED)
-        return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", req->as_device),
+        return api_fail(a, AYNI_EDENIED,
+                        json_pack("{ss ss}", "field", "as", "device", req->as_device),
                         "wrong device secret for '%s' (or no such phone): enrol the phone "
                         "again with a new enrolment sheet", req->as_device);
     if (rc)
         return s_from_store(a, rc);
     if (!enabled)
-        return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", req->as_device),
+        return api_fail(a, AYNI_EDENIED,
+                        json_pack("{ss sb}", "device", req->as_device, "enabled", 0),
                         "device '%s' is disabled: ask an administrator", req->as_device);
     *actor = req->as_device;
     *role = phone_role;
