@@ -1,0 +1,435 @@
+/* web_main.c: ayni-web, the HTTPS gateway for phones (docs/WEB.md).  JSON over HTTPS in,
+ * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone.
+ * It checks HTTP only (method, type, size, JSON form, the allow-list): every business
+ * rule stays in aynid.  It must not keep any state of the ledger. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "error.h"
+#include "lang.h"
+#include "mem.h"
+#include "proto.h"
+#include "provision.h"
+#include "web_api.h"
+#include "web_tls.h"
+
+#define S_USAGE 2
+#define S_NOCORE 3
+#define S_PREFIX "/api/v1/"
+
+struct s_opts {
+    const char *listen, *cert, *key, *state, *api, *provision;
+    int timeout_s;
+};
+
+struct s_gateway {
+    proto_client_t *core;
+};
+
+/* One HTTP request being read. */
+struct s_req {
+    char *body;
+    size_t len;
+    bool too_big;
+};
+
+static volatile sig_atomic_t s_stop;
+
+static void
+s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void
+s_usage(FILE *f)
+{
+    fputs(_("usage: ayni-web [options]\n"
+            "The HTTPS gateway that lets phones confirm deliveries through aynid.\n"
+            "  --listen URL      where to listen (default https://127.0.0.1:8443)\n"
+            "  --cert FILE       the TLS certificate (PEM); with --key\n"
+            "  --key FILE        its private key (PEM)\n"
+            "  --state DIR       where the self-signed certificate is made and kept when no\n"
+            "                    --cert is given (default $STATE_DIRECTORY, else ./ayni-web)\n"
+            "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+            "  --provision FILE  the gateway's provisioning file, for a secure aynid (env AYNI_PROVISION)\n"
+            "  --timeout S       seconds a slow HTTP client is given before it is cut (default 10)\n"
+            "  --help            this help\n"),
+          f);
+}
+
+/* A JSON reply with status; body stolen. */
+static enum MHD_Result
+s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+    if (status == 401)
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"ayni\"");
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* An error reply as aynid gives one, with the HTTP status given. */
+static enum MHD_Result
+s_error(struct MHD_Connection *c, unsigned status, int code, json_t *details, const char *msg)
+{
+    json_t *err = json_pack("{ss ss}", "code", ayni_err_code(code), "message", msg);
+    if (details)
+        json_object_set_new(err, "details", details);
+    return s_reply(c, status, json_pack("{sb so}", "ok", 0, "error", err));
+}
+
+/* The phone in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
+static bool
+s_bearer(struct MHD_Connection *c, char name[101], char secret[201])
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncmp(h, "Bearer ", 7))
+        return false;
+    h += 7;
+    const char *colon = strchr(h, ':');
+    if (!colon || colon == h || colon - h > 100 || strlen(colon + 1) > 200 || !colon[1])
+        return false;
+    snprintf(name, 101, "%.*s", (int)(colon - h), h);
+    snprintf(secret, 201, "%s", colon + 1);
+    return true;
+}
+
+static bool
+s_is_json_type(struct MHD_Connection *c)
+{
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    size_t n = strlen("application/json");
+    return t && !strncasecmp(t, "application/json", n) && (t[n] == '\0' || t[n] == ';');
+}
+
+/* The checks made before the body is read: a reply now, or MHD_YES to go on reading. */
+static enum MHD_Result
+s_first(struct MHD_Connection *c, const char *url, const char *method, bool *replied)
+{
+    *replied = true;
+    if (strncmp(url, S_PREFIX, strlen(S_PREFIX)))
+        return s_error(c, 404, AYNI_ENOTFOUND, json_pack("{ss}", "path", url),
+                       _("nothing here: the API is POST /api/v1/OP"));
+    const char *op = url + strlen(S_PREFIX);
+    if (!web_op_allowed(op))
+        return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
+                       _("this gateway does not offer that operation: a phone may use "
+                         "server.info, keys.public, shipment.get, shipment.list, "
+                         "delivery.confirm and device.enrol"));
+    if (strcmp(method, "POST"))
+        return s_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
+                       _("use POST with a JSON body"));
+    if (!s_is_json_type(c))
+        return s_error(c, 415, AYNI_EBADREQ, NULL,
+                       _("the body must be JSON: send Content-Type: application/json"));
+    const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (len && strtoull(len, NULL, 10) > WEB_BODY_MAX)
+        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+                       _("the request is over 1 MiB: send less at a time"));
+    *replied = false;
+    return MHD_YES;
+}
+
+/* The body read: its JSON form checked, then the op sent to aynid as the phone. */
+static enum MHD_Result
+s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_req *r)
+{
+    if (r->too_big)
+        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+                       _("the request is over 1 MiB: send less at a time"));
+    json_error_t jerr;
+    json_t *body = r->len ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr)
+                          : json_object();
+    json_t *args = json_object_get(body, "args"), *idem = json_object_get(body, "idem");
+    if (!json_is_object(body) || (args && !json_is_object(args)) ||
+        (idem && !json_is_string(idem) && !json_is_null(idem))) {
+        json_decref(body);
+        return s_error(c, 400, AYNI_EBADJSON, NULL,
+                       _("the body must be a JSON object {\"args\":{...},\"idem\":\"...\"}"));
+    }
+    char name[101] = "", secret[201] = "";
+    bool phone = s_bearer(c, name, secret);
+    if (!phone && !web_op_open(op)) {
+        json_decref(body);
+        return s_error(c, 401, AYNI_EDENIED, NULL,
+                       _("no device secret: send Authorization: Bearer NAME:SECRET, as the "
+                         "phone got it at enrolment"));
+    }
+    json_t *result = NULL;
+    struct proto_error err = {0};
+    int rc = proto_client_call_as(g->core, phone ? name : NULL, secret, op,
+                                  args ? json_incref(args) : json_object(),
+                                  json_string_value(idem), &result, &err);
+    sodium_memzero(secret, sizeof secret);
+    json_decref(body);
+    if (rc == 0)
+        return s_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
+    unsigned status = web_http_status(rc);
+    /* A secret that is wrong (or no such phone) is authentication; a disabled phone is
+     * refused as forbidden (aynid's details say which, docs/PROTOCOL.md section 2). */
+    const char *field = json_string_value(json_object_get(err.details, "field"));
+    if (rc == AYNI_EDENIED && field && !strcmp(field, "as"))
+        status = 401;
+    enum MHD_Result ok = s_error(c, status, rc, json_incref(err.details), err.message);
+    proto_error_clear(&err);
+    return ok;
+}
+
+static enum MHD_Result
+s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+         const char *version, const char *data, size_t *size, void **con_cls)
+{
+    (void)version;
+    struct s_req *r = *con_cls;
+    if (!r) {
+        bool replied = false;
+        enum MHD_Result ok = s_first(c, url, method, &replied);
+        if (replied)
+            return ok;
+        *con_cls = r = xmalloc(sizeof *r);
+        memset(r, 0, sizeof *r);
+        return MHD_YES;
+    }
+    if (*size) {
+        if (!r->too_big && r->len + *size <= WEB_BODY_MAX) {
+            r->body = xrealloc(r->body, r->len + *size + 1);
+            memcpy(r->body + r->len, data, *size);
+            r->len += *size;
+        } else {
+            r->too_big = true; /* read on and drop: the reply is 413 */
+        }
+        *size = 0;
+        return MHD_YES;
+    }
+    return s_serve(cls, c, url + strlen(S_PREFIX), r);
+}
+
+static void
+s_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+    (void)cls, (void)c, (void)t;
+    struct s_req *r = *con_cls;
+    if (r)
+        free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* "https://HOST:PORT" into host and port; false if it is not that. */
+static bool
+s_parse_listen(const char *url, char host[256], unsigned *port)
+{
+    if (strncmp(url, "https://", 8))
+        return false;
+    const char *h = url + 8, *colon = strrchr(h, ':');
+    if (!colon || colon == h || colon - h > 255)
+        return false;
+    char *end;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (*end || p == 0 || p > 65535)
+        return false;
+    snprintf(host, 256, "%.*s", (int)(colon - h), h);
+    *port = (unsigned)p;
+    return true;
+}
+
+static int
+s_flags(int argc, char **argv, struct s_opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--cert") ? &o->cert
+                          : !strcmp(a, "--key") ? &o->key : !strcmp(a, "--state") ? &o->state
+                          : !strcmp(a, "--api") ? &o->api : !strcmp(a, "--provision") ? &o->provision
+                          : NULL;
+        if (!strcmp(a, "--help")) {
+            s_usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(a, "--timeout") && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 3600) {
+                fprintf(stderr, _("ayni-web: --timeout must be 1 to 3600 seconds, not '%s'\n"),
+                        argv[i]);
+                return S_USAGE;
+            }
+            o->timeout_s = (int)t;
+            continue;
+        }
+        if (!slot) {
+            fprintf(stderr, _("ayni-web: unknown option '%s': see ayni-web --help\n"), a);
+            return S_USAGE;
+        }
+        if (i + 1 >= argc || !*argv[i + 1]) {
+            fprintf(stderr, _("ayni-web: '%s' needs a value: see ayni-web --help\n"), a);
+            return S_USAGE;
+        }
+        *slot = argv[++i];
+    }
+    if (!o->cert != !o->key) {
+        fputs(_("ayni-web: give --cert and --key together, or neither for a self-signed "
+                "certificate\n"),
+              stderr);
+        return S_USAGE;
+    }
+    return 0;
+}
+
+/* The client of aynid, checked with server.info: 0, or S_USAGE / S_NOCORE said. */
+static int
+s_connect(struct s_gateway *g, const struct s_opts *o)
+{
+    struct proto_provision prov;
+    struct proto_curve curve;
+    char err[512];
+    const char *api = o->api;
+    bool secure = o->provision && *o->provision;
+    if (secure) {
+        if (proto_provision_load(o->provision, &prov, err, sizeof err) != 0) {
+            fprintf(stderr, "ayni-web: %s\n", err);
+            return S_USAGE;
+        }
+        memcpy(curve.server_key, prov.server_key, 32);
+        memcpy(curve.public_key, prov.public_key, 32);
+        memcpy(curve.secret_key, prov.secret_key, 32);
+        if (!api)
+            api = prov.api;
+    }
+    struct proto_error perr = {0};
+    g->core = proto_client_new(api ? api : "tcp://127.0.0.1:5570", 10000,
+                               secure ? &curve : NULL, &perr);
+    sodium_memzero(&prov, sizeof prov);
+    sodium_memzero(&curve, sizeof curve);
+    if (!g->core) {
+        fprintf(stderr, "ayni-web: %s\n", perr.message);
+        proto_error_clear(&perr);
+        return S_USAGE;
+    }
+    json_t *info = NULL;
+    int rc = proto_client_call(g->core, "server.info", NULL, NULL, &info, &perr);
+    if (rc) {
+        fprintf(stderr, "ayni-web: %s\n", perr.message);
+        proto_error_clear(&perr);
+        return S_NOCORE;
+    }
+    json_t *dev = json_object_get(info, "device");
+    const char *role = json_string_value(json_object_get(dev, "role"));
+    if (json_is_true(json_object_get(info, "secure")) && (!role || strcmp(role, "gateway"))) {
+        fprintf(stderr, _("ayni-web: this device is a %s, not a gateway: register the gateway "
+                          "with 'device add NAME --role gateway' and give its file with "
+                          "--provision\n"),
+                role ? role : "?");
+        json_decref(info);
+        return S_USAGE;
+    }
+    json_decref(info);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    ayni_lang_start("ayni-web");
+    const char *statedir = getenv("STATE_DIRECTORY");
+    struct s_opts o = {.listen = "https://127.0.0.1:8443", .api = getenv("AYNI_API"),
+                       .provision = getenv("AYNI_PROVISION"),
+                       .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10};
+    int rc = s_flags(argc, argv, &o);
+    char host[256];
+    unsigned port = 0;
+    if (rc == 0 && !s_parse_listen(o.listen, host, &port)) {
+        fprintf(stderr, _("ayni-web: --listen must be https://HOST:PORT, not '%s'\n"), o.listen);
+        rc = S_USAGE;
+    }
+    if (rc)
+        return rc;
+    if (sodium_init() < 0)
+        return 1;
+    struct web_tls tls = {0};
+    char err[640];
+    if ((o.cert ? web_tls_load(&tls, o.cert, o.key, err, sizeof err)
+                : web_tls_selfsigned(&tls, o.state, host, err, sizeof err)) != 0) {
+        fprintf(stderr, "ayni-web: %s\n", err);
+        web_tls_clear(&tls);
+        return S_USAGE;
+    }
+    if (*tls.made)
+        fprintf(stderr, _("ayni-web: made a self-signed certificate '%s'\n"), tls.made);
+    struct s_gateway g = {0};
+    if ((rc = s_connect(&g, &o)) != 0) {
+        proto_client_destroy(&g.core);
+        web_tls_clear(&tls);
+        return rc;
+    }
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof addr);
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
+    const char *bare = host;
+    char v6[256];
+    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+        snprintf(v6, sizeof v6, "%.*s", (int)strlen(host) - 2, host + 1);
+        bare = v6;
+    }
+    if (inet_pton(AF_INET, !strcmp(bare, "localhost") ? "127.0.0.1" : bare, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, bare, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+    } else {
+        fprintf(stderr, _("ayni-web: --listen needs an IP address (or localhost), not '%s'\n"),
+                host);
+        proto_client_destroy(&g.core);
+        web_tls_clear(&tls);
+        return S_USAGE;
+    }
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                     (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, s_handle, &g, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_HTTPS_MEM_CERT, tls.cert_pem, MHD_OPTION_HTTPS_MEM_KEY, tls.key_pem,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_NOTIFY_COMPLETED, s_done, NULL, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, _("ayni-web: cannot listen on %s: %s\n"), o.listen, strerror(errno));
+        proto_client_destroy(&g.core);
+        web_tls_clear(&tls);
+        return 1;
+    }
+    fprintf(stderr, "ayni-web ready %s sha256=%s\n", o.listen, tls.fingerprint);
+    sigset_t none;
+    sigemptyset(&none);
+    while (!s_stop)
+        sigsuspend(&none);
+    MHD_stop_daemon(d);
+    proto_client_destroy(&g.core);
+    web_tls_clear(&tls);
+    fputs(_("ayni-web: stopped\n"), stderr);
+    return 0;
+}
