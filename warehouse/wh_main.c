@@ -20,9 +20,9 @@
 static void
 s_help_all(FILE *out, const char *group)
 {
-    fprintf(out, _("usage: %s\n\n"), S_PROG " [--api ENDPOINT] [--json] COMMAND ...");
+    fprintf(out, _("usage: %s %s\n\n"), S_PROG, _("[--api ENDPOINT] [--json] COMMAND ..."));
     fputs(_("The warehouse staff's tool for Ayni: receive donations, pack and dispatch\n"
-            "shipments, print slips, answer donors.\n"),
+            "shipments, print slips, answer donors.\n\n"),
           out);
     if (group)
         fprintf(out, _("Commands of %s:\n\n"), group);

@@ -67,8 +67,8 @@ wh_run_shipment_list(struct wh *w, const struct wh_cmd *c, json_t *args)
              * and the error object with --json */
             proto_error_set(&w->err, AYNI_EINVAL, json_pack("{ss ss}", "field", "state", "value",
                                                             given),
-                            "--state '%s' is not a state: use draft, dispatched, partially "
-                            "delivered, delivered or cancelled",
+                            "'%s' is not a state: use draft, dispatched, partially delivered, "
+                            "delivered or cancelled",
                             given);
             json_decref(args);
             return wh_report(w);

@@ -154,7 +154,7 @@ test_tables_and_states(void **state)
     free(out);
     /* a state neither language has: wrong usage, told as the core's refusals are */
     char *err = wh_expect_err(fx->e, 2, "shipment", "list", "--state", "perdido", NULL);
-    S_ES(err, "--state 'perdido' is not a state\0usage: ayni-warehouse shipment list",
+    S_ES(err, "invalid --state: 'perdido' is not a state\0usage: ayni-warehouse shipment list",
          "no es un estado\0uso:");
     free(err);
     json_t *r = wh_json(fx->e, 2, "shipment", "list", "--state", "perdido", NULL);
@@ -165,7 +165,7 @@ test_tables_and_states(void **state)
     json_decref(r);
     wh_set_lang("es");
     err = wh_expect_err(fx->e, 2, "shipment", "list", "--state", "perdido", NULL);
-    S_ES(err, "--state 'perdido' no es un estado: usa borrador, despachado\0uso: ayni-warehouse",
+    S_ES(err, "valor no válido para --state: 'perdido' no es un estado: usa borrador, despachado\0uso: ayni-warehouse",
          "is not a state\0usage:");
     free(err);
 }

@@ -220,7 +220,7 @@ test_list(void **state)
     assert_int_equal(json_array_size(r), 1);
     json_decref(r);
     char *err = wh_expect_err(e, 2, "shipment", "list", "--state", "despachadoo", NULL);
-    WH_HAS(err, "--state 'despachadoo' no es un estado");
+    WH_HAS(err, "valor no válido para --state: 'despachadoo' no es un estado");
     free(err);
     free(a);
     free(b);
