@@ -75,7 +75,7 @@ s_exit_code(const struct wh *w, const char *flag)
     int code = w->err.code;
     if (code == AYNI_EUNAVAILABLE || code == AYNI_ETIMEOUT)
         return WH_UNREACHABLE;
-    if (code == AYNI_EINVAL && strstr(w->err.message, "endpoint"))
+    if (code == AYNI_EINVAL && json_object_get(w->err.details, "endpoint"))
         return WH_USAGE;
     return flag ? WH_USAGE : WH_REFUSED;
 }
