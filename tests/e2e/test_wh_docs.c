@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -253,6 +254,48 @@ s_screen(const char *text)
         screen[len] = '\0';
     }
     return screen;
+}
+
+/* slips in a tmux session of 40 columns, as a small screen shows it: the pane, its lines
+ * joined where the terminal wrapped them (capture-pane -J), has no line wider than 40, so
+ * the terminal cut no word; the bar ends at "2/2 listo" and the summary is whole.  Skipped
+ * when tmux is not installed. */
+static void
+test_slips_tmux_40_columns(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    int status;
+    free(wh_sh(&status, "command -v tmux >/dev/null"));
+    if (status != 0) {
+        fprintf(stderr, "skipped: tmux is not installed\n");
+        skip();
+    }
+    char *sock = xasprintf("ayni-slips-%d", (int)getpid());
+    free(wh_sh(&status,
+               "cd '%s' && tmux -L '%s' -f /dev/null new-session -d -x 40 -y 20 "
+               "\"env -u LANG -u LC_ALL AYNI_LANG=es AYNI_API='%s' AYNI_EVENTS='%s' "
+               "'%s' slips --dispatched -o g; echo FIN=\\$?; sleep 60\"",
+               e->dir, sock, e->api, e->events, wh_cli_path()));
+    assert_int_equal(status, 0);
+    char *pane = NULL;
+    for (int i = 0; i < 200; i++) { /* at most 20 s */
+        free(pane);
+        pane = wh_sh(NULL, "tmux -L '%s' capture-pane -p -J -t 0", sock);
+        if (strstr(pane, "FIN="))
+            break;
+        usleep(100 * 1000);
+    }
+    free(wh_sh(NULL, "tmux -L '%s' kill-server 2>/dev/null", sock));
+    WH_HAS(pane, "FIN=0");
+    WH_HAS(pane, "] 2/2 listo");
+    WH_HAS(pane, "2 guías con etiquetas en g/");
+    wh_assert_fits(pane, 40);
+    char *a = xasprintf("%s/g/%s.pdf", e->dir, fx->a);
+    assert_true(wh_exists(a));
+    free(a);
+    free(pane);
+    free(sock);
 }
 
 /* On a terminal: a progress bar that ends, cleanly, at 2/2. */
@@ -500,6 +543,7 @@ main(void)
         cmocka_unit_test(test_slip_refused),
         cmocka_unit_test(test_slips_dispatched_piped),
         cmocka_unit_test(test_slips_dispatched_terminal),
+        cmocka_unit_test(test_slips_tmux_40_columns),
         cmocka_unit_test(test_slips_jobs),
         cmocka_unit_test(test_report_donor),
         cmocka_unit_test(test_report_stock),
