@@ -78,7 +78,7 @@ s_cancelled(struct fx *f, struct scan_pty *p)
     scan_pty_type(p, scan_token(f->mine, 1));
     scan_pty_expect(p, "¿Llegó todo el paquete? [S/n]");
     scan_pty_type(p, "quizás");
-    scan_pty_expect(p, "responda «s» (sí) o «n» (no)");
+    scan_pty_expect(p, "responde «s» (sí) o «n» (no)");
     scan_pty_expect(p, "¿Llegó todo el paquete? [S/n]");
     scan_pty_type(p, "n");
     scan_pty_expect(p, "¿cuántos llegaron, de 10?");
@@ -95,7 +95,7 @@ s_slip_with_shortfall(struct fx *f, struct scan_pty *p)
     scan_pty_type(p, "no");
     scan_pty_expect(p, "Kit de alimentos (línea 1): ¿cuántos llegaron, de 20?");
     scan_pty_type(p, scan_token(f->mine, 2));
-    scan_pty_expect(p, "primero responda la pregunta");
+    scan_pty_expect(p, "primero responde la pregunta");
     scan_pty_expect(p, "¿cuántos llegaron, de 20?");
     scan_pty_type(p, "18");
     scan_pty_expect(p, "¿Por qué faltan 2?");
@@ -116,7 +116,7 @@ test_prompts(void **state)
     struct fx *f = *state;
     struct scan_pty p;
     scan_pty_start(&p, "--queue", f->queue, NULL);
-    scan_pty_expect(&p, "Escanee los códigos, uno por uno; Ctrl-D para terminar");
+    scan_pty_expect(&p, "Escanea los códigos, uno por uno; Ctrl-D para terminar");
     s_other_route_declined(f, &p);
     s_cancelled(f, &p);
     s_slip_with_shortfall(f, &p);
@@ -155,13 +155,13 @@ test_init_team_typo(void **state)
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "ningún envío en camino es del equipo «Equipo Qero»"));
     assert_non_null(strstr(o.out, "«Equipo Q'ero», «Equipo Cusco»"));
-    assert_non_null(strstr(o.out, "¿quiso decir «Equipo Q'ero»?"));
+    assert_non_null(strstr(o.out, "¿quisiste decir «Equipo Q'ero»?"));
     assert_non_null(strstr(o.out, "(0 de este equipo)"));
     scan_cli_clear(&o);
     struct scan_pty p;
     scan_pty_start(&p, "init", "--api", f->e->api, "--team", "Equipo Qero", "--queue",
                    f->queue, NULL);
-    scan_pty_expect(&p, "¿Quiso decir «Equipo Q'ero»? [S/n]");
+    scan_pty_expect(&p, "¿Quisiste decir «Equipo Q'ero»? [S/n]");
     scan_pty_type(&p, "s");
     scan_pty_expect(&p, "listo: equipo «Equipo Q'ero»");
     scan_pty_expect(&p, "(1 de este equipo)");

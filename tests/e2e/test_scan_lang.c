@@ -90,9 +90,9 @@ struct s_words {
 static const struct s_words s_es = {
     "", "es",
     {"uso:", "Confirma entregas escaneando", "Salida: 0 hecho", "Ayuda de una orden"},
-    "orden desconocida 'sinc': ¿quiso decir 'sync'?",
+    "orden desconocida 'sinc': ¿quisiste decir 'sync'?",
     {"¡Atención! ningún envío en camino es del equipo «Equipo Nort»", "«Equipo Norte»",
-     "¿quiso decir «Equipo Norte»?"},
+     "¿quisiste decir «Equipo Norte»?"},
     "listo: equipo «Equipo Norte»",
     {"Envío ENV-", " · paquete 1 de 2 · ", "guardado (escaneo ", "todo recibido",
      "paquete 1: confirmado en el núcleo · 10 de 10 recibidos"},

@@ -268,7 +268,7 @@ test_usage(void **state)
     s_expect_exit(f, 2, "falta --team", "init", "--api", f->e->api, "--queue", fresh, NULL);
     s_expect_exit(f, 3, "sin conexión con el núcleo", "init", "--api", nowhere, "--team", "E",
                   "--queue", fresh, "--timeout", "1", NULL);
-    s_expect_exit(f, 2, "¿quiso decir 'sync'?", "sinc", "--queue", f->q1, NULL);
+    s_expect_exit(f, 2, "¿quisiste decir 'sync'?", "sinc", "--queue", f->q1, NULL);
     scan_cli_lang("en"); /* the same checks, worded in English */
     s_expect_exit(f, 2, "did you mean 'sync'", "sinc", "--queue", f->q1, NULL);
     s_expect_exit(f, 2, "--wait does not apply to 'scan'", "--wait", "3", "--queue", f->q1,

@@ -44,7 +44,7 @@ struct s_words {
 
 static const struct s_words s_es = {
     "es",
-    "Escanee los códigos, uno por uno; Ctrl-D para terminar",
+    "Escanea los códigos, uno por uno; Ctrl-D para terminar",
     "¿Llegó todo el paquete? [S/n]",
     "Kit de alimentos (línea 1): ¿cuántos llegaron, de 10?",
     "¿Por qué faltan 3? 1) dañados 2) faltantes (no llegaron) 3) vencidos 4) rechazados por "
@@ -52,7 +52,7 @@ static const struct s_words s_es = {
     "paquete 1: confirmado en el núcleo · 7 de 10 recibidos · con faltantes · quedan paquetes "
     "del envío por confirmar",
     "línea 1: 7 recibidos; motivo: dañado (damaged)",
-    "✗ RECHAZADO: código alterado: fue cambiado después de firmarse, no entregue",
+    "✗ RECHAZADO: código alterado: fue cambiado después de firmarse, no entregues",
     "no se guardó",
     "todo recibido",
     "paquete 2: confirmado en el núcleo · 10 de 10 recibidos",
