@@ -99,10 +99,30 @@ s_monitor_event(proto_client_t *c, uint32_t *value)
     return event;
 }
 
+/* A client without keys met a secure aynid.  It says so in one of two ways: a greeting
+ * whose mechanism (CURVE) is not this client's, or, when aynid read this client's
+ * greeting first and hung up, a connection cut while this client was still sending its
+ * own (EPIPE, ECONNRESET).  Which one a connection sees is a race; on some machines it
+ * is always the second. */
+static int
+s_needs_provision(proto_client_t *c, struct proto_error *err)
+{
+    const char *ep = c->endpoint;
+    proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
+                                                      "needs_provision"),
+                    "aynid at %s runs secure and needs this device's provisioning file: "
+                    "give it with --provision FILE (or AYNI_PROVISION); an admin makes one "
+                    "with 'ayni-warehouse --provision ADMIN-FILE device add NAME --role "
+                    "ROLE -o FILE'",
+                    ep);
+    return AYNI_EUNAVAILABLE;
+}
+
 /* What a failed handshake means, in err; returns AYNI_EUNAVAILABLE, or 0 if the event
  * is no reason to give up (yet).  *closed counts the handshakes aynid cut short: a
- * secure core drops a hello sealed for another server key without a word, and so does a
- * core killed at that instant, so one alone is no proof. */
+ * secure core drops a hello sealed for another server key without a word, and often the
+ * greeting of a client without keys; so does a core killed at that instant, so one alone
+ * is no proof. */
 static int
 s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
                    struct proto_error *err)
@@ -121,16 +141,8 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
         return AYNI_EUNAVAILABLE;
     }
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
-        value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH && !c->secure) {
-        proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
-                                                          "needs_provision"),
-                        "aynid at %s runs secure and needs this device's provisioning file: "
-                        "give it with --provision FILE (or AYNI_PROVISION); an admin makes one "
-                        "with 'ayni-warehouse --provision ADMIN-FILE device add NAME --role "
-                        "ROLE -o FILE'",
-                        ep);
-        return AYNI_EUNAVAILABLE;
-    }
+        value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH && !c->secure)
+        return s_needs_provision(c, err);
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
         value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
@@ -142,7 +154,9 @@ s_handshake_failed(proto_client_t *c, int event, uint32_t value, int *closed,
     }
     bool cut = event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL ||
                event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
-    if (c->secure && cut && ++*closed >= 2) {
+    if (cut && ++*closed >= 2 && !c->secure)
+        return s_needs_provision(c, err);
+    if (cut && *closed >= 2) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss ss}", "endpoint", ep, "reason",
                                                           "wrong_server_key"),
                         "aynid at %s drops this device's secure handshake: the server key in "
