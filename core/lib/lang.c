@@ -76,6 +76,12 @@ ayni_lang_init(const char *lang)
 #endif
     if (!setlocale(LC_MESSAGES, "C.UTF-8"))
         setlocale(LC_MESSAGES, "");
+    /* Other libraries' catalogs (libc's strerror, GnuTLS) are converted to LC_CTYPE's
+     * charset: under "C" that is ASCII, and "Conexión rehusada" prints "Conexi?n".  Ayni
+     * reads and writes UTF-8 only. */
+    const char *ctype = setlocale(LC_CTYPE, NULL);
+    if (!ctype || !strcmp(ctype, "C") || !strcmp(ctype, "POSIX"))
+        setlocale(LC_CTYPE, "C.UTF-8");
     setenv("LANGUAGE", "es", 1);
     if (s_is_dir(dir))
         bindtextdomain(S_DOMAIN, dir);
