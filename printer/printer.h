@@ -216,6 +216,28 @@ int prn_stock_report_write(const struct prn_stock_report *r, const char *path, c
 int prn_stock_report_render(const struct prn_stock_report *r, unsigned char **pdf, size_t *len,
                             char *err, size_t errlen);
 
+/* A phone's enrolment sheet: one A4 page an admin hands to a delivery team.  Its QR
+ * holds url (the gateway's address with the one-time code and the certificate's
+ * fingerprint, docs/WEB.md); the page also prints the address, the fingerprint (to
+ * compare with what the phone's browser shows), the code (to type where the QR cannot
+ * be scanned) and when it expires, with the steps, in Spanish and English. */
+struct prn_enrol {
+    const char *device;      /* required: "telefono-huanuco-1" */
+    const char *team;        /* required: "Equipo Huánuco" */
+    const char *org_name;    /* optional: the organisation, printed at the top */
+    const char *gateway;     /* required: "https://192.168.1.20:8443" */
+    const char *fingerprint; /* required: SHA-256 of the certificate, 64 hex digits */
+    const char *code;        /* required: the one-time code, 8 to 64 letters and digits */
+    const char *expires;     /* required: when the code stops working, as read locally,
+                                "YYYY-MM-DD HH:MM" */
+    const char *time_zone;   /* optional: the zone of expires, "America/Lima" */
+    const char *url;         /* required: what the QR holds, at most 512 bytes */
+};
+
+int prn_enrol_write(const struct prn_enrol *e, const char *path, char *err, size_t errlen);
+int prn_enrol_render(const struct prn_enrol *e, unsigned char **pdf, size_t *len, char *err,
+                     size_t errlen);
+
 /* Write pdf[0..len) (from a *_render function) to path as the *_write functions do:
  * through a temporary file and a rename, so that path never holds part of a file and
  * nothing is left behind on failure (AYNI_EIO, AYNI_EINVAL without path).  With sync

@@ -237,13 +237,20 @@ int
 prn_file_write(const unsigned char *buf, size_t len, const char *path, bool sync, char *err,
                size_t errlen)
 {
+    return prn__file_write_mode(buf, len, path, sync, 0666, err, errlen);
+}
+
+int
+prn__file_write_mode(const unsigned char *buf, size_t len, const char *path, bool sync,
+                     mode_t mode, char *err, size_t errlen)
+{
     if (!path || !*path || !buf) {
         snprintf(err, errlen, "missing %s", buf ? "output path" : "PDF to write");
         return AYNI_EINVAL;
     }
     char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
     int rc = 0;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
     if (fd < 0) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         free(tmp);

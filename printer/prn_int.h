@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "printer.h"
 
@@ -111,6 +112,11 @@ int prn__deflate_pages(HPDF_Page *pages, size_t n);
 int prn__doc_save(struct prn_doc *d, unsigned char **pdf, size_t *len);
 /* "Página N de M / Page N of M" at the foot of pages [first, first + count). */
 void prn__doc_number_pages(struct prn_doc *d, size_t first, size_t count, const char *left);
+
+/* prn_file_write with the file's mode (before the umask): 0600 for a page that holds
+ * a secret, such as an enrolment sheet. */
+int prn__file_write_mode(const unsigned char *buf, size_t len, const char *path, bool sync,
+                         mode_t mode, char *err, size_t errlen);
 
 /* A whole document: draw it on d, which the caller opens, saves and closes. */
 typedef void prn_draw_fn(struct prn_doc *d, const void *arg);
