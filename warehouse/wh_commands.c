@@ -140,13 +140,26 @@ const struct wh_cmd wh_commands[] = {
           {"--follow", "follow", 'f', false, N_("keep showing new events")},
           {"--topic", "topic", 's', false, N_("only events whose type starts so, e.g. delivery.")}),
      wh_run_events, NULL},
-    {"device add", "device add NAME --role scanner|warehouse|reader|admin [--team TEXT] -o FILE",
-     N_("register a device and write its provisioning file (admin)"), NULL, "device",
+    {"device add",
+     "device add NAME --role scanner|warehouse|reader|admin [--team TEXT] [--phone "
+     "[--gateway URL] [--hours N]] -o FILE",
+     N_("register a device and write its provisioning file, or a phone's enrolment sheet "
+        "(admin)"),
+     NULL, "device",
      OPTS({"--role", "role", 's', true, N_("scanner, warehouse, reader or admin")},
           {"--team", "team", 's', false,
            N_("the delivery team it works for (required for a scanner: it sees only that "
            "team's shipments)")},
-          {"-o", "output", 's', true, N_("the provisioning file to write (mode 0600)")}),
+          {"--phone", "phone", 'f', false,
+           N_("a phone that confirms through ayni-web: print its enrolment sheet (PDF) "
+              "instead of a provisioning file")},
+          {"--gateway", "gateway", 's', false,
+           N_("with --phone: the address phones reach ayni-web at, https://HOST:PORT (env "
+              "AYNI_WEB_URL)")},
+          {"--hours", "hours", 'i', false,
+           N_("with --phone: how long the one-time code works, 1 to 720 (default 24)")},
+          {"-o", "output", 's', true,
+           N_("the provisioning file to write, or with --phone the sheet (mode 0600)")}),
      wh_run_device_add, NULL},
     {"device list", "device list", N_("list the registered devices (admin)"), "device.list", NULL,
      NOOPTS, NULL, wh_print_devices},

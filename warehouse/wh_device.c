@@ -1,7 +1,12 @@
 /* wh_device.c: `device add`: a new device's key pair, made here, registered with the
  * core (with its team: a scanner sees only its team's shipments), and handed over in a
  * provisioning file (mode 0600).  The file is written first and removed if the core
- * refuses, so no device exists without its file. */
+ * refuses, so no device exists without its file.
+ *
+ * `device add NAME --role scanner --phone` registers a phone instead: it has no key
+ * pair, only a one-time enrolment code (device.enrol_code) printed on an enrolment
+ * sheet (PDF, mode 0600) with the gateway's address and certificate fingerprint; the
+ * phone redeems the code through ayni-web for its device secret (docs/WEB.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +15,9 @@
 #include <sodium.h>
 
 #include "lang.h"
+#include "mem.h"
+#include "printer.h"
+#include "zone.h"
 #include "wh.h"
 
 /* The core's CURVE key, from server.info. */
@@ -32,10 +40,108 @@ s_server_key(struct wh *w, unsigned char key[32])
     return rc;
 }
 
+
+/* The enrolment QR's text (docs/WEB.md): the gateway's address, and in the fragment,
+ * which never reaches a server, the code and the certificate's fingerprint. */
+static char *
+s_enrol_url(const char *gateway, const char *code, const char *fingerprint)
+{
+    size_t n = strlen(gateway);
+    while (n > 0 && gateway[n - 1] == '/')
+        n--;
+    return xasprintf("%.*s/#enrol=%s&fp=%s", (int)n, gateway, code, fingerprint);
+}
+
+/* --phone: an enrolment code for the phone, on a sheet. */
+static int
+s_phone(struct wh *w, json_t *args)
+{
+    const char *name = wh_s(args, "device"), *team = wh_s(args, "team");
+    const char *path = wh_s(args, "output"), *gateway = wh_s(args, "gateway");
+    char err[512], fp[65];
+    if (strcmp(wh_s(args, "role"), "scanner")) {
+        wh_error("--phone is for a delivery team's phone: give it --role scanner (a "
+                 "phone does only what a scanner does)");
+        return WH_USAGE;
+    }
+    if (!*team) {
+        wh_error("--role scanner needs --team: the delivery team its shipments name, e.g. "
+                 "--team \"Equipo Huánuco\"; it sees only that team's shipments");
+        return WH_USAGE;
+    }
+    if (!*gateway)
+        gateway = getenv("AYNI_WEB_URL") ? getenv("AYNI_WEB_URL") : "";
+    if (!*gateway) {
+        wh_error("--phone needs --gateway URL (or AYNI_WEB_URL): the address at which phones "
+                 "reach ayni-web, e.g. --gateway https://192.168.1.20:8443");
+        return WH_USAGE;
+    }
+    long long hours = json_object_get(args, "hours") ? wh_i(args, "hours") : 24;
+    if (hours < 1 || hours > 720) {
+        wh_error("--hours must be 1 to 720 (30 days), not %lld: how long the code works", hours);
+        return WH_USAGE;
+    }
+    int rc = wh_gateway_fingerprint(gateway, fp, err, sizeof err);
+    if (rc) {
+        wh_error("%s", err);
+        return rc;
+    }
+    json_t *r = NULL;
+    rc = wh_call(w, "device.enrol_code",
+                 json_pack("{ss ss sI}", "name", name, "team", team, "ttl_s",
+                           (json_int_t)hours * 3600),
+                 &r);
+    if (rc)
+        return rc;
+    wh_zone(w);
+    char local[48], expires[17], when[48];
+    ayni_when_iso(wh_s(r, "expires_at"), local, sizeof local);
+    snprintf(expires, sizeof expires, "%.16s", local);
+    if (strlen(expires) == 16)
+        expires[10] = ' ';
+    char *url = s_enrol_url(gateway, wh_s(r, "code"), fp);
+    struct prn_enrol sheet = {.device = wh_s(r, "name"),
+                              .team = team,
+                              .org_name = wh_org(),
+                              .gateway = gateway,
+                              .fingerprint = fp,
+                              .code = wh_s(r, "code"),
+                              .expires = expires,
+                              .time_zone = *ayni_zone() ? ayni_zone() : NULL,
+                              .url = url};
+    if (prn_enrol_write(&sheet, path, err, sizeof err) != 0) {
+        wh_error("cannot write the enrolment sheet %s: %s (the code is not used: run the same "
+                 "command again for a new one)",
+                 path, err);
+        rc = WH_USAGE;
+    } else if (w->json) {
+        json_t *out = json_pack("{sO sO sO ss ss ss ss}", "name", json_object_get(r, "name"),
+                                "created", json_object_get(r, "created"), "expires_at",
+                                json_object_get(r, "expires_at"), "gateway", gateway,
+                                "fingerprint", fp, "sheet", path, "url", url);
+        wh_print_json(out);
+        json_decref(out);
+    } else {
+        printf(_("phone '%s' (scanner, %s) can enrol until %s: its enrolment sheet is %s "
+                 "(the code works once; hand the sheet over by a safe means and destroy it "
+                 "once the phone is enrolled)\n"),
+               wh_s(r, "name"), team, wh_when(w, wh_s(r, "expires_at"), when), path);
+    }
+    sodium_memzero(url, strlen(url));
+    free(url);
+    json_decref(r);
+    return rc;
+}
+
 int
 wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     (void)c;
+    if (json_is_true(json_object_get(args, "phone"))) {
+        int rc = s_phone(w, args);
+        json_decref(args);
+        return rc;
+    }
     struct proto_provision p = {0};
     const char *path = wh_s(args, "output");
     const char *team = wh_s(args, "team");

@@ -20,6 +20,7 @@
 
 #include "harness.h"
 #include "mem.h"
+#include "wh_cli.h"
 
 extern char **environ;
 
@@ -396,6 +397,103 @@ test_bad_flags(void **state)
     free(out);
 }
 
+/* A phone's enrolment sheet, as an admin prints it and a team uses it: one A4 page, mode
+ * 0600, in Spanish, whose QR holds the gateway's address with the one-time code and the
+ * certificate's fingerprint (the one ayni-web printed); the code enrols through the
+ * gateway once.  Wrong input is told and writes no sheet. */
+static void
+test_enrolment_sheet(void **state)
+{
+    struct web w = {.e = *state};
+    s_web_start(&w, "10");
+    char *sheet = xasprintf("%s/enrol.pdf", w.e->dir);
+    char *out = wh_expect(w.e, 0, "device", "add", "tel-huanuco-1", "--role", "scanner",
+                          "--phone", "--team", "Equipo Web", "--gateway", w.url, "-o", sheet,
+                          NULL);
+    WH_HAS(out, "tel-huanuco-1");
+    WH_HAS(out, sheet);
+    WH_HAS(out, "puede inscribirse hasta el");
+    free(out);
+    struct stat st;
+    assert_int_equal(stat(sheet, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    wh_assert_pdf(sheet);
+    char *text = wh_pdf_text(sheet);
+    WH_HAS(text, "Inscripción de un teléfono");
+    WH_HAS(text, "tel-huanuco-1 · Equipo Web");
+    WH_HAS(text, w.url);
+    WH_HAS(text, "(America/Lima)");
+    WH_HAS(text, "destruye la hoja");
+
+    /* the QR: URL#enrol=CODE&fp=HEX, the fingerprint ayni-web printed at start */
+    json_t *qr = wh_pdf_qr(sheet, w.e->dir);
+    assert_int_equal(json_array_size(qr), 1);
+    const char *url = json_string_value(json_array_get(qr, 0));
+    char *prefix = xasprintf("%s/#enrol=", w.url);
+    assert_memory_equal(url, prefix, strlen(prefix));
+    const char *code = url + strlen(prefix), *amp = strstr(code, "&fp=");
+    assert_non_null(amp);
+    char *log = e2e_slurp(w.log);
+    const char *fp = strstr(log, "sha256=");
+    assert_non_null(fp);
+    char hex[65] = "";
+    for (int i = 0, k = 0; i < 32; i++, k += 3) /* "AB:CD:…" to "ABCD…" */
+        memcpy(hex + 2 * i, fp + 7 + k, 2);
+    assert_string_equal(amp + 4, hex);
+    /* the code, grouped in fours on the page for typing, enrols once */
+    char *code_s = xasprintf("%.*s", (int)(amp - code), code), grouped[64] = "";
+    for (size_t i = 0, o = 0; code_s[i]; i++) {
+        if (i && i % 4 == 0)
+            grouped[o++] = ' ';
+        grouped[o++] = code_s[i];
+    }
+    WH_HAS(text, grouped);
+    long status = 0;
+    json_t *r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", code_s), &status);
+    assert_int_equal(status, 200);
+    assert_string_equal(s_str(json_object_get(r, "result"), "name"), "tel-huanuco-1");
+    json_decref(r);
+
+    /* wrong input: a told error, exit 2 (usage) or 3 (no gateway there), no sheet */
+    char *other = xasprintf("%s/other.pdf", w.e->dir);
+    char *err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "warehouse",
+                              "--phone", "--gateway", w.url, "-o", other, NULL);
+    WH_HAS(err, "--role scanner");
+    free(err);
+    err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
+                        "--phone", "-o", other, NULL);
+    WH_HAS(err, "--gateway");
+    free(err);
+    err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
+                        "--phone", "--gateway", "http://127.0.0.1:8443", "-o", other, NULL);
+    WH_HAS(err, "https://HOST:PUERTO");
+    free(err);
+    err = wh_expect_err(w.e, 3, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
+                        "--phone", "--gateway", "https://127.0.0.1:1", "-o", other, NULL);
+    WH_HAS(err, "no se puede llegar a ayni-web en https://127.0.0.1:1");
+    free(err);
+    /* something that is not ayni-web listens there */
+    struct wh_hangup h;
+    wh_hangup_start(&h);
+    char *not_web = xasprintf("https://127.0.0.1:%u", h.port);
+    err = wh_expect_err(w.e, 3, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
+                        "--phone", "--gateway", not_web, "-o", other, NULL);
+    WH_HAS(err, "no como responde ayni-web");
+    free(err);
+    wh_hangup_stop(&h);
+    assert_false(wh_exists(other));
+    s_web_alive(&w);
+    s_web_stop(&w);
+    free(not_web);
+    free(other);
+    free(code_s);
+    free(log);
+    free(prefix);
+    json_decref(qr);
+    free(text);
+    free(sheet);
+}
+
 int
 main(void)
 {
@@ -406,6 +504,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hostile_http, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_replaced_code, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_bad_flags, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_enrolment_sheet, e2e_setup, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

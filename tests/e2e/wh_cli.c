@@ -3,6 +3,7 @@
  */
 #include "wh_cli.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -792,4 +794,40 @@ wh_stock(struct e2e *e, const char *at, const char *item)
         qty += (long)json_integer_value(json_object_get(r, "qty"));
     json_decref(rows);
     return qty;
+}
+
+static void *
+s_hang_up(void *arg)
+{
+    struct wh_hangup *h = arg;
+    for (;;) {
+        int c = accept(h->fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        char start[10];
+        (void)!read(c, start, sizeof start);
+        close(c);
+    }
+}
+
+void
+wh_hangup_start(struct wh_hangup *h)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(h->fd >= 0);
+    assert_int_equal(bind(h->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(h->fd, 16), 0);
+    assert_int_equal(getsockname(h->fd, (struct sockaddr *)&a, &len), 0);
+    h->port = ntohs(a.sin_port);
+    assert_int_equal(pthread_create(&h->thread, NULL, s_hang_up, h), 0);
+}
+
+void
+wh_hangup_stop(struct wh_hangup *h)
+{
+    shutdown(h->fd, SHUT_RDWR); /* ends accept */
+    pthread_join(h->thread, NULL);
+    close(h->fd);
 }

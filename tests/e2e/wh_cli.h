@@ -10,6 +10,7 @@
 #ifndef AYNI_WH_CLI_H
 #define AYNI_WH_CLI_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -113,6 +114,17 @@ json_t *wh_pdf_qr(const char *pdf, const char *dir);
 /* Check every token of tokens (a JSON array of strings) against aynid's public key
  * (keys.public): each must be GENUINE and name shipment; returns how many there are. */
 size_t wh_assert_tokens(struct e2e *e, json_t *tokens, const char *shipment);
+
+/* A loopback TCP listener that reads 10 bytes of each connection (a ZMTP greeting's
+ * signature, or the start of a TLS hello) and hangs up: what a secure aynid often does to
+ * a client without keys, and a server that is not the one a tool expects. */
+struct wh_hangup {
+    int fd;
+    unsigned port;
+    pthread_t thread;
+};
+void wh_hangup_start(struct wh_hangup *h);
+void wh_hangup_stop(struct wh_hangup *h);
 
 /* ---- data ---- */
 /* The source tree ($AYNI_SOURCE_DIR, or the path CMake compiled in). */
