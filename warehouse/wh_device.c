@@ -64,11 +64,6 @@ s_phone(struct wh *w, json_t *args)
                  "phone does only what a scanner does)");
         return WH_USAGE;
     }
-    if (!*team) {
-        wh_error("--role scanner needs --team: the delivery team its shipments name, e.g. "
-                 "--team \"Equipo Huánuco\"; it sees only that team's shipments");
-        return WH_USAGE;
-    }
     if (!*gateway)
         gateway = getenv("AYNI_WEB_URL") ? getenv("AYNI_WEB_URL") : "";
     if (!*gateway) {
@@ -137,7 +132,20 @@ int
 wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     (void)c;
-    if (json_is_true(json_object_get(args, "phone"))) {
+    if (!strcmp(wh_s(args, "role"), "scanner") && !*wh_s(args, "team")) {
+        wh_error("--role scanner needs --team: the delivery team its shipments name, e.g. "
+                 "--team \"Equipo Huánuco\"; it sees only that team's shipments");
+        json_decref(args);
+        return WH_USAGE;
+    }
+    bool phone = json_is_true(json_object_get(args, "phone"));
+    if (!phone && (json_object_get(args, "gateway") || json_object_get(args, "hours"))) {
+        wh_error("--gateway and --hours are for a phone's enrolment sheet: add --phone, or "
+                 "leave them out for a device with a provisioning file");
+        json_decref(args);
+        return WH_USAGE;
+    }
+    if (phone) {
         int rc = s_phone(w, args);
         json_decref(args);
         return rc;
@@ -151,11 +159,6 @@ wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args)
     snprintf(p.api, sizeof p.api, "%s", w->api);
     snprintf(p.events, sizeof p.events, "%s", w->events);
     int rc = WH_USAGE;
-    if (!strcmp(p.role, "scanner") && !*team) {
-        wh_error("--role scanner needs --team: the delivery team its shipments name, e.g. "
-                 "--team \"Equipo Huánuco\"; it sees only that team's shipments");
-        goto out;
-    }
     if ((rc = s_server_key(w, p.server_key)))
         goto out;
     proto_provision_keypair(&p);

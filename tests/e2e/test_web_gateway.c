@@ -465,6 +465,14 @@ test_enrolment_sheet(void **state)
     WH_HAS(err, "--gateway");
     free(err);
     err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
+                        "--gateway", w.url, "-o", other, NULL);
+    WH_HAS(err, "añade --phone");
+    free(err);
+    err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "scanner", "--phone",
+                        "--gateway", w.url, "-o", other, NULL);
+    WH_HAS(err, "--role scanner necesita --team");
+    free(err);
+    err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "scanner", "--team", "T",
                         "--phone", "--gateway", "http://127.0.0.1:8443", "-o", other, NULL);
     WH_HAS(err, "https://HOST:PUERTO");
     free(err);
