@@ -108,17 +108,24 @@ async function main() {
   $('nav-queue').addEventListener('click', () => queueScreen.show());
   window.addEventListener('online', () => app.runSync());
 
-  const frag = enrolFragment(location.hash);
-  if (frag)  // the code is single-use and the URL is shown and kept in history: drop it
+  // The enrolment sheet's link, on opening or in a tab already open (a hash change).
+  async function enrolFromFragment() {
+    const frag = enrolFragment(location.hash);
+    if (!frag)
+      return false;
+    // The code is single-use, and the URL is shown and kept in history: drop it.
     history.replaceState(null, '', location.pathname + location.search);
-  await queueScreen.render();
-  if (frag) {
     enrolScreen.show();
     document.body.dataset.ready = '1';
     if (!(await enrolScreen.enrol(frag.code, frag.fp)))
       $('enrol-code').value = frag.code;
-    return;
+    return true;
   }
+  window.addEventListener('hashchange', enrolFromFragment);
+
+  await queueScreen.render();
+  if (await enrolFromFragment())
+    return;
   if (settings.device)
     scanScreen.show();
   else

@@ -38,7 +38,7 @@ export function lookup(token, manifests, queue) {
   const m = manifests.find((s) => s.code === token.shipment);
   const mine = queue.filter((e) => e.shipment === token.shipment && e.state !== 'refused');
   if (token.package) {
-    const again = mine.find((e) => (e.packages || []).includes(token.package));
+    const again = mine.find((e) => e.package === token.package || (e.packages || []).includes(token.package));
     if (again)
       return { kind: again.state, entry: again };
   } else {

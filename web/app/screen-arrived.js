@@ -58,9 +58,9 @@ export function createArrived(app) {
     scan = s;
     reset();
     const { token, found } = s;
-    const to = found.manifest?.to?.name;
-    $('arrived-what').textContent = `${token.shipment} · ${whatText(token)}` +
-                                     (to ? ` · ${t('arrived.to', { to })}` : '');
+    // The banner above names the shipment and package; this, where it goes.
+    const to = found.manifest?.to?.name ? `${found.manifest.to.name} (${token.dest})` : token.dest;
+    $('arrived-what').textContent = t('arrived.to', { to });
     const unknown = found.kind === 'unknown';
     $('arrived-note').hidden = !unknown;
     $('arrived-note').textContent = unknown ? t('arrived.unknown_note') : '';
@@ -93,7 +93,7 @@ export function createArrived(app) {
       state: 'queued', token: s.text, shipment: token.shipment, package: token.package,
       count: token.count, dest: token.dest,
       packages: found.packages || (token.package ? [token.package] : []),
-      in_manifest: found.kind === 'arrive', lines,
+      in_manifest: found.kind === 'arrive', lines, rows: found.lines || [],
       device_time: isoWithOffset(scannedAt), scanned_at: scannedAt.toISOString(),
       photo: p ? p.sha256 : null, position: pos,
     };

@@ -2,7 +2,7 @@
 // delivery's recorded time and who, as the core answered) and refused (with why, and for
 // a package confirmed already, when and by whom).
 import { $, el, showScreen } from './dom.js';
-import { formatWhen, t } from './i18n.js';
+import { formatWhen, language, t } from './i18n.js';
 import { whatText, whoText } from './screen-scan.js';
 
 // The core's refusal of a delivery in the reader's words.
@@ -23,10 +23,18 @@ export function refusalText(error) {
   }
 }
 
+const capitalise = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
 function linesText(e) {
   if (!e.lines?.length)
     return t('queue.all');
-  return t('queue.short', { lines: e.lines.map((l) => `${l.line}: ${l.received} (${t(`reason.${l.reason}`)})`).join(', ') });
+  const rows = new Map((e.rows || []).map((r) => [r.line, r]));
+  return t('queue.short', { lines: e.lines.map((l) => {
+    const r = rows.get(l.line);
+    const name = r ? (language() === 'en' ? r.name_en : r.name_es) || r.item : `#${l.line}`;
+    return t('queue.short_line', { name, received: l.received, qty: r ? r.qty : '?',
+                                   reason: t(`reason.${l.reason}`).toLowerCase() });
+  }).join('; ') });
 }
 
 function item(e) {
@@ -38,7 +46,7 @@ function item(e) {
     outcome = t('queue.sent_at', { when: formatWhen(e.result?.delivered_at || e.scanned_at),
                                    who: whoText(e.result?.team, e.result?.device) });
   else if (e.state === 'refused')
-    outcome = refusalText(e.error);
+    outcome = capitalise(refusalText(e.error));
   return el('li', { 'data-scan-id': e.scan_id, 'data-state': e.state, 'data-shipment': e.shipment,
                     'data-package': e.package },
     el('p', { class: 'head' }, el('span', { class: `badge ${e.state}` }, t(`queue.state.${e.state}`)),
@@ -46,7 +54,7 @@ function item(e) {
     el('p', { class: 'fine' }, t('queue.scanned', { when: formatWhen(e.scanned_at) })),
     el('p', {}, linesText(e) + (extras ? ` · ${extras}` : '')),
     outcome && el('p', { class: e.state === 'refused' ? 'why' : 'fine' }, outcome),
-    e.photo_error && el('p', { class: 'why' }, t('queue.photo_refused', { message: e.photo_error })));
+    e.photo_error && el('p', { class: 'why' }, capitalise(t('queue.photo_refused', { message: e.photo_error }))));
 }
 
 export function createQueueScreen(app) {
