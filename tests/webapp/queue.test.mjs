@@ -159,6 +159,24 @@ test('a photo upload with no answer keeps the entry queued, the confirmation uns
   assert.equal(confirms(core)[0].args.photo, sha);
 });
 
+test('a core that lost a photo it acknowledged gets it again, the delivery is not refused', async () => {
+  const { store, core, sync } = await setup();
+  const bytes = new Uint8Array([4, 5, 6]);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  await store.addScan(entry({ photo: sha }), bytes);
+  core.loseReply = (op) => op === 'delivery.confirm'; // photo stored, confirmation unanswered
+  await sync.sync();
+  core.loseReply = null;
+  core.photos.clear(); // the core's store restored from a backup
+  core.confirmed.clear();
+  core.byPackage.clear();
+  assert.equal((await sync.sync()).state, 'error');
+  assert.equal((await store.listQueue())[0].state, 'queued');
+  await sync.sync();
+  assert.equal((await store.listQueue())[0].state, 'sent');
+  assert.deepEqual(core.log.map((c) => c.op).filter((op) => op === 'photo.put').length, 2);
+});
+
 test('a busy core keeps everything queued, to try later', async () => {
   const { store, core, sync } = await setup();
   await store.addScan(entry());

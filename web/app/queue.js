@@ -127,6 +127,13 @@ export function createSync({ store, api, lock = (fn) => fn(), now = () => new Da
                    clock_suspect: !!res.clock_suspect };
       if (Array.isArray(res.packages))
         e.packages = res.packages;
+    } else if (!r.network && r.error.code === 'not_found' && r.error.details?.field === 'photo' &&
+               e.photo) {
+      // The core does not have the photo it was given (its store was restored from a
+      // backup, say): put it again at the next pass, rather than refuse the delivery.
+      e.photo_stored = false;
+      await store.putEntry(e);
+      return { state: 'error', reason: 'sync.error', message: r.error.message };
     } else if (!r.network && REFUSALS.has(r.error.code)) {
       e.state = 'refused';
       e.refused_at = now().toISOString();
