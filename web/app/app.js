@@ -95,7 +95,9 @@ async function main() {
       scanScreen.show();
       await queueScreen.render();
       if (navigator.onLine !== false)
-        app.runSync();
+        return app.runSync();
+      const queued = (await store.listQueue()).filter((e) => e.state === 'queued').length;
+      setStatus(...statusText({ state: 'offline', queued }));
     },
   };
   const scanScreen = createScan(app);
