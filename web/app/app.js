@@ -80,15 +80,17 @@ async function main() {
     showScan() {
       scanScreen.show();
     },
-    enrolled({ name, team, fp }) {
+    // Enrolled: fetch the core's key and the manifests first, so the scan screen, once
+    // shown, can check codes at once.
+    async enrolled({ name, team, fp }) {
       const notice = $('enrol-notice');
       notice.replaceChildren();
       notice.append(team ? t('enrol.done', { device: name, team }) : t('enrol.done_no_team', { device: name }));
       if (fp)
         notice.append(' ', t('enrol.fp', { fp: groupFingerprint(fp) }), ' ', t('enrol.fp_hint'));
       notice.hidden = false;
+      await app.runSync();
       scanScreen.show();
-      app.runSync();
     },
     async scanned() {
       scanScreen.clearManual();

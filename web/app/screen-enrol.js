@@ -45,9 +45,10 @@ export function createEnrol(app) {
     await app.store.setSettings({ device: name, secret, team: team ?? null, role: role ?? null,
                                   enrolled_at: new Date().toISOString(), fingerprint: fp || null });
     await app.reloadSettings();
-    msg.textContent = '';
     $('enrol-code').value = '';
-    app.enrolled({ name, team, fp });
+    msg.textContent = t('sync.syncing');
+    await app.enrolled({ name, team, fp });
+    msg.textContent = '';
     return true;
   }
 
