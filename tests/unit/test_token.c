@@ -20,6 +20,7 @@
 #include "error.h"
 #include "lang.h"
 #include "mem.h"
+#include "testutil.h"
 #include "token.h"
 
 static const char s_b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -183,6 +184,101 @@ test_known_answer(void **state)
                               "XUS3EUK2WBXNTABMXLOSGM2PXHMNY6OIMJTY26KIXVUKTIFLVTSQPNTAP46MP65CTU"
                               "UQ63I3IQ6ZGNNGNIRDS2NDDWA3YDAY");
     free(text);
+}
+
+/* The verdict named by word (docs/TOKENS.md "Test vectors"), or -1. */
+static int
+s_verdict_named(const char *word, size_t n)
+{
+    static const char *const names[] = {"GENUINE", "ALTERED", "FORGED", "MALFORMED"};
+    for (int v = 0; v < 4; v++)
+        if (strlen(names[v]) == n && strncmp(word, names[v], n) == 0)
+            return v;
+    return -1;
+}
+
+/* One vector line "VERDICT TEXT   # why" into text (\n and \r unescaped); its verdict. */
+static int
+s_vector_line(const char *line, size_t len, char *text, size_t cap, size_t *tlen)
+{
+    size_t w = strcspn(line, " ");
+    int v = w < len ? s_verdict_named(line, w) : -1;
+    const char *p = line + w, *end = memchr(line, '#', len);
+    end = end ? end : line + len;
+    while (p < end && *p == ' ')
+        p++;
+    while (end > p && end[-1] == ' ')
+        end--;
+    size_t n = 0;
+    for (; p < end && n < cap; p++) {
+        if (*p == '\\' && p + 1 < end && (p[1] == 'n' || p[1] == 'r'))
+            text[n++] = *++p == 'n' ? '\n' : '\r';
+        else
+            text[n++] = *p;
+    }
+    *tlen = n;
+    return v;
+}
+
+/* The whole of the file at path, NUL-terminated; fails the test if it cannot be read. */
+static char *
+s_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open '%s'", path);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0)
+        if ((n += got) == cap - 1)
+            buf = xrealloc(buf, cap *= 2);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The vectors of docs/TOKENS.md, the very list the phone app's reader checks too
+ * (tests/webapp/token.test.mjs), under the worked example's key. */
+static void
+test_doc_vectors(void **state)
+{
+    const char *src = getenv("AYNI_SOURCE_DIR");
+    assert_non_null(src);
+    char *doc = tu_path(src, "docs/TOKENS.md"), *md = s_slurp(doc);
+    const char *fence = "```token-vectors\n", *p = strstr(md, fence);
+    assert_non_null(p);
+    p += strlen(fence);
+
+    unsigned char seed[32], pk[32], sk[64];
+    for (int i = 0; i < 32; i++)
+        seed[i] = (unsigned char)i;
+    crypto_sign_seed_keypair(pk, sk, seed);
+    int count = 0, seen[4] = {0};
+    while (strncmp(p, "```", 3) != 0) {
+        const char *nl = strchr(p, '\n');
+        assert_non_null(nl);
+        char text[400];
+        size_t n = 0;
+        int want = s_vector_line(p, (size_t)(nl - p), text, sizeof text, &n);
+        if (want < 0)
+            fail_msg("docs/TOKENS.md: a vector line without a verdict: %.*s", (int)(nl - p), p);
+        char *exact = xmalloc(n ? n : 1);
+        memcpy(exact, text, n);
+        int got = (int)core_token_verify(exact, n, pk, NULL);
+        if (got != want)
+            fail_msg("vector %d: verdict %d, the document says %d: %.*s", count + 1, got, want,
+                     (int)(nl - p), p);
+        assert_int_equal(core_token_verify_issued(exact, n, sk, NULL), want);
+        free(exact);
+        seen[want]++;
+        count++;
+        p = nl + 1;
+    }
+    assert_true(count >= 15);
+    for (int v = 0; v < 4; v++)
+        assert_true(seen[v] > 0);
+    free(md);
+    free(doc);
 }
 
 static void
@@ -468,6 +564,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base32_vectors),     cmocka_unit_test(test_base32_rejects),
         cmocka_unit_test(test_round_trip),         cmocka_unit_test(test_known_answer),
+        cmocka_unit_test(test_doc_vectors),
         cmocka_unit_test(test_qr_version),         cmocka_unit_test(test_single_char_changes),
         cmocka_unit_test(test_payload_altered),    cmocka_unit_test(test_forged),
         cmocka_unit_test(test_truncations_and_ends), cmocka_unit_test(test_random_inputs),

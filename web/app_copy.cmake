@@ -1,0 +1,47 @@
+# app_copy.cmake: assemble the phone app's served tree (cmake -P, from web/CMakeLists.txt):
+# web/app's files as they are, the two npm modules in vendor/, and sw.js with this build's
+# version (a hash of every file it caches, so any change makes phones fetch the new app)
+# and the list of files to precache.  Files no longer in the sources are removed.
+#   -DSRC=web/app -DOUT=build/web/app -DJSQR=.../jsQR.js -DNOBLE=.../index.js
+#   -DEXTRA="icon-192.png;icon-512.png" (made in OUT by another step)
+cmake_minimum_required(VERSION 3.18)
+file(GLOB sources RELATIVE ${SRC} ${SRC}/*)
+list(SORT sources)
+file(MAKE_DIRECTORY ${OUT}/vendor)
+
+set(hashes "")
+set(shell "./")
+foreach(f ${sources})
+  if(NOT f STREQUAL "sw.js")
+    configure_file(${SRC}/${f} ${OUT}/${f} COPYONLY)
+    list(APPEND shell ${f})
+  endif()
+  file(SHA256 ${SRC}/${f} h)
+  string(APPEND hashes "${f}=${h}\n")
+endforeach()
+configure_file(${JSQR} ${OUT}/vendor/jsQR.js COPYONLY)
+configure_file(${NOBLE} ${OUT}/vendor/noble-ed25519.js COPYONLY)
+file(SHA256 ${JSQR} h)
+string(APPEND hashes "jsQR=${h}\n")
+file(SHA256 ${NOBLE} h)
+string(APPEND hashes "noble=${h}\n")
+list(APPEND shell vendor/jsQR.js vendor/noble-ed25519.js ${EXTRA})
+string(APPEND hashes "extra=${EXTRA_HASH}\n")
+
+string(SHA256 version "${hashes}")
+string(SUBSTRING ${version} 0 16 version)
+list(JOIN shell "', '" shell_js)
+file(READ ${SRC}/sw.js sw)
+string(REPLACE "__AYNI_APP_VERSION__" "${version}" sw "${sw}")
+string(REPLACE "__AYNI_APP_FILES__" "${shell_js}" sw "${sw}")
+file(WRITE ${OUT}/sw.js.tmp "${sw}")
+file(RENAME ${OUT}/sw.js.tmp ${OUT}/sw.js)
+
+# A file removed from web/app must not linger in the served tree.
+file(GLOB_RECURSE present RELATIVE ${OUT} ${OUT}/*)
+foreach(f ${present})
+  if(NOT f IN_LIST shell AND NOT f STREQUAL "sw.js" AND NOT f STREQUAL ".stamp")
+    file(REMOVE ${OUT}/${f})
+  endif()
+endforeach()
+file(WRITE ${OUT}/.stamp "${version}\n")
