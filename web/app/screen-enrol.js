@@ -11,9 +11,12 @@ export function enrolFragment(hash) {
   return code ? { code: code.trim(), fp: (params.get('fp') || '').toUpperCase() } : null;
 }
 
-// "4D83 07AB …": the fingerprint in groups of four, as easy to compare by eye.
+// "4D:83:07:… 6E:C6:…": the fingerprint as the enrolment sheet prints it (and browsers
+// show it), bytes joined by colons, in two halves of 16 bytes, the sheet's two lines.
 export function groupFingerprint(hex) {
-  return (hex.match(/.{1,4}/g) || []).join(' ');
+  const bytes = hex.match(/.{1,2}/g) || [];
+  return [bytes.slice(0, 16), bytes.slice(16)].filter((h) => h.length)
+    .map((h) => h.join(':')).join(' ');
 }
 
 export function createEnrol(app) {
