@@ -1,6 +1,6 @@
 /* web_main.c: ayni-web, the HTTPS gateway for phones (docs/WEB.md).  JSON over HTTPS in,
- * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone;
- * and the phone app's files (web_static.c) from memory.
+ * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone,
+ * in the phone's language; and the phone app's files (web_static.c) from memory.
  * It checks HTTP only (method, type, size, JSON form, the allow-list): every business
  * rule stays in aynid.  It must not keep any state of the ledger. */
 #include <arpa/inet.h>
@@ -172,6 +172,32 @@ s_file(struct MHD_Connection *c, const struct web_file *f)
     return s_send(c, fresh ? 304 : 200, r, NULL);
 }
 
+/* The language the phone asks for in Accept-Language ("en-US,en;q=0.9,es;q=0.8"): of es
+ * and en, the one with the higher q (the first on a tie); NULL when the header names
+ * neither, and the gateway's own language stays (AYNI_LANG, Spanish by default). */
+static const char *
+s_phone_lang(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    const char *lang = NULL;
+    double best = 0;
+    for (const char *p = h; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ","), tag = strcspn(p, "; \t,");
+        char item[64];
+        snprintf(item, sizeof item, "%.*s", (int)(tag < 63 ? tag : 63), p);
+        const char *q = memchr(p, ';', len) ? strstr(p, "q=") : NULL;
+        double weight = q && q < p + len ? strtod(q + 2, NULL) : 1.0;
+        const char *known = ayni_lang_known(item);
+        if (known && weight > best) {
+            best = weight;
+            lang = known;
+        }
+        p += len;
+    }
+    return lang;
+}
+
 /* The phone in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
 static bool
 s_bearer(struct MHD_Connection *c, char name[101], char secret[201])
@@ -272,6 +298,7 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
 {
     (void)version;
     struct s_gateway *g = cls;
+    ayni_lang_set(s_phone_lang(c)); /* this thread's, for this request alone */
     struct s_req *r = *con_cls;
     if (!r) {
         bool replied = false;

@@ -5,8 +5,8 @@
  * phone, a replayed or replaced code, an oversized body, bad JSON, a wrong method or type,
  * an unknown op, a slowloris client.  Each gets a clear error, nothing is recorded, and
  * the gateway stays up.  The app's files (a small tree made here, not the real app): their
- * types, the security headers, ETag and 304, HEAD, and no way out of the tree.  Loopback
- * only; every wait bounded. */
+ * types, the security headers, ETag and 304, HEAD, and no way out of the tree; and the
+ * phone's Accept-Language choosing the messages.  Loopback only; every wait bounded. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -635,6 +635,69 @@ test_static_files(void **state)
     free(index);
 }
 
+/* The message of op's error when asked with the header Accept-Language: lang. */
+static char *
+s_message_in(struct web *w, const char *op, const char *body, const char *lang)
+{
+    char *bodyfile = xasprintf("%s/lang.json", w->e->dir);
+    s_write_file(bodyfile, body);
+    char *cmd = xasprintf("curl -s --max-time 20 --cacert '%s' -H 'Content-Type: application/json' "
+                          "-H 'Accept-Language: %s' --data-binary @'%s' '%s/api/v1/%s'",
+                          w->cert, lang, bodyfile, w->url, op);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *text = e2e_read_all(p);
+    pclose(p);
+    json_t *r = json_loads(text, 0, NULL);
+    if (!r)
+        fail_msg("not JSON from ayni-web: %s", text);
+    char *msg = xstrdup(s_str(json_object_get(r, "error"), "message"));
+    json_decref(r);
+    free(text);
+    free(cmd);
+    free(bodyfile);
+    return msg;
+}
+
+static void
+test_phone_language(void **state)
+{
+    struct web w = {.e = *state};
+    setenv("AYNI_LANG", "es", 1); /* the gateway's own language: Spanish, as by default */
+    s_web_start(&w, "10");
+    setenv("AYNI_LANG", "en", 1);
+    struct {
+        const char *accept;
+        bool english;
+    } cases[] = {
+        {"en", true},
+        {"en-GB,en;q=0.9", true},
+        {"es;q=0.5, en-US", true},
+        {"fr-FR,fr;q=0.9,en;q=0.8,es;q=0.7", true},
+        {"es", false},
+        {"es-PE,es;q=0.9,en;q=0.8", false},
+        {"en;q=0.5,es-419;q=0.6", false},
+        {"en;q=0", false},   /* not acceptable at all: the gateway's own */
+        {"fr, de", false},   /* neither: the gateway's own */
+        {"english", false},  /* not a language tag of ours */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* aynid's message (the request's "lang") and the gateway's own */
+        char *core = s_message_in(&w, "device.enrol", "{\"args\":{\"code\":\"NOPE\"}}",
+                                  cases[i].accept);
+        char *own = s_message_in(&w, "stock.levels", "{}", cases[i].accept);
+        const char *core_want = cases[i].english ? "unknown enrolment code"
+                                                 : "código de inscripción desconocido";
+        const char *own_want = cases[i].english ? "this gateway does not offer"
+                                                : "esta pasarela no ofrece";
+        if (!strstr(core, core_want) || !strstr(own, own_want))
+            fail_msg("Accept-Language: %s gave '%s' and '%s'", cases[i].accept, core, own);
+        free(core);
+        free(own);
+    }
+    s_web_stop(&w);
+}
+
 static void
 test_bad_flags(void **state)
 {
@@ -833,6 +896,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hostile_http, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_replaced_code, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_static_files, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_phone_language, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_bad_flags, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_enrolment_sheet, e2e_setup, e2e_teardown),
     };
