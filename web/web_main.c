@@ -1,5 +1,6 @@
 /* web_main.c: ayni-web, the HTTPS gateway for phones (docs/WEB.md).  JSON over HTTPS in,
- * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone.
+ * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone,
+ * in the phone's language; and the phone app's files (web_static.c) from memory.
  * It checks HTTP only (method, type, size, JSON form, the allow-list): every business
  * rule stays in aynid.  It must not keep any state of the ledger. */
 #include <arpa/inet.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -20,6 +22,7 @@
 #include "proto.h"
 #include "provision.h"
 #include "web_api.h"
+#include "web_static.h"
 #include "web_tls.h"
 
 #define S_USAGE 2
@@ -27,16 +30,26 @@
 #define S_PREFIX "/api/v1/"
 
 struct s_opts {
-    const char *listen, *cert, *key, *state, *api, *provision;
+    const char *listen, *cert, *key, *state, *api, *provision, *app;
     int timeout_s;
 };
 
 struct s_gateway {
     proto_client_t *core;
+    web_static_t *app;
 };
+
+/* What a page may do, on every response (the API's too): its own scripts, styles, images
+ * and service worker only, no inline script or style, the camera's stream, calls to this
+ * gateway alone; never framed, no forms sent elsewhere. */
+#define S_CSP                                                                              \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " \
+    "media-src 'self' blob: mediastream:; connect-src 'self'; manifest-src 'self'; "        \
+    "worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /* One HTTP request being read. */
 struct s_req {
+    const struct web_file *file; /* one of the app's files, or NULL for the API */
     char *body;
     size_t len;
     bool too_big;
@@ -64,8 +77,27 @@ s_usage(FILE *f)
             "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
             "  --provision FILE  the gateway's provisioning file, for a secure aynid (env AYNI_PROVISION)\n"
             "  --timeout S       seconds a slow HTTP client is given before it is cut (default 10)\n"
+            "  --app DIR         the phone app's files (env AYNI_WEB_APP; default the build's\n"
+            "                    web/app, else the installed one)\n"
             "  --help            this help\n"),
           f);
+}
+
+/* Send r with status, the headers every response carries added (and Allow, if not NULL,
+ * for a 405); r is destroyed. */
+static enum MHD_Result
+s_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const char *allow)
+{
+    MHD_add_response_header(r, "Content-Security-Policy", S_CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Permissions-Policy", "camera=(self), geolocation=(self)");
+    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+    if (allow)
+        MHD_add_response_header(r, "Allow", allow);
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
 }
 
 /* A JSON reply with status; body stolen. */
@@ -78,13 +110,9 @@ s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (status == 401)
         MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"ayni\"");
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ok;
+    return s_send(c, status, r, status == 405 ? "POST" : NULL);
 }
 
 /* An error reply as aynid gives one, with the HTTP status given. */
@@ -95,6 +123,79 @@ s_error(struct MHD_Connection *c, unsigned status, int code, json_t *details, co
     if (details)
         json_object_set_new(err, "details", details);
     return s_reply(c, status, json_pack("{sb so}", "ok", 0, "error", err));
+}
+
+/* A plain-text reply, for what is not the API (a browser shows it as it is). */
+static enum MHD_Result
+s_text(struct MHD_Connection *c, unsigned status, const char *msg, const char *allow)
+{
+    char *text = xasprintf("%s\n", msg);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    return s_send(c, status, r, allow);
+}
+
+/* A request outside the API, checked at once: 404 for anything not in the app's table
+ * (a folder, "..", a name never there), 405 for a method that is not GET or HEAD; else
+ * the file in *file, answered at the request's end (a reply queued before that makes
+ * libmicrohttpd close the connection, and the phone would pay a TLS handshake a file). */
+static enum MHD_Result
+s_static_first(struct s_gateway *g, struct MHD_Connection *c, const char *url,
+               const char *method, const struct web_file **file, bool *replied)
+{
+    *replied = true;
+    const struct web_file *f = web_static_find(g->app, url);
+    if (!f)
+        return s_text(c, 404, _("nothing here: the app starts at /"), NULL);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+        return s_text(c, 405, _("the app's files are read with GET or HEAD"), "GET, HEAD");
+    *file = f;
+    *replied = false;
+    return MHD_YES;
+}
+
+/* One of the app's files, from memory: 200 with its bytes (MHD leaves them out for a
+ * HEAD), or 304 when If-None-Match names its ETag. */
+static enum MHD_Result
+s_file(struct MHD_Connection *c, const struct web_file *f)
+{
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    bool fresh = inm && web_etag_matches(inm, f->etag);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        fresh ? 0 : f->len, fresh ? NULL : (void *)f->body, MHD_RESPMEM_PERSISTENT);
+    if (!fresh)
+        MHD_add_response_header(r, "Content-Type", f->type);
+    MHD_add_response_header(r, "ETag", f->etag);
+    MHD_add_response_header(r, "Cache-Control", f->cache);
+    return s_send(c, fresh ? 304 : 200, r, NULL);
+}
+
+/* The language the phone asks for in Accept-Language ("en-US,en;q=0.9,es;q=0.8"): of es
+ * and en, the one with the higher q (the first on a tie); NULL when the header names
+ * neither, and the gateway's own language stays (AYNI_LANG, Spanish by default). */
+static const char *
+s_phone_lang(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    const char *lang = NULL;
+    double best = 0;
+    for (const char *p = h; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ","), tag = strcspn(p, "; \t,");
+        char item[64];
+        snprintf(item, sizeof item, "%.*s", (int)(tag < 63 ? tag : 63), p);
+        const char *q = memchr(p, ';', len) ? strstr(p, "q=") : NULL;
+        double weight = q && q < p + len ? strtod(q + 2, NULL) : 1.0;
+        const char *known = ayni_lang_known(item);
+        if (known && weight > best) {
+            best = weight;
+            lang = known;
+        }
+        p += len;
+    }
+    return lang;
 }
 
 /* The phone in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
@@ -126,9 +227,6 @@ static enum MHD_Result
 s_first(struct MHD_Connection *c, const char *url, const char *method, bool *replied)
 {
     *replied = true;
-    if (strncmp(url, S_PREFIX, strlen(S_PREFIX)))
-        return s_error(c, 404, AYNI_ENOTFOUND, json_pack("{ss}", "path", url),
-                       _("nothing here: the API is POST /api/v1/OP"));
     const char *op = url + strlen(S_PREFIX);
     if (!web_op_allowed(op))
         return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
@@ -199,28 +297,45 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
          const char *version, const char *data, size_t *size, void **con_cls)
 {
     (void)version;
+    struct s_gateway *g = cls;
+    ayni_lang_set(s_phone_lang(c)); /* this thread's, for this request alone */
     struct s_req *r = *con_cls;
     if (!r) {
         bool replied = false;
-        enum MHD_Result ok = s_first(c, url, method, &replied);
+        const struct web_file *file = NULL;
+        enum MHD_Result ok = strncmp(url, S_PREFIX, strlen(S_PREFIX))
+                                 ? s_static_first(g, c, url, method, &file, &replied)
+                                 : s_first(c, url, method, &replied);
         if (replied)
             return ok;
-        *con_cls = r = xmalloc(sizeof *r);
-        memset(r, 0, sizeof *r);
+        *con_cls = r = xcalloc(1, sizeof *r);
+        r->file = file;
         return MHD_YES;
     }
     if (*size) {
-        if (!r->too_big && r->len + *size <= WEB_BODY_MAX) {
+        if (!r->file && !r->too_big && r->len + *size <= WEB_BODY_MAX) {
             r->body = xrealloc(r->body, r->len + *size + 1);
             memcpy(r->body + r->len, data, *size);
             r->len += *size;
         } else {
-            r->too_big = true; /* read on and drop: the reply is 413 */
+            r->too_big = true; /* read on and drop: the reply is 413 (a file's: ignored) */
         }
         *size = 0;
         return MHD_YES;
     }
-    return s_serve(cls, c, url + strlen(S_PREFIX), r);
+    return r->file ? s_file(c, r->file) : s_serve(g, c, url + strlen(S_PREFIX), r);
+}
+
+/* The URL's %XX decoded as libmicrohttpd does, but a %00 empties it: a NUL would cut
+ * "/app.js%00.png" to "/app.js", found as a name it is not. */
+static size_t
+s_unescape(void *cls, struct MHD_Connection *c, char *uri)
+{
+    (void)cls, (void)c;
+    size_t n = MHD_http_unescape(uri);
+    if (strlen(uri) != n)
+        n = 0, uri[0] = '\0';
+    return n;
 }
 
 static void
@@ -260,7 +375,7 @@ s_flags(int argc, char **argv, struct s_opts *o)
         const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--cert") ? &o->cert
                           : !strcmp(a, "--key") ? &o->key : !strcmp(a, "--state") ? &o->state
                           : !strcmp(a, "--api") ? &o->api : !strcmp(a, "--provision") ? &o->provision
-                          : NULL;
+                          : !strcmp(a, "--app") ? &o->app : NULL;
         if (!strcmp(a, "--help")) {
             s_usage(stdout);
             exit(0);
@@ -346,13 +461,40 @@ s_connect(struct s_gateway *g, const struct s_opts *o)
     return 0;
 }
 
+/* The app folder when neither --app nor AYNI_WEB_APP names one: the build's, while it is
+ * there (a developer's run), else the installed one. */
+static const char *
+s_app_default(void)
+{
+    struct stat st;
+    if (stat(AYNI_WEB_APP_BUILD "/index.html", &st) == 0)
+        return AYNI_WEB_APP_BUILD;
+    return AYNI_WEB_APP_INSTALL;
+}
+
+/* The app's files into g->app: 0, or S_USAGE said. */
+static int
+s_load_app(struct s_gateway *g, const char *dir)
+{
+    char err[1024];
+    g->app = web_static_load(dir, err, sizeof err);
+    if (!g->app) {
+        fprintf(stderr, "ayni-web: %s\n", err);
+        return S_USAGE;
+    }
+    fprintf(stderr, _("ayni-web: serving the app from '%s': %zu files, %zu KiB\n"), dir,
+            web_static_files(g->app), (web_static_bytes(g->app) + 1023) / 1024);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     ayni_lang_start("ayni-web");
-    const char *statedir = getenv("STATE_DIRECTORY");
+    const char *statedir = getenv("STATE_DIRECTORY"), *app = getenv("AYNI_WEB_APP");
     struct s_opts o = {.listen = "https://127.0.0.1:8443", .api = getenv("AYNI_API"),
                        .provision = getenv("AYNI_PROVISION"),
+                       .app = app && *app ? app : s_app_default(),
                        .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10};
     int rc = s_flags(argc, argv, &o);
     char host[256];
@@ -365,22 +507,21 @@ main(int argc, char **argv)
         return rc;
     if (sodium_init() < 0)
         return 1;
+    struct s_gateway g = {0};
     struct web_tls tls = {0};
     char err[640];
+    if ((rc = s_load_app(&g, o.app)) != 0)
+        goto out;
     if ((o.cert ? web_tls_load(&tls, o.cert, o.key, err, sizeof err)
                 : web_tls_selfsigned(&tls, o.state, host, err, sizeof err)) != 0) {
         fprintf(stderr, "ayni-web: %s\n", err);
-        web_tls_clear(&tls);
-        return S_USAGE;
+        rc = S_USAGE;
+        goto out;
     }
     if (*tls.made)
         fprintf(stderr, _("ayni-web: made a self-signed certificate '%s'\n"), tls.made);
-    struct s_gateway g = {0};
-    if ((rc = s_connect(&g, &o)) != 0) {
-        proto_client_destroy(&g.core);
-        web_tls_clear(&tls);
-        return rc;
-    }
+    if ((rc = s_connect(&g, &o)) != 0)
+        goto out;
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof addr);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
@@ -400,9 +541,8 @@ main(int argc, char **argv)
     } else {
         fprintf(stderr, _("ayni-web: --listen needs an IP address (or localhost), not '%s'\n"),
                 host);
-        proto_client_destroy(&g.core);
-        web_tls_clear(&tls);
-        return S_USAGE;
+        rc = S_USAGE;
+        goto out;
     }
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -415,12 +555,12 @@ main(int argc, char **argv)
         MHD_OPTION_HTTPS_MEM_CERT, tls.cert_pem, MHD_OPTION_HTTPS_MEM_KEY, tls.key_pem,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_NOTIFY_COMPLETED, s_done, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, s_done, NULL, MHD_OPTION_UNESCAPE_CALLBACK, s_unescape,
+        NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, _("ayni-web: cannot listen on %s: %s\n"), o.listen, strerror(errno));
-        proto_client_destroy(&g.core);
-        web_tls_clear(&tls);
-        return 1;
+        rc = 1;
+        goto out;
     }
     fprintf(stderr, "ayni-web ready %s sha256=%s\n", o.listen, tls.fingerprint);
     sigset_t none;
@@ -428,8 +568,10 @@ main(int argc, char **argv)
     while (!s_stop)
         sigsuspend(&none);
     MHD_stop_daemon(d);
-    proto_client_destroy(&g.core);
-    web_tls_clear(&tls);
     fputs(_("ayni-web: stopped\n"), stderr);
-    return 0;
+out:
+    proto_client_destroy(&g.core);
+    web_static_destroy(&g.app);
+    web_tls_clear(&tls);
+    return rc;
 }

@@ -4,7 +4,9 @@
  * and confirms a package as itself; then hostile HTTP: no secret, a wrong one, a disabled
  * phone, a replayed or replaced code, an oversized body, bad JSON, a wrong method or type,
  * an unknown op, a slowloris client.  Each gets a clear error, nothing is recorded, and
- * the gateway stays up.  Loopback only; every wait bounded. */
+ * the gateway stays up.  The app's files (a small tree made here, not the real app): their
+ * types, the security headers, ETag and 304, HEAD, and no way out of the tree; and the
+ * phone's Accept-Language choosing the messages.  Loopback only; every wait bounded. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,8 +30,61 @@ extern char **environ;
 struct web {
     struct e2e *e;
     pid_t pid;
-    char *url, *cert, *log;
+    char *url, *cert, *log, *app;
 };
+
+/* The files of the small app tree each test serves: name, content, the Content-Type
+ * expected.  Plus a folder "sub/" and a hidden file, neither of them served. */
+static const struct {
+    const char *name, *body, *type;
+} s_files[] = {
+    {"index.html", "<!doctype html><title>Ayni</title><script type=module src=app.js></script>",
+     "text/html; charset=utf-8"},
+    {"sw.js", "self.addEventListener('fetch', () => {});", "text/javascript; charset=utf-8"},
+    {"app.js", "import './queue.mjs';", "text/javascript; charset=utf-8"},
+    {"queue.mjs", "export const q = [];", "text/javascript; charset=utf-8"},
+    {"app.css", "body { margin: 0 }", "text/css; charset=utf-8"},
+    {"manifest.webmanifest", "{\"name\":\"Ayni\"}", "application/manifest+json; charset=utf-8"},
+    {"es.json", "{\"hola\":\"hola\"}", "application/json; charset=utf-8"},
+    {"icon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml; charset=utf-8"},
+    {"icon-192.png", "\x89PNG\r\n\x1a\n", "image/png"},
+    {"favicon.ico", "\x01\x02ico", "image/x-icon"},
+    {"vendor/font.woff2", "wOF2", "font/woff2"},
+    {"vendor/LICENSE.txt", "MIT", "text/plain; charset=utf-8"},
+    {"sub/deep/data.bin", "\x01\x02", "application/octet-stream"},
+};
+
+static void
+s_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write '%s'", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The app tree s_files in DIR/app (made once per test). */
+static char *
+s_app_tree(const char *dir)
+{
+    char *app = xasprintf("%s/app", dir);
+    const char *dirs[] = {"", "/vendor", "/sub", "/sub/deep"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *d = xasprintf("%s%s", app, dirs[i]);
+        mkdir(d, 0755);
+        free(d);
+    }
+    for (size_t i = 0; i < sizeof s_files / sizeof s_files[0]; i++) {
+        char *path = xasprintf("%s/%s", app, s_files[i].name);
+        s_write_file(path, s_files[i].body);
+        free(path);
+    }
+    char *hidden = xasprintf("%s/.secret", app);
+    s_write_file(hidden, "not for phones");
+    free(hidden);
+    return app;
+}
 
 static const char *
 s_web_path(void)
@@ -47,8 +103,9 @@ s_web_start(struct web *w, const char *timeout)
     char *state = xasprintf("%s/web", w->e->dir);
     w->cert = xasprintf("%s/web.crt", state);
     w->log = xasprintf("%s/web.log", w->e->dir);
+    w->app = s_app_tree(w->e->dir);
     const char *argv[] = {s_web_path(), "--listen", w->url, "--state", state, "--api",
-                          w->e->api, "--timeout", timeout, NULL};
+                          w->e->api, "--timeout", timeout, "--app", w->app, NULL};
     char *out = xasprintf("%s/web.out", w->e->dir);
     w->pid = e2e_spawn(argv, NULL, out, w->log, environ);
     long deadline = e2e_now_ms() + E2E_WAIT_MS;
@@ -115,6 +172,63 @@ s_http(struct web *w, const char *method, const char *op, const char *type, cons
     free(authh);
     free(bodyfile);
     return reply;
+}
+
+/* A request for path (sent as it is: no "/../" squashed) with method ("HEAD" is curl -I,
+ * whose body is "": curl reads none) and an extra header (NULL: none): the body (a new
+ * string), the HTTP status in *status, the response's headers in *headers (a new string). */
+static char *
+s_fetch(struct web *w, const char *method, const char *path, const char *header, long *status,
+        char **headers)
+{
+    char *hfile = xasprintf("%s/headers.txt", w->e->dir), *bfile = xasprintf("%s/got", w->e->dir);
+    char *extra = header ? xasprintf("-H '%s'", header) : xstrdup("");
+    bool head = !strcmp(method, "HEAD");
+    char *how = head ? xstrdup("-I") : xasprintf("-X %s", method);
+    char *cmd = xasprintf("curl -s --max-time 20 --path-as-is --cacert '%s' %s %s -D '%s' "
+                          "-o '%s' -w '%%{http_code}' '%s%s'",
+                          w->cert, how, extra, hfile, head ? "/dev/null" : bfile, w->url, path);
+    unlink(bfile);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *code = e2e_read_all(p);
+    pclose(p);
+    *status = strtol(code, NULL, 10);
+    *headers = e2e_slurp(hfile);
+    char *body = e2e_slurp(bfile);
+    free(code);
+    free(cmd);
+    free(how);
+    free(extra);
+    free(bfile);
+    free(hfile);
+    return body;
+}
+
+/* The value of header name in headers (a new string, "" if absent). */
+static char *
+s_header(const char *headers, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *line = headers; line && *line;) {
+        if (!strncasecmp(line, name, n) && line[n] == ':') {
+            const char *v = line + n + 1 + strspn(line + n + 1, " ");
+            return xstrndup(v, strcspn(v, "\r\n"));
+        }
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    return xstrdup("");
+}
+
+/* Require header name: value in headers. */
+static void
+s_expect_header(const char *headers, const char *name, const char *value, const char *what)
+{
+    char *got = s_header(headers, name);
+    if (strcmp(got, value))
+        fail_msg("%s: %s is '%s', not '%s'; all: %s", what, name, got, value, headers);
+    free(got);
 }
 
 /* As s_http with POST and JSON, args packed into {"args":…}. */
@@ -187,6 +301,7 @@ s_web_stop(struct web *w)
     free(w->url);
     free(w->cert);
     free(w->log);
+    free(w->app);
 }
 
 static void
@@ -358,6 +473,231 @@ test_replaced_code(void **state)
     s_web_stop(&w);
 }
 
+/* Run a python3 script against the gateway: PORT and ctx (an SSL context pinned to its
+ * certificate) defined, http.client imported; it must exit 0. */
+static void
+s_python(struct web *w, const char *script)
+{
+    char *py = xasprintf("import http.client,ssl\nPORT=%s\nctx=ssl.create_default_context("
+                         "cafile='%s')\n%s",
+                         strrchr(w->url, ':') + 1, w->cert, script);
+    char *file = xasprintf("%s/check.py", w->e->dir), *out = xasprintf("%s/check.out", w->e->dir);
+    s_write_file(file, py);
+    const char *argv[] = {"/usr/bin/python3", file, NULL};
+    pid_t pid = e2e_spawn(argv, NULL, out, out, environ);
+    if (e2e_reap(pid, 30000, "python3") != 0) {
+        char *said = e2e_slurp(out);
+        fail_msg("python3 check failed: %s\n%s", said, script);
+    }
+    free(out);
+    free(file);
+    free(py);
+}
+
+/* The headers every response carries, the API's as much as a file's. */
+static void
+s_expect_security(const char *headers, const char *what)
+{
+    s_expect_header(headers, "Content-Security-Policy",
+                    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+                    "blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; "
+                    "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action "
+                    "'none'; frame-ancestors 'none'",
+                    what);
+    s_expect_header(headers, "X-Content-Type-Options", "nosniff", what);
+    s_expect_header(headers, "Referrer-Policy", "no-referrer", what);
+    s_expect_header(headers, "Permissions-Policy", "camera=(self), geolocation=(self)", what);
+}
+
+static void
+test_static_files(void **state)
+{
+    struct web w = {.e = *state};
+    s_web_start(&w, "10");
+    long status = 0;
+    char *headers = NULL;
+    for (size_t i = 0; i < sizeof s_files / sizeof s_files[0]; i++) {
+        char *path = xasprintf("/%s", s_files[i].name);
+        char *body = s_fetch(&w, "GET", path, NULL, &status, &headers);
+        if (status != 200 || strcmp(body, s_files[i].body))
+            fail_msg("GET %s: HTTP %ld, '%s'", path, status, body);
+        s_expect_header(headers, "Content-Type", s_files[i].type, path);
+        s_expect_header(headers, "Cache-Control", "no-cache", path);
+        s_expect_security(headers, path);
+        /* its ETag again: 304, no body; a weak or listed tag matches too; another does not */
+        char *etag = s_header(headers, "ETag");
+        assert_int_equal(strlen(etag), 34);
+        char *inm[] = {xasprintf("If-None-Match: %s", etag),
+                       xasprintf("If-None-Match: \"0000\", W/%s", etag),
+                       xstrdup("If-None-Match: *")};
+        for (size_t k = 0; k < 3; k++) {
+            free(headers);
+            free(body);
+            body = s_fetch(&w, "GET", path, inm[k], &status, &headers);
+            if (status != 304 || *body)
+                fail_msg("GET %s with %s: HTTP %ld, '%s'", path, inm[k], status, body);
+            s_expect_header(headers, "ETag", etag, path);
+            s_expect_security(headers, path);
+            free(inm[k]);
+        }
+        free(headers);
+        free(body);
+        body = s_fetch(&w, "GET", path, "If-None-Match: \"0000\"", &status, &headers);
+        assert_int_equal(status, 200);
+        assert_string_equal(body, s_files[i].body);
+        free(etag);
+        free(headers);
+        free(body);
+        free(path);
+    }
+    /* / is index.html, with the same tag */
+    char *index = s_fetch(&w, "GET", "/index.html", NULL, &status, &headers);
+    char *tag = s_header(headers, "ETag");
+    free(headers);
+    char *root = s_fetch(&w, "GET", "/", NULL, &status, &headers);
+    assert_int_equal(status, 200);
+    assert_string_equal(root, index);
+    s_expect_header(headers, "ETag", tag, "/");
+    free(headers);
+    /* HEAD: the headers of a GET, no body */
+    char *head = s_fetch(&w, "HEAD", "/app.css", NULL, &status, &headers);
+    assert_int_equal(status, 200);
+    assert_string_equal(head, "");
+    s_expect_header(headers, "Content-Type", "text/css; charset=utf-8", "HEAD /app.css");
+    s_expect_header(headers, "Content-Length", "18", "HEAD /app.css");
+    s_expect_security(headers, "HEAD /app.css");
+    free(headers);
+    free(head);
+    /* ... and truly no body: a GET after it on the same connection reads as it should */
+    s_python(&w, "c=http.client.HTTPSConnection('127.0.0.1',PORT,context=ctx,timeout=10)\n"
+                 "c.request('HEAD','/app.css'); r=c.getresponse(); b=r.read()\n"
+                 "assert r.status==200 and b==b'' and r.getheader('Content-Length')=='18', b\n"
+                 "c.request('GET','/app.css'); r=c.getresponse(); b=r.read()\n"
+                 "assert r.status==200 and b==b'body { margin: 0 }', b\n"
+                 "assert c.sock is not None, 'the connection was closed'\n");
+    /* another method on a file: 405 naming the ones allowed */
+    const char *methods[] = {"POST", "PUT", "DELETE"};
+    for (size_t i = 0; i < 3; i++) {
+        char *b = s_fetch(&w, methods[i], "/app.js", NULL, &status, &headers);
+        assert_int_equal(status, 405);
+        s_expect_header(headers, "Allow", "GET, HEAD", methods[i]);
+        s_expect_security(headers, methods[i]);
+        free(headers);
+        free(b);
+    }
+    /* nothing outside the table: no way up, no folder, no hidden file, no listing */
+    const char *missing[] = {"/../etc/passwd", "/%2e%2e/etc/passwd", "/%2e%2e/", "/..%2fweb.log",
+                             "/sub", "/sub/", "/sub/deep", "/vendor/", "/.secret",
+                             "/nothing.js", "/index.html/", "//index.html", "/INDEX.HTML",
+                             "/app.js%00.png", "/api/v1"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        char *b = s_fetch(&w, "GET", missing[i], NULL, &status, &headers);
+        if (status != 404 || strstr(b, "root:") || strstr(b, "ayni-web ready"))
+            fail_msg("GET %s: HTTP %ld, '%s'", missing[i], status, b);
+        s_expect_header(headers, "Content-Type", "text/plain; charset=utf-8", missing[i]);
+        s_expect_security(headers, missing[i]);
+        free(headers);
+        free(b);
+    }
+    /* the API's replies carry the same headers; GET on it is 405 with Allow: POST */
+    char *b = s_fetch(&w, "GET", "/api/v1/server.info", NULL, &status, &headers);
+    assert_int_equal(status, 405);
+    s_expect_header(headers, "Allow", "POST", "GET /api/v1/server.info");
+    s_expect_header(headers, "Content-Type", "application/json; charset=utf-8", "the API");
+    s_expect_header(headers, "Cache-Control", "no-store", "the API");
+    s_expect_security(headers, "GET /api/v1/server.info");
+    free(headers);
+    free(b);
+    b = s_fetch(&w, "POST", "/api/v1/nothing", NULL, &status, &headers);
+    assert_int_equal(status, 404);
+    s_expect_security(headers, "POST /api/v1/nothing");
+    free(headers);
+    free(b);
+    /* the tree was read at start: a file added since is not there, one removed still is */
+    char *late = xasprintf("%s/late.js", w.app), *gone = xasprintf("%s/queue.mjs", w.app);
+    s_write_file(late, "late");
+    assert_int_equal(unlink(gone), 0);
+    b = s_fetch(&w, "GET", "/late.js", NULL, &status, &headers);
+    assert_int_equal(status, 404);
+    free(headers);
+    free(b);
+    b = s_fetch(&w, "GET", "/queue.mjs", NULL, &status, &headers);
+    assert_int_equal(status, 200);
+    assert_string_equal(b, "export const q = [];");
+    free(headers);
+    free(b);
+    free(late);
+    free(gone);
+    s_web_alive(&w);
+    s_web_stop(&w);
+    free(root);
+    free(tag);
+    free(index);
+}
+
+/* The message of op's error when asked with the header Accept-Language: lang. */
+static char *
+s_message_in(struct web *w, const char *op, const char *body, const char *lang)
+{
+    char *bodyfile = xasprintf("%s/lang.json", w->e->dir);
+    s_write_file(bodyfile, body);
+    char *cmd = xasprintf("curl -s --max-time 20 --cacert '%s' -H 'Content-Type: application/json' "
+                          "-H 'Accept-Language: %s' --data-binary @'%s' '%s/api/v1/%s'",
+                          w->cert, lang, bodyfile, w->url, op);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *text = e2e_read_all(p);
+    pclose(p);
+    json_t *r = json_loads(text, 0, NULL);
+    if (!r)
+        fail_msg("not JSON from ayni-web: %s", text);
+    char *msg = xstrdup(s_str(json_object_get(r, "error"), "message"));
+    json_decref(r);
+    free(text);
+    free(cmd);
+    free(bodyfile);
+    return msg;
+}
+
+static void
+test_phone_language(void **state)
+{
+    struct web w = {.e = *state};
+    setenv("AYNI_LANG", "es", 1); /* the gateway's own language: Spanish, as by default */
+    s_web_start(&w, "10");
+    setenv("AYNI_LANG", "en", 1);
+    struct {
+        const char *accept;
+        bool english;
+    } cases[] = {
+        {"en", true},
+        {"en-GB,en;q=0.9", true},
+        {"es;q=0.5, en-US", true},
+        {"fr-FR,fr;q=0.9,en;q=0.8,es;q=0.7", true},
+        {"es", false},
+        {"es-PE,es;q=0.9,en;q=0.8", false},
+        {"en;q=0.5,es-419;q=0.6", false},
+        {"en;q=0", false},   /* not acceptable at all: the gateway's own */
+        {"fr, de", false},   /* neither: the gateway's own */
+        {"english", false},  /* not a language tag of ours */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* aynid's message (the request's "lang") and the gateway's own */
+        char *core = s_message_in(&w, "device.enrol", "{\"args\":{\"code\":\"NOPE\"}}",
+                                  cases[i].accept);
+        char *own = s_message_in(&w, "stock.levels", "{}", cases[i].accept);
+        const char *core_want = cases[i].english ? "unknown enrolment code"
+                                                 : "código de inscripción desconocido";
+        const char *own_want = cases[i].english ? "this gateway does not offer"
+                                                : "esta pasarela no ofrece";
+        if (!strstr(core, core_want) || !strstr(own, own_want))
+            fail_msg("Accept-Language: %s gave '%s' and '%s'", cases[i].accept, core, own);
+        free(core);
+        free(own);
+    }
+    s_web_stop(&w);
+}
+
 static void
 test_bad_flags(void **state)
 {
@@ -373,6 +713,44 @@ test_bad_flags(void **state)
         {"--timeout", "0", 2, "--timeout must be"},
     };
     char *log = xasprintf("%s/flags.log", e->dir), *out = xasprintf("%s/flags.out", e->dir);
+    /* app folders that are refused: none, one without index.html, one too big (a sparse
+     * file of 17 MiB) */
+    char *app = s_app_tree(e->dir), *none = xasprintf("%s/no-such-app", e->dir);
+    char *empty = xasprintf("%s/empty-app", e->dir), *big = xasprintf("%s/big-app", e->dir);
+    char *big_index = xasprintf("%s/index.html", big), *big_file = xasprintf("%s/huge.png", big);
+    mkdir(empty, 0755);
+    mkdir(big, 0755);
+    s_write_file(big_index, "<!doctype html>");
+    FILE *hf = fopen(big_file, "w");
+    assert_non_null(hf);
+    fclose(hf);
+    assert_int_equal(truncate(big_file, 17L << 20), 0);
+    struct {
+        const char *dir, *says;
+    } apps[] = {
+        {none, "cannot read the app folder"},
+        {empty, "has no index.html"},
+        {big, "more than 1024 files or 16 MiB"},
+    };
+    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++) {
+        const char *argv[] = {s_web_path(), "--app", apps[i].dir, NULL};
+        pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
+        assert_int_equal(e2e_reap(pid, E2E_WAIT_MS, "ayni-web"), 2);
+        char *text = e2e_slurp(log);
+        if (!strstr(text, apps[i].says) || !strstr(text, apps[i].dir))
+            fail_msg("--app '%s' said: %s", apps[i].dir, text);
+        free(text);
+    }
+    /* AYNI_WEB_APP as the default of --app */
+    setenv("AYNI_WEB_APP", empty, 1);
+    const char *envargv[] = {s_web_path(), NULL};
+    pid_t envpid = e2e_spawn(envargv, NULL, out, log, environ);
+    unsetenv("AYNI_WEB_APP");
+    assert_int_equal(e2e_reap(envpid, E2E_WAIT_MS, "ayni-web"), 2);
+    char *said = e2e_slurp(log);
+    if (!strstr(said, empty))
+        fail_msg("AYNI_WEB_APP was not the app folder: %s", said);
+    free(said);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *argv[] = {s_web_path(), cases[i].a, cases[i].b, NULL};
         pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
@@ -385,7 +763,7 @@ test_bad_flags(void **state)
     /* no aynid there: exit 3, saying so */
     char *state_dir = xasprintf("%s/st", e->dir), *api = xasprintf("ipc://%s/none", e->dir);
     const char *argv[] = {s_web_path(), "--state", state_dir, "--api", api, "--listen",
-                          "https://127.0.0.1:1", NULL};
+                          "https://127.0.0.1:1", "--app", app, NULL};
     pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
     assert_int_equal(e2e_reap(pid, 30000, "ayni-web"), 3);
     char *text = e2e_slurp(log);
@@ -395,6 +773,12 @@ test_bad_flags(void **state)
     free(api);
     free(log);
     free(out);
+    free(app);
+    free(none);
+    free(empty);
+    free(big);
+    free(big_index);
+    free(big_file);
 }
 
 /* A phone's enrolment sheet, as an admin prints it and a team uses it: one A4 page, mode
@@ -511,6 +895,8 @@ main(void)
                                         e2e_teardown),
         cmocka_unit_test_setup_teardown(test_hostile_http, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_replaced_code, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_static_files, e2e_setup, e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_phone_language, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_bad_flags, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_enrolment_sheet, e2e_setup, e2e_teardown),
     };
