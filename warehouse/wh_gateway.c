@@ -16,32 +16,10 @@
 #include <gnutls/x509.h>
 
 #include "lang.h"
+#include "url.h"
 #include "wh.h"
 
 #define S_WAIT_MS 5000
-
-bool
-wh_https_url(const char *url, char host[256], unsigned *port)
-{
-    if (!url || strncmp(url, "https://", 8))
-        return false;
-    const char *h = url + 8, *colon = strrchr(h, ':');
-    if (!colon || colon == h || colon - h > 255 || strchr(h, '/'))
-        return false;
-    char *end;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (*end || p == 0 || p > 65535 || colon[1] == '\0')
-        return false;
-    if (h[0] == '[') { /* [::1] */
-        if (colon[-1] != ']' || colon - h < 3)
-            return false;
-        snprintf(host, 256, "%.*s", (int)(colon - h - 2), h + 1);
-    } else {
-        snprintf(host, 256, "%.*s", (int)(colon - h), h);
-    }
-    *port = (unsigned)p;
-    return true;
-}
 
 /* A TCP connection to host:port within S_WAIT_MS, or -1 with why in err. */
 static int
@@ -89,7 +67,7 @@ wh_gateway_fingerprint(const char *url, char hex[65], char *err, size_t errlen)
 {
     char host[256];
     unsigned port = 0;
-    if (!wh_https_url(url, host, &port)) {
+    if (!ayni_https_url(url, host, &port)) {
         snprintf(err, errlen, _("'%s' is not an address of ayni-web: write it as "
                                 "https://HOST:PORT, e.g. https://192.168.1.20:8443"),
                  url);

@@ -21,6 +21,7 @@
 #include "mem.h"
 #include "proto.h"
 #include "provision.h"
+#include "url.h"
 #include "web_api.h"
 #include "web_static.h"
 #include "web_tls.h"
@@ -349,24 +350,6 @@ s_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerm
     *con_cls = NULL;
 }
 
-/* "https://HOST:PORT" into host and port; false if it is not that. */
-static bool
-s_parse_listen(const char *url, char host[256], unsigned *port)
-{
-    if (strncmp(url, "https://", 8))
-        return false;
-    const char *h = url + 8, *colon = strrchr(h, ':');
-    if (!colon || colon == h || colon - h > 255)
-        return false;
-    char *end;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (*end || p == 0 || p > 65535)
-        return false;
-    snprintf(host, 256, "%.*s", (int)(colon - h), h);
-    *port = (unsigned)p;
-    return true;
-}
-
 static int
 s_flags(int argc, char **argv, struct s_opts *o)
 {
@@ -499,7 +482,7 @@ main(int argc, char **argv)
     int rc = s_flags(argc, argv, &o);
     char host[256];
     unsigned port = 0;
-    if (rc == 0 && !s_parse_listen(o.listen, host, &port)) {
+    if (rc == 0 && !ayni_https_url(o.listen, host, &port)) {
         fprintf(stderr, _("ayni-web: --listen must be https://HOST:PORT, not '%s'\n"), o.listen);
         rc = S_USAGE;
     }
@@ -526,12 +509,7 @@ main(int argc, char **argv)
     memset(&addr, 0, sizeof addr);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
-    const char *bare = host;
-    char v6[256];
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        snprintf(v6, sizeof v6, "%.*s", (int)strlen(host) - 2, host + 1);
-        bare = v6;
-    }
+    const char *bare = host; /* an IPv6 address comes without its brackets */
     if (inet_pton(AF_INET, !strcmp(bare, "localhost") ? "127.0.0.1" : bare, &in4->sin_addr) == 1) {
         in4->sin_family = AF_INET;
         in4->sin_port = htons((uint16_t)port);
