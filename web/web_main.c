@@ -134,7 +134,7 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
         return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
                        _("this gateway does not offer that operation: a phone may use "
                          "server.info, keys.public, shipment.get, shipment.list, "
-                         "delivery.confirm and device.enrol"));
+                         "delivery.confirm, photo.put and device.enrol"));
     if (strcmp(method, "POST"))
         return s_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
                        _("use POST with a JSON body"));
