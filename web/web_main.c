@@ -72,7 +72,7 @@ s_usage(FILE *f)
 static enum MHD_Result
 s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = proto_dump(body);
     json_decref(body);
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);

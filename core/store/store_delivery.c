@@ -300,7 +300,7 @@ s_when(core_store_t *s, const struct core_delivery *d, const struct core__shipme
     return problem;
 }
 
-/* A position in tenths of a degree: district level, never finer (DESIGN.md section 8). */
+/* A position in tenths of a degree (some 11 km): the district, never the house. */
 static int
 s_tenths(double degrees)
 {
@@ -375,7 +375,7 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
         (rc = s_events(s, sh, *res)))
         goto out;
     /* Kept for a repeat of this scan id: the answer, exactly as first given. */
-    char *text = json_dumps(*res, JSON_COMPACT);
+    char *text = json_dumps(*res, JSON_COMPACT | JSON_REAL_PRECISION(15)); /* as events */
     rc = core__run(s, ST_DELIV_RESULT, "It", delivery_id, text);
     free(text);
 out:

@@ -321,6 +321,24 @@ s_stored_tenths(struct storefix *f, const char *scan_id, int *lat, int *lon)
     sqlite3_close(db);
 }
 
+/* The stored text of the newest event of type, read from the ledger itself (to free). */
+static char *
+s_event_text(struct storefix *f, const char *type)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT body FROM events WHERE type = ?1"
+                                            " ORDER BY seq DESC LIMIT 1", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *text = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return text;
+}
+
 static void
 test_confirm_with_photo_and_position(void **state)
 {
@@ -337,6 +355,13 @@ test_confirm_with_photo_and_position(void **state)
                                "scan-1", "photo", sha, "position", "lat", -9.93, "lon", -76.26));
     assert_string_equal(s_str(r, "photo"), sha);
     s_position_is(r, -9.9, -76.3);
+    /* on the wire and in the ledger's event, the tenths as they are: no "-9.9000000000000004" */
+    char *text = proto_dump(r);
+    assert_non_null(strstr(text, "\"position\":{\"lat\":-9.9,\"lon\":-76.3}"));
+    free(text);
+    text = s_event_text(FIX(state), "delivery.confirmed");
+    assert_non_null(strstr(text, "\"position\":{\"lat\":-9.9,\"lon\":-76.3}"));
+    free(text);
     json_t *first = json_deep_copy(r);
     json_decref(r);
     int lat, lon;
