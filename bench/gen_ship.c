@@ -138,8 +138,10 @@ s_confirm(struct gen *g, const struct gen_ship *sh, int package, const struct co
     strftime(device_time, sizeof device_time, "%Y-%m-%dT%H:%M:%S-05:00", &tm);
     snprintf(scan_id, sizeof scan_id, "%s-%08ld", sh->device, g->deliveries + 1);
     bool by_scan = gen_rand(g, 100) < 93; /* else typed in at the warehouse afterwards */
-    struct core_delivery d = {scan_id, sh->code, package, sh->device, sh->team,
-                              by_scan ? device_time : NULL, l, l ? 1 : 0, NULL};
+    struct core_delivery d = {.scan_id = scan_id, .shipment = sh->code, .package = package,
+                              .device = sh->device, .team = sh->team,
+                              .scanned_at = by_scan ? device_time : NULL, .lines = l,
+                              .nlines = l ? 1 : 0};
     json_t *r = NULL;
     int rc = core_delivery_confirm(g->store, &d, &r);
     if (rc)

@@ -1,9 +1,9 @@
 /* scan_init.c: `ayni-scan init`: prepare a device while it has signal.
  *
- * Fetches the core's public key (to verify codes offline) and the manifests of every
- * shipment on the road (dispatched or partly delivered: destination and contents per
- * package, to show what a code names offline), and stores them with the endpoint, the
- * team and the device name in the queue, in one transaction.  Run again, it refreshes
+ * Fetches the core's public key (to verify codes offline) and the manifests of the team's
+ * shipments on the road (dispatched or partly delivered: destination and contents per
+ * package, to show what a code names offline; one request per state), and stores them
+ * with the endpoint, the team and the device name in the queue, in one transaction.  Run again, it refreshes
  * all of that and keeps the scans.  It changes nothing if the core cannot be reached.
  * A secure core gives a scanner only its registered team's shipments: init says so when
  * that team is missing or is not the one given with --team.
@@ -72,26 +72,41 @@ s_public_key(struct scan_run *r, json_t *settings)
     return SCAN_OK;
 }
 
-/* Append the full manifest of every shipment in state to out (tokens removed). */
+/* Append to out the manifest of every shipment of this team in state, in one request:
+ * each as shipment.get gives it, without tokens (the core leaves them out). */
 static int
 s_shipments(struct scan_run *r, const char *state, json_t *out)
 {
-    json_t *list = NULL, *s;
-    size_t i;
-    int rc = s_call(r, "shipment.list", json_pack("{ss}", "state", state), &list);
-    json_array_foreach(list, i, s) {
-        json_t *full = NULL, *p;
-        size_t k;
-        if (rc || (rc = s_call(r, "shipment.get", json_pack("{sO}", "shipment",
-                                                            json_object_get(s, "code")),
-                               &full)))
-            break;
-        json_object_del(full, "token");
-        json_array_foreach(json_object_get(full, "packages"), k, p)
-            json_object_del(p, "token");
-        json_array_append_new(out, full);
-    }
+    json_t *list = NULL;
+    int rc = s_call(r, "shipment.list",
+                    json_pack("{ss ss ss}", "state", state, "team", r->team, "detail", "manifest"),
+                    &list);
+    if (rc == 0)
+        json_array_extend(out, list);
     json_decref(list);
+    return rc;
+}
+
+/* This team's shipments on the road: dispatched, or partly delivered. */
+static int
+s_road(struct scan_run *r, json_t *out)
+{
+    int rc = s_shipments(r, "dispatched", out);
+    return rc ? rc : s_shipments(r, "partial", out);
+}
+
+/* Every team's shipments on the road, in summary (to say which teams have some). */
+static int
+s_road_summaries(struct scan_run *r, json_t *out)
+{
+    const char *const states[] = {"dispatched", "partial"};
+    int rc = SCAN_OK;
+    for (int i = 0; i < 2 && rc == SCAN_OK; i++) {
+        json_t *list = NULL;
+        if ((rc = s_call(r, "shipment.list", json_pack("{ss}", "state", states[i]), &list)) == 0)
+            json_array_extend(out, list);
+        json_decref(list);
+    }
     return rc;
 }
 
@@ -189,12 +204,14 @@ s_time_zone(struct scan_run *r, json_t *settings)
     json_decref(info);
 }
 
-/* The team given matches no shipment on the road: say which teams do, and offer the
- * nearest one if it is near (a typo: "Equipo Qero" for "Equipo Q'ero"), asked on a
- * terminal; settings' team becomes the one chosen. */
-static void
+/* The team given matches no shipment on the road: say which teams do (shipments: every
+ * team's on the road), and offer the nearest one if it is near (a typo: "Equipo Qero" for
+ * "Equipo Q'ero"), asked on a terminal; settings' team becomes the one chosen.  Returns
+ * whether the team changed. */
+static bool
 s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
 {
+    bool changed = false;
     json_t *teams = json_array(), *s, *t;
     size_t i, k, best_d = (size_t)-1;
     const char *best = NULL;
@@ -205,7 +222,7 @@ s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
             continue;
         if (!strcasecmp(team, r->team)) {
             json_decref(teams);
-            return;
+            return false;
         }
         json_array_foreach(teams, k, t) seen |= !strcmp(json_string_value(t), team);
         if (!seen)
@@ -232,6 +249,7 @@ s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
         if (scan_ask_yes_no(r, q, 1) == 1) {
             snprintf(r->team, sizeof r->team, "%s", best);
             json_object_set_new(settings, "team", json_string(r->team));
+            changed = true;
         }
         r->answers = keep;
     } else if (near) {
@@ -240,6 +258,22 @@ s_check_road(struct scan_run *r, json_t *settings, json_t *shipments)
                 best, best);
     }
     json_decref(teams);
+    return changed;
+}
+
+/* No shipment on the road is this team's: check the team against every team's (a typo),
+ * and fetch the manifests again if another team was chosen. */
+static int
+s_no_shipment(struct scan_run *r, json_t *settings, json_t *shipments)
+{
+    json_t *all = json_array();
+    int rc = s_road_summaries(r, all);
+    if (rc == 0 && s_check_road(r, settings, all)) {
+        json_array_clear(shipments);
+        rc = s_road(r, shipments);
+    }
+    json_decref(all);
+    return rc;
 }
 
 static void
@@ -280,12 +314,11 @@ scan_cmd_init(struct scan_run *r, const struct scan_init_opts *o)
 {
     json_t *settings = json_object(), *shipments = json_array();
     int rc = s_identity(r, o, settings);
-    if (rc == 0 && (rc = s_public_key(r, settings)) == 0 &&
-        (rc = s_shipments(r, "dispatched", shipments)) == 0)
-        rc = s_shipments(r, "partial", shipments);
+    if (rc == 0 && (rc = s_public_key(r, settings)) == 0 && (rc = s_road(r, shipments)) == 0 &&
+        json_array_size(shipments) == 0)
+        rc = s_no_shipment(r, settings, shipments);
     if (rc == 0) {
         s_time_zone(r, settings);
-        s_check_road(r, settings, shipments);
         s_warn_key_change(r, settings);
         if (scan_queue_init_commit(r->q, settings, shipments) != 0) {
             scan_error("could not save: %s", scan_queue_errmsg(r->q));

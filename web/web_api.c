@@ -6,10 +6,10 @@
 #include "web_api.h"
 
 /* What a phone scanner does (scanner-client/scan_init.c and scan_sync.c): the core's key
- * and identity, its team's manifests, the confirmations; and enrolment. */
+ * and identity, its team's manifests, the confirmations and their photos; and enrolment. */
 static const char *const s_allowed[] = {"server.info",   "keys.public",      "shipment.get",
-                                        "shipment.list", "delivery.confirm", "device.enrol",
-                                        NULL};
+                                        "shipment.list", "delivery.confirm", "photo.put",
+                                        "device.enrol",  NULL};
 
 bool
 web_op_allowed(const char *op)

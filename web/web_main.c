@@ -105,7 +105,7 @@ s_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const 
 static enum MHD_Result
 s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = proto_dump(body);
     json_decref(body);
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -233,7 +233,7 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
         return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
                        _("this gateway does not offer that operation: a phone may use "
                          "server.info, keys.public, shipment.get, shipment.list, "
-                         "delivery.confirm and device.enrol"));
+                         "delivery.confirm, photo.put and device.enrol"));
     if (strcmp(method, "POST"))
         return s_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
                        _("use POST with a JSON body"));

@@ -188,7 +188,8 @@ proto_reply_parse(const void *data, size_t len, json_t **result, struct proto_er
 char *
 proto_dump(const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
+                                JSON_REAL_PRECISION(PROTO_REAL_DIGITS));
     if (!s) {
         fprintf(stderr, "%s", _("ayni: cannot encode JSON\n"));
         abort();

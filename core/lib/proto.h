@@ -62,7 +62,11 @@ json_t *proto_reply_error(json_t *id, int code, const char *message, json_t *det
 /* Read a reply: 0 and *result (new reference), or the error it carries in err. */
 int proto_reply_parse(const void *data, size_t len, json_t **result, struct proto_error *err);
 
-/* Compact JSON text of v for the wire; the caller frees it. */
+/* Compact JSON text of v for the wire; the caller frees it.  Numbers with a fraction
+ * (a delivery's position, in tenths of a degree) are written with PROTO_REAL_DIGITS
+ * significant digits, so that -77.6 reads "-77.6", not "-77.599999999999994", and still
+ * reads back as the same double. */
+#define PROTO_REAL_DIGITS 15
 char *proto_dump(const json_t *v);
 
 void proto_error_set(struct proto_error *err, int code, json_t *details, const char *fmt, ...)

@@ -68,7 +68,8 @@ const char *const *api_op_names(void);
 struct api_arg {
     const char *name;
     /* 's' string, 'i' integer, 'b' boolean, 'a' array, 'o' object; 'p' an array that may
-     * come in parts, an upload (api.c, docs/PROTOCOL.md section 4): one per op at most */
+     * come in parts, an upload (api.c, docs/PROTOCOL.md section 4): one per op at most;
+     * 'j' any JSON value, whose shape the handler checks (to say what it must be) */
     char type;
     bool required;
 };
@@ -93,6 +94,13 @@ const struct api_op *api_op_find(const char *name);
 int api_check_args(struct api *a, const char *what, const struct api_arg *specs, json_t *args);
 /* The nearest of the NULL-terminated names to word, or NULL if none is near enough. */
 const char *api_nearest(const char *word, const char *const *names);
+
+/* ---- api_photo.c: what a phone adds to a delivery ---- */
+/* The op photo.put: args data (standard base64) and sha256. */
+int api_photo_put(struct api *a, json_t *args, json_t **result);
+/* delivery.confirm's optional photo and position arguments into d (photo borrowed from
+ * args); a position that is not {"lat": number, "lon": number} fails the request. */
+int api_delivery_photo_position(struct api *a, json_t *args, struct core_delivery *d);
 
 /* Fail the request in hand with code and a message (details stolen); returns code.  fmt
  * is translated here, as core__fail's (store_int.h). */

@@ -50,6 +50,7 @@ s_type_ok(json_t *v, char type)
     case 'a':
     case 'p': return json_is_array(v);
     case 'o': return json_is_object(v);
+    case 'j': return true;
     default: assert(!"bad arg type"); return false;
     }
 }

@@ -392,23 +392,58 @@ unknown:
                     s_str(args, "shipment"));
 }
 
+/* Each shipment of list in full, as shipment.get gives it, without tokens: a phone's
+ * manifests in one request.  0, or the store's error (list is then unchanged). */
+static int
+s_manifests(struct api *a, json_t *list)
+{
+    json_t *s, *full, *all = json_array();
+    size_t i;
+    json_array_foreach(list, i, s) {
+        int rc = core_shipment_get(a->store, json_string_value(json_object_get(s, "code")),
+                                   &full);
+        if (rc) {
+            json_decref(all);
+            return rc;
+        }
+        json_array_append_new(all, full);
+    }
+    json_array_clear(list);
+    json_array_extend(list, all);
+    json_decref(all);
+    return 0;
+}
+
 static int
 s_ship_list(struct api *a, json_t *args, json_t **r)
 {
     char team[101];
+    const char *want = s_str(args, "team"), *detail = s_str(args, "detail");
+    if (detail && strcmp(detail, "summary") && strcmp(detail, "manifest"))
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "detail"),
+                        "detail '%s' is unknown: use summary (the default) or manifest", detail);
+    if (want && !*want)
+        return api_fail(a, AYNI_EINVAL, json_pack("{ss}", "field", "team"),
+                        "team is empty: give the team's name, or leave it out for every team");
     int rc;
     bool scanner = s_scanner_team(a, team, &rc);
-    if (rc || (rc = core_shipment_list(a->store, s_str(args, "state"), r)) || !scanner)
+    if (rc || (rc = core_shipment_list_team(a->store, s_str(args, "state"), want, r)))
         return rc;
-    json_t *mine = json_array(), *s;
-    size_t i;
-    json_array_foreach(*r, i, s) {
-        if (s_team_of(s, team))
-            json_array_append(mine, s);
+    if (scanner) { /* its own team's only, whatever it asked */
+        json_t *mine = json_array(), *s;
+        size_t i;
+        json_array_foreach(*r, i, s) {
+            if (s_team_of(s, team))
+                json_array_append(mine, s);
+        }
+        json_decref(*r);
+        *r = mine;
     }
-    json_decref(*r);
-    *r = mine;
-    return 0;
+    if (detail && !strcmp(detail, "manifest") && (rc = s_manifests(a, *r))) {
+        json_decref(*r);
+        *r = NULL;
+    }
+    return rc;
 }
 
 /* ---- deliveries ---- */
@@ -499,11 +534,14 @@ s_confirm(struct api *a, json_t *args, json_t **r)
         free(lines);
         return rc;
     }
-    struct core_delivery d = {s_str(args, "scan_id"), t.shipment, (int)t.package,
-                              a->authenticated ? NULL : s_str(args, "device"),
-                              *team ? team : s_str(args, "team"), s_str(args, "device_time"),
-                              lines, n, s_str(args, "device")};
-    rc = core_delivery_confirm(a->store, &d, r);
+    struct core_delivery d = {.scan_id = s_str(args, "scan_id"), .shipment = t.shipment,
+                              .package = (int)t.package,
+                              .device = a->authenticated ? NULL : s_str(args, "device"),
+                              .team = *team ? team : s_str(args, "team"),
+                              .scanned_at = s_str(args, "device_time"), .lines = lines,
+                              .nlines = n, .device_label = s_str(args, "device")};
+    if ((rc = api_delivery_photo_position(a, args, &d)) == 0)
+        rc = core_delivery_confirm(a->store, &d, r);
     free(lines);
     return rc;
 }
@@ -697,10 +735,13 @@ const struct api_op api_ops[] = {
     {"shipment.cancel", WRITE, true, s_ship_cancel,
      ARGS({"shipment", 's', true}, {"reason", 's', true})},
     {"shipment.get", ANY, false, s_ship_get, ARGS({"shipment", 's', true})},
-    {"shipment.list", ANY, false, s_ship_list, ARGS({"state", 's', false})},
+    {"shipment.list", ANY, false, s_ship_list,
+     ARGS({"state", 's', false}, {"team", 's', false}, {"detail", 's', false})},
     {"delivery.confirm", SCAN, true, s_confirm,
      ARGS({"token", 's', true}, {"scan_id", 's', true}, {"device_time", 's', false},
-          {"team", 's', false}, {"device", 's', false}, {"lines", 'a', false})},
+          {"team", 's', false}, {"device", 's', false}, {"lines", 'a', false},
+          {"photo", 's', false}, {"position", 'j', false})},
+    {"photo.put", SCAN, true, api_photo_put, ARGS({"data", 's', true}, {"sha256", 's', true})},
     {"report.donor", READ, false, s_report_donor,
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,

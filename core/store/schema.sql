@@ -314,3 +314,21 @@ INSERT INTO devices_v7 (id, name, role, public_key, enabled, created_at, team)
 SELECT id, name, role, public_key, enabled, created_at, team FROM devices;
 DROP TABLE devices;
 ALTER TABLE devices_v7 RENAME TO devices;
+
+-- @migration 8
+-- Photos of a delivery (docs/PROTOCOL.md, photo.put), kept by the SHA-256 of their bytes
+-- (hex): the same photo sent twice, or referred to by several confirmations, is one row.
+-- Only JPEG and PNG, at most CORE_PHOTO_MAX bytes (store.h), as the phone sent them.  A
+-- confirmation may name one photo and a coarse position, in tenths of a degree (district
+-- level, never finer: the integers cannot hold more), both NULL when not given.
+CREATE TABLE photos (
+    sha256    TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    type      TEXT NOT NULL CHECK (type IN ('image/jpeg', 'image/png')),
+    bytes     INTEGER NOT NULL CHECK (bytes > 0 AND bytes <= 524288),
+    data      BLOB NOT NULL CHECK (length(data) = bytes),
+    stored_at TEXT NOT NULL,
+    device    TEXT NOT NULL
+);
+ALTER TABLE deliveries ADD COLUMN photo TEXT REFERENCES photos (sha256);
+ALTER TABLE deliveries ADD COLUMN lat10 INTEGER CHECK (lat10 BETWEEN -900 AND 900);
+ALTER TABLE deliveries ADD COLUMN lon10 INTEGER CHECK (lon10 BETWEEN -1800 AND 1800);

@@ -56,6 +56,12 @@ s_bind(sqlite3_stmt *st, const char *fmt, va_list ap)
                 sqlite3_bind_null(st, i);
             break;
         }
+        case 'b': {
+            const void *v = va_arg(ap, const void *);
+            size_t n = va_arg(ap, size_t);
+            sqlite3_bind_blob64(st, i, v, (sqlite3_uint64)n, SQLITE_TRANSIENT);
+            break;
+        }
         default:
             assert(!"bad bind format");
         }

@@ -162,6 +162,10 @@ int core_shipment_get(core_store_t *store, const char *code, json_t **result);
 int core_shipment_route(core_store_t *store, const char *code, char to[41], int *packages);
 /* state NULL: all. */
 int core_shipment_list(core_store_t *store, const char *state, json_t **result);
+/* The same, of team only (NULL: every team), compared without regard to ASCII case as
+ * the scanners do. */
+int core_shipment_list_team(core_store_t *store, const char *state, const char *team,
+                            json_t **result);
 
 /* ---- deliveries ---- */
 struct core_delivery_line {
@@ -181,6 +185,10 @@ struct core_delivery {
     const struct core_delivery_line *lines; /* NULL: all received */
     size_t nlines;
     const char *device_label; /* what the client called itself, kept as a label; may be NULL */
+    const char *photo; /* the SHA-256 (64 lower-case hex) of a photo stored with
+                        * core_photo_put, or NULL; an unknown one is not_found */
+    bool has_position; /* where it was confirmed: lat -90..90, lon -180..180 degrees, */
+    double lat, lon;   /* kept rounded to tenths (some 11 km: a district, not a house) */
 };
 /* A delivery's time is its scan time (delivered_at), unless the device's clock cannot be
  * right: a scan time before the shipment was dispatched, or more than this many seconds
@@ -189,6 +197,17 @@ struct core_delivery {
  * schema.sql judges older rows by the same figure. */
 #define CORE_CLOCK_AHEAD_MAX 600
 int core_delivery_confirm(core_store_t *store, const struct core_delivery *d, json_t **result);
+
+/* ---- photos of deliveries, kept by their SHA-256 (docs/PROTOCOL.md, photo.put) ---- */
+/* The most bytes one photo may have, and the types it may be (told by its first bytes). */
+#define CORE_PHOTO_MAX (512L * 1024)
+/* Keep the photo of len bytes whose SHA-256 the client says is sha256 (64 lower-case
+ * hex), for the store's actor, with its event photo.stored.  A JPEG or PNG of 1 to
+ * CORE_PHOTO_MAX bytes, else invalid_argument (too_large over it) naming data; a hash that
+ * is not the bytes' is invalid_argument naming sha256.  Result {sha256, bytes, type,
+ * repeat}: repeat true (and nothing written) when those bytes are stored already. */
+int core_photo_put(core_store_t *store, const void *data, size_t len, const char *sha256,
+                   json_t **result);
 
 /* ---- devices: the clients allowed in when aynid runs secure (DESIGN.md section 8) ---- */
 /* role: scanner, warehouse, reader or admin; public_key: the device's CURVE key, 64 hex. */

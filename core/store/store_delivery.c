@@ -41,6 +41,10 @@ s_check(core_store_t *s, const struct core_delivery *d)
         (rc = core__check_text(s, "device_label", d->device_label, false, 100)) ||
         (rc = core__check_text(s, "team", d->team, false, 100)))
         return rc;
+    if (d->has_position && !(d->lat >= -90 && d->lat <= 90 && d->lon >= -180 && d->lon <= 180))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "position"),
+                          "position must be {\"lat\": -90 to 90, \"lon\": -180 to 180} in "
+                          "degrees");
     if (d->package < 0 || d->package > 9999)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "package"),
                           "package must be 0 (the whole shipment) or a package number");
@@ -296,6 +300,30 @@ s_when(core_store_t *s, const struct core_delivery *d, const struct core__shipme
     return problem;
 }
 
+/* A position in tenths of a degree (some 11 km): the district, never the house. */
+static int
+s_tenths(double degrees)
+{
+    double t = degrees * 10;
+    return (int)(t < 0 ? t - 0.5 : t + 0.5);
+}
+
+/* What the confirmation says of its photo and position: the photo's hash or null, and
+ * {"lat","lon"} as kept (rounded) or null.  Added to res. */
+static int
+s_photo_position(core_store_t *s, const struct core_delivery *d, int64_t delivery_id,
+                 json_t *res)
+{
+    json_object_set_new(res, "photo", d->photo ? json_string(d->photo) : json_null());
+    json_object_set_new(res, "position", json_null());
+    if (!d->has_position)
+        return 0;
+    int lat = s_tenths(d->lat), lon = s_tenths(d->lon);
+    json_object_set_new(res, "position", json_pack("{sf sf}", "lat", lat / 10.0, "lon",
+                                                   lon / 10.0));
+    return core__run(s, ST_DELIV_POSITION, "Iii", delivery_id, lat, lon);
+}
+
 static int
 s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shipment *sh,
           json_t **res)
@@ -306,15 +334,17 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
     char now[21];
     long expected, received;
     int rc = core__place(s, "loss", "LOSS", "loss", &loss);
-    if (rc || (rc = s_packages(s, sh, d->package, &p, &n)) || (rc = s_apportion(s, d, p, n)))
+    if (rc || (d->photo && (rc = core__photo_known(s, d->photo))) ||
+        (rc = s_packages(s, sh, d->package, &p, &n)) || (rc = s_apportion(s, d, p, n)))
         goto out;
     core__now_iso(s, now);
     char when[21];
     const char *clock_problem = s_when(s, d, sh, now, when);
     const char *device = d->device && *d->device ? d->device : s->actor;
     const char *label = d->device_label && *d->device_label ? d->device_label : NULL;
-    if ((rc = core__run(s, ST_DELIV_INSERT, "tIitttttti", d->scan_id, sh->id, d->package, device,
-                        d->team, d->scanned_at, now, label, when, clock_problem != NULL)))
+    if ((rc = core__run(s, ST_DELIV_INSERT, "tIittttttit", d->scan_id, sh->id, d->package,
+                        device, d->team, d->scanned_at, now, label, when, clock_problem != NULL,
+                        d->photo)))
         goto out;
     int64_t delivery_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -336,6 +366,8 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
     json_object_update_new(*res, json_pack("{ss sb s:s?}", "delivered_at", when, "clock_suspect",
                                            clock_problem != NULL, "clock_problem",
                                            clock_problem));
+    if ((rc = s_photo_position(s, d, delivery_id, *res)))
+        goto out;
     const char *reason = NULL;
     for (size_t i = 0; i < n && !reason; i++)
         reason = p[i].reason;
@@ -343,7 +375,7 @@ s_confirm(core_store_t *s, const struct core_delivery *d, const struct core__shi
         (rc = s_events(s, sh, *res)))
         goto out;
     /* Kept for a repeat of this scan id: the answer, exactly as first given. */
-    char *text = json_dumps(*res, JSON_COMPACT);
+    char *text = json_dumps(*res, JSON_COMPACT | JSON_REAL_PRECISION(15)); /* as events */
     rc = core__run(s, ST_DELIV_RESULT, "It", delivery_id, text);
     free(text);
 out:

@@ -68,7 +68,9 @@ core__event(core_store_t *s, const char *type, json_t *body)
     json_object_set_new(body, "at", json_string(at));
     if (!json_object_get(body, "actor"))
         json_object_set_new(body, "actor", json_string(s->actor));
-    char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    /* 15 digits: a position's tenths as they are ("-77.6"), as proto_dump writes them */
+    char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+                                      JSON_REAL_PRECISION(15));
     json_decref(body);
     if (!text)
         return core__fail(s, AYNI_EINTERNAL, NULL, "cannot encode the '%s' event", type);

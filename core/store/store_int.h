@@ -97,8 +97,8 @@
                  " (SELECT COUNT(*) FROM packages WHERE shipment_id = s.id"                      \
                  "  AND delivery_id IS NOT NULL)"                                                \
                  " FROM shipments s JOIN locations f ON f.id = s.from_id"                        \
-                 " JOIN locations t ON t.id = s.to_id WHERE ?1 IS NULL OR s.state = ?1"          \
-                 " ORDER BY s.id")                                                               \
+                 " JOIN locations t ON t.id = s.to_id WHERE (?1 IS NULL OR s.state = ?1)"        \
+                 " AND (?2 IS NULL OR s.team = ?2 COLLATE NOCASE) ORDER BY s.id")                \
     X(LINE_NEXT, "SELECT COALESCE(MAX(line_no), 0) + 1, COALESCE(SUM(packages), 0) + 1"           \
                  " FROM shipment_lines WHERE shipment_id = ?1")                                  \
     X(LINE_INSERT, "INSERT INTO shipment_lines (shipment_id, line_no, item_id, qty, packages,"    \
@@ -129,8 +129,8 @@
     X(PKG_INSERT, "INSERT INTO packages (shipment_id, number, line_id, qty)"                      \
                   " VALUES (?1, ?2, ?3, ?4)")                                                    \
     X(PKG_LIST, "SELECT p.number, sl.line_no, p.qty, d.scan_id, d.received_at, d.team, d.device," \
-                " p.qty_received, d.device_label, d.scanned_at, d.delivered_at, d.clock_suspect" \
-                " FROM packages p"                                                               \
+                " p.qty_received, d.device_label, d.scanned_at, d.delivered_at, d.clock_suspect," \
+                " d.photo, d.lat10, d.lon10 FROM packages p"                                     \
                 " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
@@ -148,8 +148,9 @@
     X(DELIV_BY_SCAN, "SELECT result FROM deliveries WHERE scan_id = ?1")                          \
     X(DELIV_INSERT, "INSERT INTO deliveries (scan_id, shipment_id, package, device, team,"        \
                     " scanned_at, received_at, qty_expected, qty_received, reason, result,"      \
-                    " device_label, delivered_at, clock_suspect)"                                \
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}', ?8, ?9, ?10)")       \
+                    " device_label, delivered_at, clock_suspect, photo)"                         \
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, '{}', ?8, ?9, ?10, ?11)")  \
+    X(DELIV_POSITION, "UPDATE deliveries SET lat10 = ?2, lon10 = ?3 WHERE id = ?1")               \
     X(DELIV_QTY, "UPDATE deliveries SET qty_expected = ?2, qty_received = ?3, reason = ?4"        \
                  " WHERE id = ?1")                                                               \
     X(DELIV_RESULT, "UPDATE deliveries SET result = ?2 WHERE id = ?1")                            \
@@ -179,7 +180,14 @@
     CORE_VERIFY_STATEMENTS(X)                                                                     \
     CORE_REPORT_STATEMENTS(X)                                                                     \
     CORE_DEVICE_STATEMENTS(X)                                                                     \
-    CORE_UPLOAD_STATEMENTS(X)
+    CORE_UPLOAD_STATEMENTS(X)                                                                     \
+    CORE_PHOTO_STATEMENTS(X)
+
+/* The photos of store_photo.c, by their SHA-256 in hex. */
+#define CORE_PHOTO_STATEMENTS(X)                                                                  \
+    X(PHOTO_GET, "SELECT type, bytes FROM photos WHERE sha256 = ?1")                              \
+    X(PHOTO_INSERT, "INSERT INTO photos (sha256, type, bytes, data, stored_at, device)"           \
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
 
 /* The staged parts of store_upload.c. */
 #define CORE_UPLOAD_STATEMENTS(X)                                                                 \
@@ -421,7 +429,8 @@ int core__map_rc(int rc);
 
 /* ---- statements ----
  * fmt gives one character per parameter: 't' const char * (NULL binds NULL),
- * 'i' int, 'l' long, 'I' int64_t (0 binds NULL for 'N'), 'N' int64_t with 0 as NULL. */
+ * 'i' int, 'l' long, 'I' int64_t (0 binds NULL for 'N'), 'N' int64_t with 0 as NULL,
+ * 'b' a blob: const void * and its size_t length (copied). */
 sqlite3_stmt *core__query(core_store_t *s, enum core_stmt id, const char *fmt, ...);
 /* Step: 1 for a row, 0 when done (the statement is reset), or a negative error. */
 int core__step(core_store_t *s, sqlite3_stmt *st);
@@ -487,6 +496,11 @@ int core__check_low(core_store_t *s, const struct core__place *at, const struct 
                     long moved_out);
 /* [{"lot","expiry","donor","qty"[,"serial"]}] for picks. */
 json_t *core__picks_json(core_store_t *s, const struct core__picks *p);
+
+/* ---- photos ---- */
+/* 0 if sha256 names a stored photo; else invalid_argument (not 64 lower-case hex) or
+ * not_found, naming the field photo. */
+int core__photo_known(core_store_t *s, const char *sha256);
 
 /* ---- events ---- */
 /* Append an event of type with body (stolen) to the outbox; adds seq, type, at, actor. */

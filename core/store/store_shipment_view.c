@@ -121,6 +121,16 @@ s_count(sqlite3_stmt *st, int i)
                : json_integer((json_int_t)sqlite3_column_int64(st, i));
 }
 
+/* Columns i and i + 1, a position in tenths of a degree, as {"lat","lon"}, or null. */
+static json_t *
+s_position(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_type(st, i + 1) == SQLITE_NULL)
+        return json_null();
+    return json_pack("{sf sf}", "lat", sqlite3_column_int(st, i) / 10.0, "lon",
+                     sqlite3_column_int(st, i + 1) / 10.0);
+}
+
 static int
 s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
 {
@@ -139,8 +149,11 @@ s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
                              "device_label", core__jstr(st, 8), "scanned_at",
                              core__jstr(st, 9)));
         if (delivered)
-            json_object_update_new(p, json_pack("{s:o s:b}", "delivered_at", core__jstr(st, 10),
-                                                "clock_suspect", sqlite3_column_int(st, 11)));
+            json_object_update_new(p, json_pack("{s:o s:b s:o s:o}", "delivered_at",
+                                                core__jstr(st, 10), "clock_suspect",
+                                                sqlite3_column_int(st, 11), "photo",
+                                                core__jstr(st, 12), "position",
+                                                s_position(st, 13)));
         json_array_append_new(packages, p);
     }
     return rc;
@@ -192,6 +205,12 @@ core_shipment_route(core_store_t *s, const char *code, char to[41], int *package
 int
 core_shipment_list(core_store_t *s, const char *state, json_t **result)
 {
+    return core_shipment_list_team(s, state, NULL, result);
+}
+
+int
+core_shipment_list_team(core_store_t *s, const char *state, const char *team, json_t **result)
+{
     static const char *const states[] = {"draft", "dispatched", "partial", "delivered",
                                          "cancelled"};
     core__clear_error(s);
@@ -202,9 +221,11 @@ core_shipment_list(core_store_t *s, const char *state, json_t **result)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "state"),
                           "state '%s' is unknown: use draft, dispatched, partial, delivered or "
                           "cancelled", state);
+    int rc = core__check_text(s, "team", team, false, 100);
+    if (rc)
+        return rc;
     json_t *list = json_array();
-    sqlite3_stmt *st = core__query(s, ST_SHIP_LIST, "t", state);
-    int rc;
+    sqlite3_stmt *st = core__query(s, ST_SHIP_LIST, "tt", state, team);
     while ((rc = core__step(s, st)) == 1)
         json_array_append_new(
             list,

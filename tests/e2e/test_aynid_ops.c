@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include <sodium.h>
+
 #include "error.h"
 #include "harness.h"
 #include "mem.h"
@@ -244,16 +246,40 @@ s_shipment(struct e2e *e)
     return d;
 }
 
+/* A photo of what arrived (a PNG's first bytes, enough for aynid): its SHA-256 in sha. */
+static void
+s_photo(struct e2e *e, char sha[65])
+{
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A,
+                                        0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char b64[64];
+    crypto_hash_sha256(digest, png, sizeof png);
+    sodium_bin2hex(sha, 65, digest, sizeof digest);
+    sodium_bin2base64(b64, sizeof b64, png, sizeof png, sodium_base64_VARIANT_ORIGINAL);
+    json_t *r = s_ok(e, "photo.put", e2e_pack("{ss ss}", "data", b64, "sha256", sha));
+    assert_string_equal(s_str(r, "type"), "image/png");
+    assert_int_equal(s_int(r, "bytes"), (long long)sizeof png);
+    assert_true(json_is_false(json_object_get(r, "repeat")));
+    json_decref(r);
+}
+
 static void
 s_deliver(struct e2e *e, json_t *d)
 {
     const char *code = s_str(d, "code");
     const char *label = s_str(json_array_get(json_object_get(d, "packages"), 0), "token");
+    char sha[65];
+    s_photo(e, sha);
     json_t *r = s_ok(e, "delivery.confirm",
-                     e2e_pack("{ss ss ss ss ss s[{si si ss}]}", "token", label, "scan_id",
-                              "scan-1", "device_time", "2026-11-22T10:00:00-05:00", "team",
-                              "Equipo 3", "device", "phone-7", "lines", "line", 1, "received", 3,
-                              "reason", "damaged"));
+                     e2e_pack("{ss ss ss ss ss s[{si si ss}] ss s{sf sf}}", "token", label,
+                              "scan_id", "scan-1", "device_time", "2026-11-22T10:00:00-05:00",
+                              "team", "Equipo 3", "device", "phone-7", "lines", "line", 1,
+                              "received", 3, "reason", "damaged", "photo", sha, "position",
+                              "lat", -13.5171, "lon", -71.9785));
+    assert_string_equal(s_str(r, "photo"), sha);
+    assert_true(json_number_value(json_object_get(json_object_get(r, "position"), "lat")) ==
+                -13.5);
     assert_int_equal(s_int(r, "package"), 1);
     assert_int_equal(s_int(r, "qty_received"), 3);
     assert_string_equal(s_str(r, "shipment_state"), "partial");
@@ -273,6 +299,16 @@ s_deliver(struct e2e *e, json_t *d)
     assert_true(json_is_true(json_object_get(p, "delivered")));
     assert_string_equal(s_str(p, "scan_id"), "scan-1");
     assert_string_equal(s_str(p, "token"), label);
+    assert_string_equal(s_str(p, "photo"), sha);
+    assert_true(json_number_value(json_object_get(json_object_get(p, "position"), "lon")) ==
+                -72.0);
+    assert_true(json_is_null(json_object_get(json_array_get(json_object_get(r, "packages"), 1),
+                                             "position")));
+    json_decref(r);
+    r = s_ok(e, "shipment.list", e2e_pack("{ss ss}", "team", "Equipo 3", "detail", "manifest"));
+    assert_true(json_array_size(r) >= 1);
+    assert_null(json_object_get(json_array_get(r, 0), "token"));
+    assert_non_null(json_object_get(json_array_get(r, 0), "lines"));
     json_decref(r);
 }
 

@@ -1,7 +1,8 @@
 /* test_scan_interactive.c: ayni-scan's Spanish prompts, driven through a terminal.
  *
- * In a pseudo-terminal, as a keyboard-wedge scanner types codes: a package for another
- * team's route is flagged and, declined, not recorded; Ctrl-D at a question cancels
+ * In a pseudo-terminal, as a keyboard-wedge scanner types codes: a package of this
+ * device's manifests scanned for another team is flagged and, declined, not recorded;
+ * another team's package is not in its data; Ctrl-D at a question cancels
  * that scan only; the slip's code asks per line, refuses a scanned code as an answer,
  * asks the reason of a shortfall, and confirms the whole shipment; a package covered by
  * the slip is reported as scanned.  With --all-received, only the route is asked.
@@ -58,18 +59,36 @@ s_teardown(void **state)
     return 0;
 }
 
+/* The device keeps its own team's manifests only: a package of them scanned for another
+ * team (--team) is flagged and, declined, not recorded. */
 static void
-s_other_route_declined(struct fx *f, struct scan_pty *p)
+s_other_route_declined(struct fx *f)
+{
+    struct scan_pty p;
+    scan_pty_start(&p, "--team", "Equipo Cusco", "--queue", f->queue, NULL);
+    scan_pty_expect(&p, "Escanea los códigos, uno por uno; Ctrl-D para terminar");
+    scan_pty_type(&p, scan_token(f->mine, 1));
+    /* the 176-odd characters the scanner typed are not echoed back, only their count */
+    scan_pty_expect(&p, "· código leído (");
+    scan_pty_expect(&p, "¡Atención! este paquete es para Comunidad Q'ero, Cusco (ruta del equipo "
+                        "«Equipo Q'ero»); este equipo es «Equipo Cusco»");
+    assert_null(strstr(p.seen, scan_token(f->mine, 1)));
+    scan_pty_expect(&p, "¿Registrar la entrega de todos modos? [s/N]");
+    scan_pty_type(&p, "");
+    scan_pty_expect(&p, "no se registró");
+    scan_pty_eof(&p);
+    assert_int_equal(scan_pty_wait(&p), 0);
+}
+
+/* Another team's package is not in this device's data: said so, and asked as any other. */
+static void
+s_other_team_unknown(struct fx *f, struct scan_pty *p)
 {
     scan_pty_type(p, scan_token(f->other, 1));
-    /* the 176-odd characters the scanner typed are not echoed back, only their count */
-    scan_pty_expect(p, "· código leído (");
-    scan_pty_expect(p, "¡Atención! este paquete es para Comunidad Q'ero, Cusco (ruta del equipo "
-                       "«Equipo Cusco»); este equipo es «Equipo Q'ero»");
-    assert_null(strstr(p->seen, scan_token(f->other, 1)));
-    scan_pty_expect(p, "¿Registrar la entrega de todos modos? [s/N]");
-    scan_pty_type(p, "");
-    scan_pty_expect(p, "no se registró");
+    scan_pty_expect(p, "este envío no está en los datos de este equipo");
+    scan_pty_expect(p, "¿Llegó todo el paquete? [S/n]");
+    scan_pty_eof(p);
+    scan_pty_expect(p, "cancelado: no se registró este escaneo");
 }
 
 static void
@@ -115,9 +134,10 @@ test_prompts(void **state)
 {
     struct fx *f = *state;
     struct scan_pty p;
+    s_other_route_declined(f);
     scan_pty_start(&p, "--queue", f->queue, NULL);
     scan_pty_expect(&p, "Escanea los códigos, uno por uno; Ctrl-D para terminar");
-    s_other_route_declined(f, &p);
+    s_other_team_unknown(f, &p);
     s_cancelled(f, &p);
     s_slip_with_shortfall(f, &p);
     scan_pty_eof(&p);
@@ -131,9 +151,16 @@ test_prompts(void **state)
                         "expired");
     json_decref(d);
 
-    /* --all-received: the route is still asked, the counts are not. */
-    scan_pty_start(&p, "--all-received", "--queue", f->queue, NULL);
-    scan_pty_type(&p, scan_token(f->other, 1));
+    /* --all-received: the route is still asked, the counts are not (a new shipment of
+     * this team's, in the manifests once init ran again, scanned for another team). */
+    json_t *more = scan_dispatch(f->e, "Equipo Q'ero", 5, 1, NULL);
+    struct scan_cli_out o;
+    scan_cli_run(&o, f->e->dir, NULL, "init", "--api", f->e->api, "--team", "Equipo Q'ero",
+                 "--queue", f->queue, NULL);
+    assert_int_equal(o.status, 0);
+    scan_cli_clear(&o);
+    scan_pty_start(&p, "--all-received", "--team", "Equipo Cusco", "--queue", f->queue, NULL);
+    scan_pty_type(&p, scan_token(more, 1));
     scan_pty_expect(&p, "¿Registrar la entrega de todos modos? [s/N]");
     scan_pty_type(&p, "sí");
     scan_pty_expect(&p, "guardado (");
@@ -141,6 +168,7 @@ test_prompts(void **state)
     scan_pty_eof(&p);
     assert_int_equal(scan_pty_wait(&p), 0);
     assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 23);
+    json_decref(more);
 }
 
 /* init with a team no shipment on the road names once said nothing: it lists the teams

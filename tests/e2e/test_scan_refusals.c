@@ -1,7 +1,8 @@
 /* test_scan_refusals.c: what ayni-scan refuses, flags and reports, end to end.
  *
  * A package scanned twice (one device, or a second team) is confirmed once and the
- * second scan says when and by whom; a package for another team's route is flagged;
+ * second scan says when and by whom; a device keeps its own team's manifests only, and a
+ * package of its manifests scanned for another team is flagged;
  * the core refusing a confirmation (cancelled, already delivered) is kept as refused
  * with its reason and not retried; a genuine code for a shipment not in the manifests
  * is accepted; bad input lines, bad photos and wrong usage get clear errors and the
@@ -86,12 +87,11 @@ test_twice_and_second_team(void **state)
     assert_non_null(strstr(o.out, "(equipo «Equipo Q'ero»); se cuenta una sola vez"));
     scan_cli_clear(&o);
 
-    /* Device 2's manifest predates that delivery: it queues, the core refuses. */
+    /* Device 2 keeps its own team's manifests only: another team's code is genuine but
+     * not in its data; it queues, the core refuses it. */
     s_scan(f, &o, f->q2, scan_token(f->ship, 1));
     assert_int_equal(o.status, 1);
-    assert_non_null(strstr(o.out, "¡Atención! este paquete es para Comunidad Q'ero, Cusco (ruta "
-                                  "del equipo «Equipo Q'ero»)"));
-    assert_non_null(strstr(o.out, "se registra igual"));
+    assert_non_null(strstr(o.out, "este envío no está en los datos de este equipo"));
     assert_non_null(strstr(o.out, "el núcleo lo rechazó: ya confirmado el "));
     assert_non_null(strstr(o.out, "por «Equipo Q'ero» (dispositivo «tableta-1»)"));
     scan_cli_clear(&o);
@@ -100,15 +100,17 @@ test_twice_and_second_team(void **state)
     json_t *row = json_array_get(json_object_get(st, "scans"), 0);
     assert_string_equal(json_string_value(json_object_get(row, "error_code")),
                         "already_delivered");
-    assert_string_equal(json_string_value(json_object_get(row, "flags")), "other_team");
+    assert_string_equal(json_string_value(json_object_get(row, "flags")), "unknown_shipment");
     json_decref(st);
     scan_cli_run(&o, f->e->dir, NULL, "sync", "--queue", f->q2, NULL);
     assert_int_equal(o.status, 0); /* not retried */
     assert_non_null(strstr(o.out, "nada en cola"));
     scan_cli_clear(&o);
 
-    /* Refreshed, device 2 knows it was delivered and says so offline. */
-    s_init(f, f->q2, "Equipo Cusco", "celular-2");
+    /* Lent to the route's team and refreshed, device 2 knows the package was delivered and
+     * says so offline. */
+    s_init(f, f->q2, "Equipo Q'ero", "celular-2");
+    assert_int_equal(e2e_stop(f->e), 0);
     s_scan(f, &o, f->q2, scan_token(f->ship, 1));
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "ya confirmado el "));
@@ -117,7 +119,28 @@ test_twice_and_second_team(void **state)
     assert_non_null(strstr(o.out, "Resumen: 1 código · guardados 0 (enviados al "
                                   "núcleo 0) · ya registrados 1"));
     scan_cli_clear(&o);
-    assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 10);
+    e2e_start(f->e);
+
+    /* A device holding the route's manifest, scanning for another team (--team), is warned
+     * that the package is that route's, and records it flagged. */
+    scan_cli_run(&o, f->e->dir, scan_token(f->ship, 2), "--team", "Equipo Cusco", "--queue",
+                 f->q1, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "¡Atención! este paquete es para Comunidad Q'ero, Cusco (ruta "
+                                  "del equipo «Equipo Q'ero»); este equipo es «Equipo Cusco»"));
+    assert_non_null(strstr(o.out, "se registra igual"));
+    scan_cli_clear(&o);
+    st = scan_status(f->e->dir, f->q1);
+    json_t *scan;
+    size_t i;
+    bool flagged = false;
+    json_array_foreach(json_object_get(st, "scans"), i, scan) {
+        const char *flags = json_string_value(json_object_get(scan, "flags"));
+        flagged |= flags && !strcmp(flags, "other_team");
+    }
+    assert_true(flagged);
+    json_decref(st);
+    assert_int_equal(scan_stock(f->e, "COM-0042", "FOOD-KIT"), 20);
     free(twice);
 }
 
