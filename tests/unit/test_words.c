@@ -26,6 +26,7 @@ test_plurals(void **state)
     s_plural("kit", "kits");
     s_plural("unidad", "unidades");
     s_plural("caja", "cajas");
+    s_plural("bidón", "bidones");
     s_plural("botiquín", "botiquines");
     s_plural("lápiz", "lápices");
     s_plural("laptop", "laptops");

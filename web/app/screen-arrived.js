@@ -7,6 +7,7 @@ import { $, el, showResult, showScreen } from './dom.js';
 import { language, t } from './i18n.js';
 import { preparePhoto } from './photo.js';
 import { currentPosition } from './position.js';
+import { quantity } from './words.js';
 import { whatText } from './screen-scan.js';
 
 const REASONS = ['damaged', 'missing', 'expired', 'refused'];
@@ -31,7 +32,7 @@ function lineRow(row) {
   };
   const li = el('li', { 'data-line': row.line },
     el('p', { class: 'item' }, `${row.line}. ${language() === 'en' ? row.name_en : row.name_es}`),
-    el('p', { class: 'fine' }, t('arrived.sent_qty', { qty: row.qty, unit: row.unit })),
+    el('p', { class: 'fine' }, t('arrived.sent_qty', { qty: quantity(row.qty, row.unit, language()) })),
     el('div', { class: 'qty' }, el('label', { for: id }, t('arrived.received')),
        step(-1, '−'), input, step(1, '+')),
     reason);
