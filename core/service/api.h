@@ -95,6 +95,27 @@ int api_check_args(struct api *a, const char *what, const struct api_arg *specs,
 /* The nearest of the NULL-terminated names to word, or NULL if none is near enough. */
 const char *api_nearest(const char *word, const char *const *names);
 
+/* ---- api_args.c: arguments in handlers, their types already checked ---- */
+/* args[key] as a string, or NULL when absent. */
+const char *api_str(json_t *args, const char *key);
+/* args[key] as an integer, or dflt when absent. */
+long api_int(json_t *args, const char *key, long dflt);
+/* One rule for every list inside arguments: min to PROTO_MAX_LIST entries, else
+ * invalid_argument naming key. */
+int api_list_size(struct api *a, json_t *arr, const char *key, size_t min);
+/* A take of stock from args: item, lot, qty, serials (free t->serials only). */
+struct core_take;
+int api_take(struct api *a, json_t *args, struct core_take *t);
+
+/* ---- api_shipment.c: the shipment and delivery ops (their handlers, for the table) ---- */
+int api_ship_create(struct api *a, json_t *args, json_t **r);
+int api_ship_add_line(struct api *a, json_t *args, json_t **r);
+int api_ship_dispatch(struct api *a, json_t *args, json_t **r);
+int api_ship_cancel(struct api *a, json_t *args, json_t **r);
+int api_ship_get(struct api *a, json_t *args, json_t **r);
+int api_ship_list(struct api *a, json_t *args, json_t **r);
+int api_delivery_confirm(struct api *a, json_t *args, json_t **r);
+
 /* ---- api_photo.c: what a phone adds to a delivery ---- */
 /* The op photo.put: args data (standard base64) and sha256. */
 int api_photo_put(struct api *a, json_t *args, json_t **result);

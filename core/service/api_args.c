@@ -5,11 +5,13 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "error.h"
 #include "lang.h"
+#include "mem.h"
 #include "spelling.h"
 
 int
@@ -103,4 +105,74 @@ api_check_args(struct api *a, const char *what, const struct api_arg *specs, jso
             return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", spec->name),
                             "argument '%s' of '%s' is required", spec->name, what);
     return 0;
+}
+
+/* ---- reading arguments in handlers (types are already checked) ---- */
+
+const char *
+api_str(json_t *args, const char *key)
+{
+    return json_string_value(json_object_get(args, key));
+}
+
+long
+api_int(json_t *args, const char *key, long dflt)
+{
+    json_t *v = json_object_get(args, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
+}
+
+/* One rule for every list inside arguments (serials, lines, rows): at least min and at
+ * most PROTO_MAX_LIST entries, else invalid_argument naming the field. */
+int
+api_list_size(struct api *a, json_t *arr, const char *key, size_t min)
+{
+    size_t n = json_array_size(arr);
+    if (n >= min && n <= PROTO_MAX_LIST)
+        return 0;
+    json_t *d = json_pack("{sssIsI}", "field", key, "count", (json_int_t)n, "max",
+                          (json_int_t)PROTO_MAX_LIST);
+    if (n < min)
+        return api_fail(a, AYNI_EINVAL, d, "'%s' is empty: give 1 to %d entries", key,
+                        PROTO_MAX_LIST);
+    return api_fail(a, AYNI_EINVAL, d,
+                    "'%s' holds %zu entries, more than the %d one request may carry: send "
+                    "the rest in another request", key, n, PROTO_MAX_LIST);
+}
+
+/* args[key] as an array of strings in *out (borrowed from args; free the array only). */
+static int
+s_strings(struct api *a, json_t *args, const char *key, const char ***out, size_t *n)
+{
+    json_t *arr = json_object_get(args, key), *v;
+    size_t i;
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(arr))
+        return 0;
+    int rc = api_list_size(a, arr, key, 0);
+    if (rc)
+        return rc;
+    *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
+    json_array_foreach(arr, i, v) {
+        if (!json_is_string(v)) {
+            free(*out);
+            *out = NULL;
+            return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", key),
+                            "'%s' must be an array of strings", key);
+        }
+        (*out)[(*n)++] = json_string_value(v);
+    }
+    return 0;
+}
+
+/* A take: item, lot, qty, serials. */
+int
+api_take(struct api *a, json_t *args, struct core_take *t)
+{
+    memset(t, 0, sizeof *t);
+    t->item = api_str(args, "item");
+    t->lot = api_str(args, "lot");
+    t->qty = api_int(args, "qty", 0);
+    return s_strings(a, args, "serials", (const char ***)&t->serials, &t->nserials);
 }
