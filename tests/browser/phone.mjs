@@ -5,10 +5,11 @@
 // know what the app shows.
 //
 // A phone is a plain object the caller makes and keeps:
-//   { url, spki, profile, artefacts, shots: [], console: [], problems: [] }
+//   { url, spki, profile, artefacts, timeZone, shots: [], console: [], problems: [] }
 // url the gateway (https://HOST:PORT), spki its key's SHA-256 (gatewayCert), profile the
 // browser profile kept across launches (so the app, its storage and its queue survive a
-// relaunch), artefacts where screenshots go; shots, console and problems collect the
+// relaunch), artefacts where screenshots go, timeZone the zone of the phone's clock
+// (optional: else this process's, TZ); shots, console and problems collect the
 // screenshots taken, what the page logged, and what the page did wrong (a CSP violation,
 // an uncaught error, offline a file from the network): a caller fails on any problem.
 //
@@ -237,6 +238,7 @@ export async function launch(ph, y4m, offline = false) {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
+    env: ph.timeZone ? { ...process.env, TZ: ph.timeZone } : process.env,
     userDataDir: ph.profile,
     args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${ph.spki}`,
            '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
