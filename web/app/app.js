@@ -3,7 +3,7 @@
 // What it must not do: send a code the phone has not verified, or lose a queued scan.
 import { createApi } from './api.js';
 import { $, applyTexts, setStatus, showResult } from './dom.js';
-import { formatWhen, language, pickLanguage, setLanguage, t } from './i18n.js';
+import { formatWhen, language, pickLanguage, setLanguage, setTimeZone, t } from './i18n.js';
 import { browserLock, createSync } from './queue.js';
 import { createArrived } from './screen-arrived.js';
 import { createEnrol, enrolFragment, groupFingerprint } from './screen-enrol.js';
@@ -59,6 +59,7 @@ async function main() {
   await registerWorker();
   navigator.storage?.persist?.().catch(() => {});
   settings = await store.getSettings();
+  setTimeZone(settings.time_zone);
 
   const api = createApi({ credentials: () => (settings.device && settings.secret
     ? { device: settings.device, secret: settings.secret } : null) });
@@ -69,6 +70,7 @@ async function main() {
     settings: () => settings,
     async reloadSettings() {
       settings = await store.getSettings();
+      setTimeZone(settings.time_zone);
     },
     async runSync() {
       const r = await sync.sync((s) => setStatus(...statusText(s)));

@@ -239,16 +239,36 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
-// When iso was, as a phrase in the reader's language and the phone's zone: "hoy a las
-// 01:58", "el 22/11/2026 a las 01:58" ("today at 01:58", "on 22/11/2026 at 01:58").
-export function formatWhen(iso) {
+// The organisation's time zone (server.info time_zone, "America/Lima"): times are shown
+// in it, as the warehouse tool, the slips and the terminal scanner show them, whatever
+// zone the phone's own clock is set to.  null, or a zone this browser does not know: the
+// phone's own.
+let zone = null;
+
+export function setTimeZone(name) {
+  zone = null;
+  if (!name)
+    return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    zone = name;
+  } catch {
+    /* RangeError: not a zone here; the phone's own it is */
+  }
+}
+
+// When iso was, as a phrase in the reader's language and the organisation's zone: "hoy a
+// las 01:58", "el 22/11/2026 a las 01:58" ("today at 01:58", "on 22/11/2026 at 01:58").
+export function formatWhen(iso, now = new Date()) {
   const d = iso instanceof Date ? iso : new Date(iso);
   if (Number.isNaN(d.getTime()))
     return String(iso);
   const locale = current === 'en' ? 'en-GB' : 'es-PE';
-  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const date = d.toLocaleDateString(locale, { day: '2-digit', month: '2-digit', year: 'numeric' });
-  const today = d.toDateString() === new Date().toDateString();
+  const tz = zone ? { timeZone: zone } : {};
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...tz });
+  const day = (x) => x.toLocaleDateString(locale, { day: '2-digit', month: '2-digit', year: 'numeric', ...tz });
+  const date = day(d);
+  const today = date === day(now);
   if (current === 'en')
     return today ? `today at ${time}` : `on ${date} at ${time}`;
   return today ? `hoy a las ${time}` : `el ${date} a las ${time}`;
