@@ -6,7 +6,8 @@
  * team's shipments' events (with a ticket, as EventSource does); no secret, a wrong one, a
  * bad ticket, a disabled device are refused, and a stream open when its device is disabled
  * ends; the most streams at once get a 503; the gateway answers other requests meanwhile;
- * and SIGTERM with streams open stops it at once with exit 0.  Loopback only. */
+ * a quiet stream gets its keepalive; and SIGTERM with streams open stops it at once with
+ * exit 0.  Loopback only. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -475,7 +476,19 @@ test_sigterm_with_streams_open(void **state)
         r[i] = s_read_start(&w, "/api/v1/events?since=0", hdr, NULL);
     for (int i = 0; i < 3; i++)
         free(s_wait_id(&r[i], head, NULL));
+    /* a quiet stream gets a comment line every 15 s (and its device is checked again) */
     long start = e2e_now_ms();
+    for (;;) {
+        char *text = e2e_slurp(r[0].out);
+        bool kept = strstr(text, "\n: keepalive\n\n") != NULL;
+        free(text);
+        if (kept)
+            break;
+        if (e2e_now_ms() - start > 17000)
+            fail_msg("no keepalive on a quiet stream in 17 s");
+        e2e_nap(100);
+    }
+    start = e2e_now_ms();
     kill(w.pid, SIGTERM);
     assert_int_equal(e2e_reap(w.pid, 5000, "ayni-web with streams open"), 0);
     if (e2e_now_ms() - start > 3000)
