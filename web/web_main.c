@@ -1,6 +1,7 @@
 /* web_main.c: ayni-web, the HTTPS gateway for phones (docs/WEB.md).  JSON over HTTPS in,
  * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone,
- * in the phone's language; and the phone app's files (web_static.c) from memory.
+ * in the phone's language; the event stream (web_events.c) as each device; and the phone
+ * app's files (web_static.c) from memory.  Replies are built in web_http.c.
  * It checks HTTP only (method, type, size, JSON form, the allow-list): every business
  * rule stays in aynid.  It must not keep any state of the ledger. */
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@
 #include "url.h"
 #include "web_api.h"
 #include "web_events.h"
+#include "web_http.h"
 #include "web_static.h"
 #include "web_tls.h"
 
@@ -45,14 +47,6 @@ struct s_gateway {
     unsigned streams;         /* --streams */
     struct proto_curve curve; /* the gateway's keys, for the event stream's sockets */
 };
-
-/* What a page may do, on every response (the API's too): its own scripts, styles, images
- * and service worker only, no inline script or style, the camera's stream, calls to this
- * gateway alone; never framed, no forms sent elsewhere. */
-#define S_CSP                                                                              \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " \
-    "media-src 'self' blob: mediastream:; connect-src 'self'; manifest-src 'self'; "        \
-    "worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /* One HTTP request being read. */
 struct s_req {
@@ -94,66 +88,6 @@ s_usage(FILE *f)
           f);
 }
 
-/* Send r with status, the headers every response carries added (and Allow, if not NULL,
- * for a 405); r is destroyed. */
-static enum MHD_Result
-s_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const char *allow)
-{
-    MHD_add_response_header(r, "Content-Security-Policy", S_CSP);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Permissions-Policy", "camera=(self), geolocation=(self)");
-    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (allow)
-        MHD_add_response_header(r, "Allow", allow);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ok;
-}
-
-/* A JSON reply with status; body stolen.  A 405 says Allow: allow. */
-static enum MHD_Result
-s_reply_allow(struct MHD_Connection *c, unsigned status, json_t *body, const char *allow)
-{
-    char *text = proto_dump(body);
-    json_decref(body);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 401)
-        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"ayni\"");
-    return s_send(c, status, r, status == 405 ? allow : NULL);
-}
-
-static enum MHD_Result
-s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
-{
-    return s_reply_allow(c, status, body, "POST");
-}
-
-/* An error reply as aynid gives one, with the HTTP status given. */
-static enum MHD_Result
-s_error(struct MHD_Connection *c, unsigned status, int code, json_t *details, const char *msg)
-{
-    json_t *err = json_pack("{ss ss}", "code", ayni_err_code(code), "message", msg);
-    if (details)
-        json_object_set_new(err, "details", details);
-    return s_reply(c, status, json_pack("{sb so}", "ok", 0, "error", err));
-}
-
-/* A plain-text reply, for what is not the API (a browser shows it as it is). */
-static enum MHD_Result
-s_text(struct MHD_Connection *c, unsigned status, const char *msg, const char *allow)
-{
-    char *text = xasprintf("%s\n", msg);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    return s_send(c, status, r, allow);
-}
-
 /* A request outside the API, checked at once: 404 for anything not in the app's table
  * (a folder, "..", a name never there), 405 for a method that is not GET or HEAD; else
  * the file in *file, answered at the request's end (a reply queued before that makes
@@ -165,9 +99,9 @@ s_static_first(struct s_gateway *g, struct MHD_Connection *c, const char *url,
     *replied = true;
     const struct web_file *f = web_static_find(g->app, url);
     if (!f)
-        return s_text(c, 404, _("nothing here: the app starts at /"), NULL);
+        return web_text(c, 404, _("nothing here: the app starts at /"), NULL);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-        return s_text(c, 405, _("the app's files are read with GET or HEAD"), "GET, HEAD");
+        return web_text(c, 405, _("the app's files are read with GET or HEAD"), "GET, HEAD");
     *file = f;
     *replied = false;
     return MHD_YES;
@@ -186,49 +120,7 @@ s_file(struct MHD_Connection *c, const struct web_file *f)
         MHD_add_response_header(r, "Content-Type", f->type);
     MHD_add_response_header(r, "ETag", f->etag);
     MHD_add_response_header(r, "Cache-Control", f->cache);
-    return s_send(c, fresh ? 304 : 200, r, NULL);
-}
-
-/* The language the phone asks for in Accept-Language ("en-US,en;q=0.9,es;q=0.8"): of es
- * and en, the one with the higher q (the first on a tie); NULL when the header names
- * neither, and the gateway's own language stays (AYNI_LANG, Spanish by default). */
-static const char *
-s_phone_lang(struct MHD_Connection *c)
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-    const char *lang = NULL;
-    double best = 0;
-    for (const char *p = h; p && *p;) {
-        p += strspn(p, " \t,");
-        size_t len = strcspn(p, ","), tag = strcspn(p, "; \t,");
-        char item[64];
-        snprintf(item, sizeof item, "%.*s", (int)(tag < 63 ? tag : 63), p);
-        const char *q = memchr(p, ';', len) ? strstr(p, "q=") : NULL;
-        double weight = q && q < p + len ? strtod(q + 2, NULL) : 1.0;
-        const char *known = ayni_lang_known(item);
-        if (known && weight > best) {
-            best = weight;
-            lang = known;
-        }
-        p += len;
-    }
-    return lang;
-}
-
-/* The phone in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
-static bool
-s_bearer(struct MHD_Connection *c, char name[101], char secret[201])
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (!h || strncmp(h, "Bearer ", 7))
-        return false;
-    h += 7;
-    const char *colon = strchr(h, ':');
-    if (!colon || colon == h || colon - h > 100 || strlen(colon + 1) > 200 || !colon[1])
-        return false;
-    snprintf(name, 101, "%.*s", (int)(colon - h), h);
-    snprintf(secret, 201, "%s", colon + 1);
-    return true;
+    return web_send(c, fresh ? 304 : 200, r, NULL);
 }
 
 static bool
@@ -246,37 +138,22 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
     *replied = true;
     const char *op = url + strlen(S_PREFIX);
     if (strcmp(op, "events.ticket") && !web_op_allowed(op))
-        return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
+        return web_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
                        _("this gateway does not offer that operation: a phone may use "
                          "server.info, keys.public, shipment.get, shipment.list, "
                          "delivery.confirm, photo.put and device.enrol"));
     if (strcmp(method, "POST"))
-        return s_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
+        return web_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
                        _("use POST with a JSON body"));
     if (!s_is_json_type(c))
-        return s_error(c, 415, AYNI_EBADREQ, NULL,
+        return web_error(c, 415, AYNI_EBADREQ, NULL,
                        _("the body must be JSON: send Content-Type: application/json"));
     const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (len && strtoull(len, NULL, 10) > WEB_BODY_MAX)
-        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+        return web_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
                        _("the request is over 1 MiB: send less at a time"));
     *replied = false;
     return MHD_YES;
-}
-
-/* aynid's refusal rc (err cleared here) as the reply, with its HTTP status. */
-static enum MHD_Result
-s_core_error(struct MHD_Connection *c, int rc, struct proto_error *err)
-{
-    unsigned status = web_http_status(rc);
-    /* A secret that is wrong (or no such phone) is authentication; a disabled phone is
-     * refused as forbidden (aynid's details say which, docs/PROTOCOL.md section 2). */
-    const char *field = json_string_value(json_object_get(err->details, "field"));
-    if (rc == AYNI_EDENIED && field && !strcmp(field, "as"))
-        status = 401;
-    enum MHD_Result ok = s_error(c, status, rc, json_incref(err->details), err->message);
-    proto_error_clear(err);
-    return ok;
 }
 
 /* The device of a stream or a ticket checked with aynid (server.info as it): 0 and its
@@ -288,7 +165,7 @@ s_check_device(struct s_gateway *g, struct MHD_Connection *c, const char *name,
     struct proto_error err = {0};
     int rc = proto_client_call_as(g->core, name, secret, "server.info", NULL, NULL, info, &err);
     if (rc)
-        *replied = s_core_error(c, rc, &err);
+        *replied = web_core_error(c, rc, &err);
     return rc;
 }
 
@@ -306,7 +183,7 @@ s_ticket(struct s_gateway *g, struct MHD_Connection *c, const char *name, const 
     json_t *res = json_pack("{ss si}", "ticket", ticket, "expires_in", WEB_TICKET_S);
     sodium_memzero(ticket, strlen(ticket));
     free(ticket);
-    return s_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", res));
+    return web_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", res));
 }
 
 /* A non-negative seq in text (Last-Event-ID, ?since=): true and *seq, else false. */
@@ -328,12 +205,12 @@ static bool
 s_stream_who(struct s_gateway *g, struct MHD_Connection *c, char name[101], char secret[201],
              enum MHD_Result *replied)
 {
-    if (s_bearer(c, name, secret))
+    if (web_bearer(c, name, secret))
         return true;
     const char *ticket = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ticket");
     if (ticket && web_ticket_open(g->events, ticket, time(NULL), name, secret))
         return true;
-    *replied = s_error(c, 401, AYNI_EDENIED, json_pack("{ss}", "field", ticket ? "ticket" : "as"),
+    *replied = web_error(c, 401, AYNI_EDENIED, json_pack("{ss}", "field", ticket ? "ticket" : "as"),
                        ticket ? _("the ticket is unknown or expired: get a new one with POST "
                                   "/api/v1/events.ticket and open the stream again")
                               : _("no device secret: send Authorization: Bearer NAME:SECRET, "
@@ -356,22 +233,22 @@ s_stream(struct s_gateway *g, struct MHD_Connection *c)
     long long from = -1;
     json_t *info = NULL;
     if ((last || since) && !s_seq(last ? last : since, &from))
-        replied = s_error(c, 400, AYNI_EBADREQ,
+        replied = web_error(c, 400, AYNI_EBADREQ,
                           json_pack("{ss}", "field", last ? "Last-Event-ID" : "since"),
                           _("Last-Event-ID and since must be an event's seq: 0 or more"));
     else if (topic && strlen(topic) > 100)
-        replied = s_error(c, 400, AYNI_EBADREQ, json_pack("{ss}", "field", "topic"),
+        replied = web_error(c, 400, AYNI_EBADREQ, json_pack("{ss}", "field", "topic"),
                           _("topic is a prefix of event types, such as delivery. (at most 100 "
                             "characters)"));
     else if (s_check_device(g, c, name, secret, &info, &replied) == 0) {
         long long head = (long long)json_integer_value(
             json_object_get(json_object_get(info, "events"), "head"));
         json_decref(info);
-        struct web_stream_req q = {name, secret, s_phone_lang(c), topic,
+        struct web_stream_req q = {name, secret, web_phone_lang(c), topic,
                                    from < 0 || from > head ? head : from, head};
         struct MHD_Response *r = web_events_open(g->events, c, &q);
-        replied = r ? s_send(c, 200, r, NULL)
-                    : s_error(c, 503, AYNI_EBUSY, json_pack("{si}", "max", g->streams),
+        replied = r ? web_send(c, 200, r, NULL)
+                    : web_error(c, 503, AYNI_EBUSY, json_pack("{si}", "max", g->streams),
                               _("too many event streams are open: close a dashboard you do not "
                                 "use, or try again in a minute"));
     }
@@ -384,7 +261,7 @@ static enum MHD_Result
 s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_req *r)
 {
     if (r->too_big)
-        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+        return web_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
                        _("the request is over 1 MiB: send less at a time"));
     json_error_t jerr;
     json_t *body = r->len ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr)
@@ -393,14 +270,14 @@ s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_
     if (!json_is_object(body) || (args && !json_is_object(args)) ||
         (idem && !json_is_string(idem) && !json_is_null(idem))) {
         json_decref(body);
-        return s_error(c, 400, AYNI_EBADJSON, NULL,
+        return web_error(c, 400, AYNI_EBADJSON, NULL,
                        _("the body must be a JSON object {\"args\":{...},\"idem\":\"...\"}"));
     }
     char name[101] = "", secret[201] = "";
-    bool phone = s_bearer(c, name, secret);
+    bool phone = web_bearer(c, name, secret);
     if (!phone && !web_op_open(op)) {
         json_decref(body);
-        return s_error(c, 401, AYNI_EDENIED, NULL,
+        return web_error(c, 401, AYNI_EDENIED, NULL,
                        _("no device secret: send Authorization: Bearer NAME:SECRET, as the "
                          "phone got it at enrolment"));
     }
@@ -418,8 +295,8 @@ s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_
     sodium_memzero(secret, sizeof secret);
     json_decref(body);
     if (rc == 0)
-        return s_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
-    return s_core_error(c, rc, &err);
+        return web_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
+    return web_core_error(c, rc, &err);
 }
 
 static enum MHD_Result
@@ -428,13 +305,13 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
 {
     (void)version;
     struct s_gateway *g = cls;
-    ayni_lang_set(s_phone_lang(c)); /* this thread's, for this request alone */
+    ayni_lang_set(web_phone_lang(c)); /* this thread's, for this request alone */
     struct s_req *r = *con_cls;
     if (!r) {
         bool replied = false, stream = !strcmp(url, S_PREFIX "events");
         const struct web_file *file = NULL;
         if (stream && strcmp(method, "GET"))
-            return s_reply_allow(c, 405, json_pack("{sb s{ss ss s{ss}}}", "ok", 0, "error",
+            return web_reply_allow(c, 405, json_pack("{sb s{ss ss s{ss}}}", "ok", 0, "error",
                                                    "code", "bad_request", "message",
                                                    _("the event stream is read with GET"),
                                                    "details", "method", method),
