@@ -24,6 +24,7 @@
 
 #include "harness.h"
 #include "mem.h"
+#include "secure.h"
 
 extern char **environ;
 
@@ -46,9 +47,10 @@ s_str(json_t *o, const char *key)
 }
 
 /* ayni-web on a free-looking loopback port, with aynid's event socket and at most streams
- * streams; waits for "ready". */
+ * streams, as the gateway of provision (NULL: none, an aynid run --insecure); waits for
+ * "ready". */
 static void
-s_web_start(struct web *w, const char *streams)
+s_web_start_as(struct web *w, const char *streams, const char *provision)
 {
     static unsigned n;
     unsigned port = 20000 + (unsigned)(getpid() * 11 + n++ * 137) % 30000;
@@ -64,7 +66,8 @@ s_web_start(struct web *w, const char *streams)
     fclose(f);
     const char *web = getenv("AYNI_WEB") ? getenv("AYNI_WEB") : AYNI_WEB_PATH;
     const char *argv[] = {web, "--listen", w->url, "--state", state, "--api", w->e->api,
-                          "--events", w->e->events, "--app", app, "--streams", streams, NULL};
+                          "--events", w->e->events, "--app", app, "--streams", streams,
+                          provision ? "--provision" : NULL, provision, NULL};
     char *out = xasprintf("%s/web.out", w->e->dir);
     w->pid = e2e_spawn(argv, NULL, out, w->log, environ);
     long deadline = e2e_now_ms() + E2E_WAIT_MS;
@@ -82,6 +85,12 @@ s_web_start(struct web *w, const char *streams)
     free(out);
     free(app);
     free(state);
+}
+
+static void
+s_web_start(struct web *w, const char *streams)
+{
+    s_web_start_as(w, streams, NULL);
 }
 
 static void
@@ -505,6 +514,54 @@ test_sigterm_with_streams_open(void **state)
     free(auth);
 }
 
+/* A secure aynid: the gateway subscribes with its own CURVE keys (a SUB socket without
+ * them is not admitted), and a reader enrolled through it gets the live events. */
+static void
+test_secure_gateway(void **state)
+{
+    struct e2e_secure *sec = *state;
+    struct web w = {.e = sec->e};
+    struct proto_provision gw = e2e_device(sec, "web-1", "gateway", NULL);
+    char *file = xasprintf("%s/web-1.json", sec->e->dir), err[512];
+    assert_int_equal(proto_provision_write(file, &gw, err, sizeof err), 0);
+    s_web_start_as(&w, "8", file);
+    struct proto_curve admin = e2e_curve(&sec->admin);
+    json_t *c = NULL, *info = NULL;
+    assert_int_equal(e2e_call_as(sec, &admin, "device.enrol_code",
+                                 e2e_pack("{ss ss}", "name", "laptop-9", "role", "reader"), &c,
+                                 NULL, 0), 0);
+    long status = 0;
+    json_t *r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
+                       &status);
+    assert_int_equal(status, 200);
+    json_t *res = json_object_get(r, "result");
+    char *hdr = xasprintf("Authorization: Bearer %s:%s", s_str(res, "name"),
+                          s_str(res, "secret"));
+    assert_int_equal(e2e_call_as(sec, &admin, "server.info", NULL, &info, NULL, 0), 0);
+    long long head = json_integer_value(json_object_get(json_object_get(info, "events"), "head"));
+    struct reader rd = s_read_start(&w, "/api/v1/events?since=0", hdr, NULL);
+    free(s_wait_id(&rd, head, NULL));
+    assert_int_equal(e2e_call_as(sec, &admin, "donor.add",
+                                 e2e_pack("{ss ss}", "code", "SEC", "name", "Seguro"), NULL,
+                                 NULL, 0), 0);
+    long ms = 0;
+    char *text = s_wait_id(&rd, head + 1, &ms);
+    if (ms > 1000)
+        fail_msg("the event took %ld ms to reach the stream", ms);
+    long long ids[64];
+    s_expect_run(ids, s_ids(text, ids, 64), 1, head + 1);
+    free(text);
+    /* both of the gateway's sockets were admitted (a refusal is in aynid's log) */
+    assert_false(e2e_log_has(sec->e, "connection refused"));
+    s_read_stop(&rd);
+    s_web_stop(&w);
+    free(hdr);
+    json_decref(r);
+    json_decref(c);
+    json_decref(info);
+    free(file);
+}
+
 int
 main(void)
 {
@@ -515,6 +572,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_scanner_sees_its_team, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_refusals_and_disabled, e2e_setup, e2e_teardown),
         cmocka_unit_test_setup_teardown(test_sigterm_with_streams_open, e2e_setup, e2e_teardown),
+        E2E_SECURE_TEST(test_secure_gateway),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
