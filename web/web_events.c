@@ -187,7 +187,8 @@ s_take_page(struct s_stream *s, json_t *res, long long *behind)
         const char *type = json_string_value(json_object_get(e, "type"));
         if (!type || (*s->topic && strncmp(type, s->topic, strlen(s->topic))))
             continue;
-        char *body = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+        /* in the form aynid publishes: compact, keys sorted, \uXXXX outside ASCII */
+        char *body = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
         char *text = xasprintf("id: %lld\nevent: %s\ndata: %s\n\n",
                                (long long)json_integer_value(json_object_get(e, "seq")), type,
                                body);
