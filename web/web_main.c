@@ -1,6 +1,7 @@
 /* web_main.c: ayni-web, the HTTPS gateway for phones (docs/WEB.md).  JSON over HTTPS in,
  * aynid's ops out, as its own registered device (role gateway) speaking "as" each phone,
- * in the phone's language; and the phone app's files (web_static.c) from memory.
+ * in the phone's language; the event stream (web_events.c) as each device; and the phone
+ * app's files (web_static.c) from memory.  Replies are built in web_http.c.
  * It checks HTTP only (method, type, size, JSON form, the allow-list): every business
  * rule stays in aynid.  It must not keep any state of the ledger. */
 #include <arpa/inet.h>
@@ -23,6 +24,8 @@
 #include "provision.h"
 #include "url.h"
 #include "web_api.h"
+#include "web_events.h"
+#include "web_http.h"
 #include "web_static.h"
 #include "web_tls.h"
 
@@ -31,22 +34,19 @@
 #define S_PREFIX "/api/v1/"
 
 struct s_opts {
-    const char *listen, *cert, *key, *state, *api, *provision, *app;
-    int timeout_s;
+    const char *listen, *cert, *key, *state, *api, *events, *provision, *app;
+    int timeout_s, streams;
 };
 
 struct s_gateway {
     proto_client_t *core;
     web_static_t *app;
+    web_events_t *events;     /* the event stream (web_events.c) */
+    char api[256], sub[256];  /* aynid's request and event sockets */
+    bool secure;
+    unsigned streams;         /* --streams */
+    struct proto_curve curve; /* the gateway's keys, for the event stream's sockets */
 };
-
-/* What a page may do, on every response (the API's too): its own scripts, styles, images
- * and service worker only, no inline script or style, the camera's stream, calls to this
- * gateway alone; never framed, no forms sent elsewhere. */
-#define S_CSP                                                                              \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " \
-    "media-src 'self' blob: mediastream:; connect-src 'self'; manifest-src 'self'; "        \
-    "worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /* One HTTP request being read. */
 struct s_req {
@@ -54,6 +54,7 @@ struct s_req {
     char *body;
     size_t len;
     bool too_big;
+    bool stream; /* GET /api/v1/events */
 };
 
 static volatile sig_atomic_t s_stop;
@@ -76,66 +77,15 @@ s_usage(FILE *f)
             "  --state DIR       where the self-signed certificate is made and kept when no\n"
             "                    --cert is given (default $STATE_DIRECTORY, else ./ayni-web)\n"
             "  --api ENDPOINT    aynid's request socket (env AYNI_API; default tcp://127.0.0.1:5570)\n"
+            "  --events ENDPOINT aynid's event socket (env AYNI_EVENTS; default the provisioning\n"
+            "                    file's, else tcp://127.0.0.1:5571)\n"
             "  --provision FILE  the gateway's provisioning file, for a secure aynid (env AYNI_PROVISION)\n"
             "  --timeout S       seconds a slow HTTP client is given before it is cut (default 10)\n"
+            "  --streams N       event streams open at once, 1 to 200 (default 64)\n"
             "  --app DIR         the phone app's files (env AYNI_WEB_APP; default the build's\n"
             "                    web/app, else the installed one)\n"
             "  --help            this help\n"),
           f);
-}
-
-/* Send r with status, the headers every response carries added (and Allow, if not NULL,
- * for a 405); r is destroyed. */
-static enum MHD_Result
-s_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const char *allow)
-{
-    MHD_add_response_header(r, "Content-Security-Policy", S_CSP);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Permissions-Policy", "camera=(self), geolocation=(self)");
-    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (allow)
-        MHD_add_response_header(r, "Allow", allow);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ok;
-}
-
-/* A JSON reply with status; body stolen. */
-static enum MHD_Result
-s_reply(struct MHD_Connection *c, unsigned status, json_t *body)
-{
-    char *text = proto_dump(body);
-    json_decref(body);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 401)
-        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"ayni\"");
-    return s_send(c, status, r, status == 405 ? "POST" : NULL);
-}
-
-/* An error reply as aynid gives one, with the HTTP status given. */
-static enum MHD_Result
-s_error(struct MHD_Connection *c, unsigned status, int code, json_t *details, const char *msg)
-{
-    json_t *err = json_pack("{ss ss}", "code", ayni_err_code(code), "message", msg);
-    if (details)
-        json_object_set_new(err, "details", details);
-    return s_reply(c, status, json_pack("{sb so}", "ok", 0, "error", err));
-}
-
-/* A plain-text reply, for what is not the API (a browser shows it as it is). */
-static enum MHD_Result
-s_text(struct MHD_Connection *c, unsigned status, const char *msg, const char *allow)
-{
-    char *text = xasprintf("%s\n", msg);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    return s_send(c, status, r, allow);
 }
 
 /* A request outside the API, checked at once: 404 for anything not in the app's table
@@ -149,9 +99,9 @@ s_static_first(struct s_gateway *g, struct MHD_Connection *c, const char *url,
     *replied = true;
     const struct web_file *f = web_static_find(g->app, url);
     if (!f)
-        return s_text(c, 404, _("nothing here: the app starts at /"), NULL);
+        return web_text(c, 404, _("nothing here: the app starts at /"), NULL);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-        return s_text(c, 405, _("the app's files are read with GET or HEAD"), "GET, HEAD");
+        return web_text(c, 405, _("the app's files are read with GET or HEAD"), "GET, HEAD");
     *file = f;
     *replied = false;
     return MHD_YES;
@@ -170,49 +120,7 @@ s_file(struct MHD_Connection *c, const struct web_file *f)
         MHD_add_response_header(r, "Content-Type", f->type);
     MHD_add_response_header(r, "ETag", f->etag);
     MHD_add_response_header(r, "Cache-Control", f->cache);
-    return s_send(c, fresh ? 304 : 200, r, NULL);
-}
-
-/* The language the phone asks for in Accept-Language ("en-US,en;q=0.9,es;q=0.8"): of es
- * and en, the one with the higher q (the first on a tie); NULL when the header names
- * neither, and the gateway's own language stays (AYNI_LANG, Spanish by default). */
-static const char *
-s_phone_lang(struct MHD_Connection *c)
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-    const char *lang = NULL;
-    double best = 0;
-    for (const char *p = h; p && *p;) {
-        p += strspn(p, " \t,");
-        size_t len = strcspn(p, ","), tag = strcspn(p, "; \t,");
-        char item[64];
-        snprintf(item, sizeof item, "%.*s", (int)(tag < 63 ? tag : 63), p);
-        const char *q = memchr(p, ';', len) ? strstr(p, "q=") : NULL;
-        double weight = q && q < p + len ? strtod(q + 2, NULL) : 1.0;
-        const char *known = ayni_lang_known(item);
-        if (known && weight > best) {
-            best = weight;
-            lang = known;
-        }
-        p += len;
-    }
-    return lang;
-}
-
-/* The phone in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
-static bool
-s_bearer(struct MHD_Connection *c, char name[101], char secret[201])
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (!h || strncmp(h, "Bearer ", 7))
-        return false;
-    h += 7;
-    const char *colon = strchr(h, ':');
-    if (!colon || colon == h || colon - h > 100 || strlen(colon + 1) > 200 || !colon[1])
-        return false;
-    snprintf(name, 101, "%.*s", (int)(colon - h), h);
-    snprintf(secret, 201, "%s", colon + 1);
-    return true;
+    return web_send(c, fresh ? 304 : 200, r, NULL);
 }
 
 static bool
@@ -229,23 +137,123 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
 {
     *replied = true;
     const char *op = url + strlen(S_PREFIX);
-    if (!web_op_allowed(op))
-        return s_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
+    if (strcmp(op, "events.ticket") && !web_op_allowed(op))
+        return web_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
                        _("this gateway does not offer that operation: a phone may use "
                          "server.info, keys.public, shipment.get, shipment.list, "
                          "delivery.confirm, photo.put and device.enrol"));
     if (strcmp(method, "POST"))
-        return s_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
+        return web_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
                        _("use POST with a JSON body"));
     if (!s_is_json_type(c))
-        return s_error(c, 415, AYNI_EBADREQ, NULL,
+        return web_error(c, 415, AYNI_EBADREQ, NULL,
                        _("the body must be JSON: send Content-Type: application/json"));
     const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (len && strtoull(len, NULL, 10) > WEB_BODY_MAX)
-        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+        return web_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
                        _("the request is over 1 MiB: send less at a time"));
     *replied = false;
     return MHD_YES;
+}
+
+/* The device of a stream or a ticket checked with aynid (server.info as it): 0 and its
+ * answer in *info, or the refusal already replied (*replied, and what to return). */
+static int
+s_check_device(struct s_gateway *g, struct MHD_Connection *c, const char *name,
+               const char *secret, json_t **info, enum MHD_Result *replied)
+{
+    struct proto_error err = {0};
+    int rc = proto_client_call_as(g->core, name, secret, "server.info", NULL, NULL, info, &err);
+    if (rc)
+        *replied = web_core_error(c, rc, &err);
+    return rc;
+}
+
+/* POST /api/v1/events.ticket: for EventSource, which cannot send the secret in a header,
+ * a ticket that opens the stream for WEB_TICKET_S seconds (web_events.h). */
+static enum MHD_Result
+s_ticket(struct s_gateway *g, struct MHD_Connection *c, const char *name, const char *secret)
+{
+    json_t *info = NULL;
+    enum MHD_Result replied = MHD_NO;
+    if (s_check_device(g, c, name, secret, &info, &replied))
+        return replied;
+    json_decref(info);
+    char *ticket = web_ticket_make(g->events, name, secret, time(NULL));
+    json_t *res = json_pack("{ss si}", "ticket", ticket, "expires_in", WEB_TICKET_S);
+    sodium_memzero(ticket, strlen(ticket));
+    free(ticket);
+    return web_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", res));
+}
+
+/* A non-negative seq in text (Last-Event-ID, ?since=): true and *seq, else false. */
+static bool
+s_seq(const char *text, long long *seq)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (!*text || *end || v < 0 || errno)
+        return false;
+    *seq = v;
+    return true;
+}
+
+/* The stream's device: "Authorization: Bearer NAME:SECRET", else ?ticket=; false with the
+ * reply made (401) if neither is there or the ticket is not good. */
+static bool
+s_stream_who(struct s_gateway *g, struct MHD_Connection *c, char name[101], char secret[201],
+             enum MHD_Result *replied)
+{
+    if (web_bearer(c, name, secret))
+        return true;
+    const char *ticket = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ticket");
+    if (ticket && web_ticket_open(g->events, ticket, time(NULL), name, secret))
+        return true;
+    *replied = web_error(c, 401, AYNI_EDENIED, json_pack("{ss}", "field", ticket ? "ticket" : "as"),
+                       ticket ? _("the ticket is unknown or expired: get a new one with POST "
+                                  "/api/v1/events.ticket and open the stream again")
+                              : _("no device secret: send Authorization: Bearer NAME:SECRET, "
+                                  "or ?ticket= from POST /api/v1/events.ticket"));
+    return false;
+}
+
+/* GET /api/v1/events: the device checked, then its stream (web_events.c), from
+ * Last-Event-ID, else ?since=, else the head (live only). */
+static enum MHD_Result
+s_stream(struct s_gateway *g, struct MHD_Connection *c)
+{
+    char name[101] = "", secret[201] = "";
+    enum MHD_Result replied = MHD_NO;
+    if (!s_stream_who(g, c, name, secret, &replied))
+        return replied;
+    const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+    const char *topic = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "topic");
+    long long from = -1;
+    json_t *info = NULL;
+    if ((last || since) && !s_seq(last ? last : since, &from))
+        replied = web_error(c, 400, AYNI_EBADREQ,
+                          json_pack("{ss}", "field", last ? "Last-Event-ID" : "since"),
+                          _("Last-Event-ID and since must be an event's seq: 0 or more"));
+    else if (topic && strlen(topic) > 100)
+        replied = web_error(c, 400, AYNI_EBADREQ, json_pack("{ss}", "field", "topic"),
+                          _("topic is a prefix of event types, such as delivery. (at most 100 "
+                            "characters)"));
+    else if (s_check_device(g, c, name, secret, &info, &replied) == 0) {
+        long long head = (long long)json_integer_value(
+            json_object_get(json_object_get(info, "events"), "head"));
+        json_decref(info);
+        struct web_stream_req q = {name, secret, web_phone_lang(c), topic,
+                                   from < 0 || from > head ? head : from, head};
+        struct MHD_Response *r = web_events_open(g->events, c, &q);
+        replied = r ? web_send(c, 200, r, NULL)
+                    : web_error(c, 503, AYNI_EBUSY, json_pack("{si}", "max", g->streams),
+                              _("too many event streams are open: close a dashboard you do not "
+                                "use, or try again in a minute"));
+    }
+    sodium_memzero(secret, sizeof secret);
+    return replied;
 }
 
 /* The body read: its JSON form checked, then the op sent to aynid as the phone. */
@@ -253,7 +261,7 @@ static enum MHD_Result
 s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_req *r)
 {
     if (r->too_big)
-        return s_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
+        return web_error(c, 413, AYNI_ETOOBIG, json_pack("{si}", "max", WEB_BODY_MAX),
                        _("the request is over 1 MiB: send less at a time"));
     json_error_t jerr;
     json_t *body = r->len ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr)
@@ -262,16 +270,22 @@ s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_
     if (!json_is_object(body) || (args && !json_is_object(args)) ||
         (idem && !json_is_string(idem) && !json_is_null(idem))) {
         json_decref(body);
-        return s_error(c, 400, AYNI_EBADJSON, NULL,
+        return web_error(c, 400, AYNI_EBADJSON, NULL,
                        _("the body must be a JSON object {\"args\":{...},\"idem\":\"...\"}"));
     }
     char name[101] = "", secret[201] = "";
-    bool phone = s_bearer(c, name, secret);
+    bool phone = web_bearer(c, name, secret);
     if (!phone && !web_op_open(op)) {
         json_decref(body);
-        return s_error(c, 401, AYNI_EDENIED, NULL,
+        return web_error(c, 401, AYNI_EDENIED, NULL,
                        _("no device secret: send Authorization: Bearer NAME:SECRET, as the "
                          "phone got it at enrolment"));
+    }
+    if (!strcmp(op, "events.ticket")) {
+        json_decref(body);
+        enum MHD_Result ok = s_ticket(g, c, name, secret);
+        sodium_memzero(secret, sizeof secret);
+        return ok;
     }
     json_t *result = NULL;
     struct proto_error err = {0};
@@ -281,16 +295,8 @@ s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_
     sodium_memzero(secret, sizeof secret);
     json_decref(body);
     if (rc == 0)
-        return s_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
-    unsigned status = web_http_status(rc);
-    /* A secret that is wrong (or no such phone) is authentication; a disabled phone is
-     * refused as forbidden (aynid's details say which, docs/PROTOCOL.md section 2). */
-    const char *field = json_string_value(json_object_get(err.details, "field"));
-    if (rc == AYNI_EDENIED && field && !strcmp(field, "as"))
-        status = 401;
-    enum MHD_Result ok = s_error(c, status, rc, json_incref(err.details), err.message);
-    proto_error_clear(&err);
-    return ok;
+        return web_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
+    return web_core_error(c, rc, &err);
 }
 
 static enum MHD_Result
@@ -299,22 +305,30 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
 {
     (void)version;
     struct s_gateway *g = cls;
-    ayni_lang_set(s_phone_lang(c)); /* this thread's, for this request alone */
+    ayni_lang_set(web_phone_lang(c)); /* this thread's, for this request alone */
     struct s_req *r = *con_cls;
     if (!r) {
-        bool replied = false;
+        bool replied = false, stream = !strcmp(url, S_PREFIX "events");
         const struct web_file *file = NULL;
-        enum MHD_Result ok = strncmp(url, S_PREFIX, strlen(S_PREFIX))
+        if (stream && strcmp(method, "GET"))
+            return web_reply_allow(c, 405, json_pack("{sb s{ss ss s{ss}}}", "ok", 0, "error",
+                                                   "code", "bad_request", "message",
+                                                   _("the event stream is read with GET"),
+                                                   "details", "method", method),
+                                 "GET");
+        enum MHD_Result ok = stream ? MHD_YES
+                           : strncmp(url, S_PREFIX, strlen(S_PREFIX))
                                  ? s_static_first(g, c, url, method, &file, &replied)
                                  : s_first(c, url, method, &replied);
         if (replied)
             return ok;
         *con_cls = r = xcalloc(1, sizeof *r);
         r->file = file;
+        r->stream = stream;
         return MHD_YES;
     }
     if (*size) {
-        if (!r->file && !r->too_big && r->len + *size <= WEB_BODY_MAX) {
+        if (!r->file && !r->stream && !r->too_big && r->len + *size <= WEB_BODY_MAX) {
             r->body = xrealloc(r->body, r->len + *size + 1);
             memcpy(r->body + r->len, data, *size);
             r->len += *size;
@@ -324,6 +338,8 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
         *size = 0;
         return MHD_YES;
     }
+    if (r->stream)
+        return s_stream(g, c);
     return r->file ? s_file(c, r->file) : s_serve(g, c, url + strlen(S_PREFIX), r);
 }
 
@@ -357,7 +373,8 @@ s_flags(int argc, char **argv, struct s_opts *o)
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--cert") ? &o->cert
                           : !strcmp(a, "--key") ? &o->key : !strcmp(a, "--state") ? &o->state
-                          : !strcmp(a, "--api") ? &o->api : !strcmp(a, "--provision") ? &o->provision
+                          : !strcmp(a, "--api") ? &o->api : !strcmp(a, "--events") ? &o->events
+                          : !strcmp(a, "--provision") ? &o->provision
                           : !strcmp(a, "--app") ? &o->app : NULL;
         if (!strcmp(a, "--help")) {
             s_usage(stdout);
@@ -372,6 +389,16 @@ s_flags(int argc, char **argv, struct s_opts *o)
                 return S_USAGE;
             }
             o->timeout_s = (int)t;
+            continue;
+        }
+        if (!strcmp(a, "--streams") && i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > 200) {
+                fprintf(stderr, _("ayni-web: --streams must be 1 to 200, not '%s'\n"), argv[i]);
+                return S_USAGE;
+            }
+            o->streams = (int)n;
             continue;
         }
         if (!slot) {
@@ -400,7 +427,7 @@ s_connect(struct s_gateway *g, const struct s_opts *o)
     struct proto_provision prov;
     struct proto_curve curve;
     char err[512];
-    const char *api = o->api;
+    const char *api = o->api, *events = o->events;
     bool secure = o->provision && *o->provision;
     if (secure) {
         if (proto_provision_load(o->provision, &prov, err, sizeof err) != 0) {
@@ -412,10 +439,17 @@ s_connect(struct s_gateway *g, const struct s_opts *o)
         memcpy(curve.secret_key, prov.secret_key, 32);
         if (!api)
             api = prov.api;
+        if (!events && *prov.events)
+            events = prov.events;
     }
+    /* The event stream's own sockets (web_events.c) need the same keys and places. */
+    snprintf(g->api, sizeof g->api, "%s", api ? api : "tcp://127.0.0.1:5570");
+    snprintf(g->sub, sizeof g->sub, "%s", events && *events ? events : "tcp://127.0.0.1:5571");
+    g->secure = secure;
+    if (secure)
+        g->curve = curve;
     struct proto_error perr = {0};
-    g->core = proto_client_new(api ? api : "tcp://127.0.0.1:5570", 10000,
-                               secure ? &curve : NULL, &perr);
+    g->core = proto_client_new(g->api, 10000, secure ? &curve : NULL, &perr);
     sodium_memzero(&prov, sizeof prov);
     sodium_memzero(&curve, sizeof curve);
     if (!g->core) {
@@ -476,9 +510,10 @@ main(int argc, char **argv)
     ayni_lang_start("ayni-web");
     const char *statedir = getenv("STATE_DIRECTORY"), *app = getenv("AYNI_WEB_APP");
     struct s_opts o = {.listen = "https://127.0.0.1:8443", .api = getenv("AYNI_API"),
+                       .events = getenv("AYNI_EVENTS"),
                        .provision = getenv("AYNI_PROVISION"),
                        .app = app && *app ? app : s_app_default(),
-                       .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10};
+                       .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10, .streams = WEB_STREAMS_MAX};
     int rc = s_flags(argc, argv, &o);
     char host[256];
     unsigned port = 0;
@@ -503,8 +538,17 @@ main(int argc, char **argv)
     }
     if (*tls.made)
         fprintf(stderr, _("ayni-web: made a self-signed certificate '%s'\n"), tls.made);
+    g.streams = (unsigned)o.streams;
     if ((rc = s_connect(&g, &o)) != 0)
         goto out;
+    g.events = web_events_new(g.api, g.sub, g.secure ? &g.curve : NULL, (unsigned)o.streams, err,
+                              sizeof err);
+    sodium_memzero(&g.curve, sizeof g.curve);
+    if (!g.events) {
+        fprintf(stderr, "ayni-web: %s\n", err);
+        rc = S_USAGE;
+        goto out;
+    }
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof addr);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
@@ -526,7 +570,9 @@ main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Suspend and resume: an event stream waits suspended, not polled, until it has more. */
     unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME |
                      (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, s_handle, &g, MHD_OPTION_SOCK_ADDR, &addr,
@@ -545,9 +591,11 @@ main(int argc, char **argv)
     sigemptyset(&none);
     while (!s_stop)
         sigsuspend(&none);
+    web_events_stop(g.events); /* libmicrohttpd must stop with no stream suspended */
     MHD_stop_daemon(d);
     fputs(_("ayni-web: stopped\n"), stderr);
 out:
+    web_events_destroy(&g.events);
     proto_client_destroy(&g.core);
     web_static_destroy(&g.app);
     web_tls_clear(&tls);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -214,6 +215,49 @@ s_report_stock(struct api *a, json_t *args, json_t **r)
                              r);
 }
 
+/* Whether a scanner of team may see event e: only the events naming a shipment of its own
+ * team (compared without regard to ASCII case, as for shipment.get), never stock, items,
+ * places or devices.  seen remembers each shipment's verdict for one request. */
+static int
+s_event_for_team(struct api *a, json_t *e, const char *team, json_t *seen, bool *yes)
+{
+    const char *code = json_string_value(json_object_get(e, "shipment"));
+    *yes = false;
+    if (!code || !*team)
+        return 0;
+    json_t *known = json_object_get(seen, code);
+    if (known) {
+        *yes = json_is_true(known);
+        return 0;
+    }
+    char its[101];
+    int rc = core_shipment_team(a->store, code, its);
+    if (rc)
+        return rc;
+    *yes = *its && !strcasecmp(its, team);
+    json_object_set_new(seen, code, json_boolean(*yes));
+    return 0;
+}
+
+/* A scanner's page of events: those of its own team's shipments only (the one place that
+ * rule lives, for every client: ayni-web's event stream asks here as the phone). */
+static int
+s_events_of_team(struct api *a, json_t *events)
+{
+    char team[101];
+    int rc = core_device_team(a->store, a->actor, team);
+    json_t *seen = json_object();
+    for (size_t i = 0; rc == 0 && i < json_array_size(events);) {
+        bool yes = false;
+        if ((rc = s_event_for_team(a, json_array_get(events, i), team, seen, &yes)) == 0 && !yes)
+            json_array_remove(events, i);
+        else
+            i++;
+    }
+    json_decref(seen);
+    return rc;
+}
+
 static int
 s_events_since(struct api *a, json_t *args, json_t **r)
 {
@@ -226,7 +270,14 @@ s_events_since(struct api *a, json_t *args, json_t **r)
                                (int)(limit < 0 ? 0 : limit > 100000 ? 100000 : limit), &events);
     if (rc || (rc = core_events_head(a->store, &head, hash)))
         return rc;
-    *r = json_pack("{so sI}", "events", events, "head", (json_int_t)head);
+    /* Where the next page starts: the last event looked at, shown or not. */
+    json_t *end = json_array_get(events, json_array_size(events) - 1);
+    json_int_t last = end ? json_integer_value(json_object_get(end, "seq")) : since;
+    if (a->authenticated && a->role == API_SCANNER && (rc = s_events_of_team(a, events))) {
+        json_decref(events);
+        return rc;
+    }
+    *r = json_pack("{so sI sI}", "events", events, "head", (json_int_t)head, "last", last);
     return 0;
 }
 
@@ -319,7 +370,8 @@ s_device_enrol_code(struct api *a, json_t *args, json_t **r)
 {
     json_t *ttl = json_object_get(args, "ttl_s");
     int64_t ttl_s = json_is_integer(ttl) ? json_integer_value(ttl) : 24 * 3600;
-    return core_device_enrol_code(a->store, api_str(args, "name"), api_str(args, "team"), ttl_s, r);
+    return core_device_enrol_code(a->store, api_str(args, "name"), api_str(args, "role"),
+                                  api_str(args, "team"), ttl_s, r);
 }
 
 static int
@@ -398,7 +450,7 @@ const struct api_op api_ops[] = {
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
-    {"events.since", READ, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
+    {"events.since", READ | API_SCANNER, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"keys.public", ANY, false, s_keys_public, NOARGS},
     {"server.info", ANY | API_GATEWAY, false, s_server_info, NOARGS},
@@ -408,7 +460,8 @@ const struct api_op api_ops[] = {
     {"device.list", ADMIN, false, s_device_list, NOARGS},
     {"device.disable", ADMIN, true, s_device_disable, ARGS({"name", 's', true})},
     {"device.enrol_code", ADMIN, true, s_device_enrol_code,
-     ARGS({"name", 's', true}, {"team", 's', false}, {"ttl_s", 'i', false})},
+     ARGS({"name", 's', true}, {"role", 's', false}, {"team", 's', false},
+          {"ttl_s", 'i', false})},
     {"device.enrol", API_GATEWAY, true, s_device_enrol, ARGS({"code", 's', true})},
     {NULL, 0, false, NULL, NULL},
 };

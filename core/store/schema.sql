@@ -332,3 +332,28 @@ CREATE TABLE photos (
 ALTER TABLE deliveries ADD COLUMN photo TEXT REFERENCES photos (sha256);
 ALTER TABLE deliveries ADD COLUMN lat10 INTEGER CHECK (lat10 BETWEEN -900 AND 900);
 ALTER TABLE deliveries ADD COLUMN lon10 INTEGER CHECK (lon10 BETWEEN -1800 AND 1800);
+
+-- @migration 9
+-- A coordinator's browser is a registered device too (docs/WEB.md): a reader with no CURVE
+-- key, enrolled through the gateway with a one-time code as a phone is, that proves itself
+-- with a device secret.  The CHECK that only a scanner may lack a key now admits a reader;
+-- a CHECK cannot be altered in SQLite, so the table is made again (no table refers to it).
+CREATE TABLE devices_v9 (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL
+                  CHECK (role IN ('scanner', 'warehouse', 'reader', 'admin', 'gateway')),
+    public_key    TEXT UNIQUE,
+    enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    team          TEXT,
+    secret_hash   TEXT,
+    enrol_hash    TEXT UNIQUE,
+    enrol_expires TEXT,
+    enrol_used_at TEXT,
+    CHECK (public_key IS NOT NULL OR role IN ('scanner', 'reader'))
+);
+INSERT INTO devices_v9 SELECT id, name, role, public_key, enabled, created_at, team, secret_hash,
+       enrol_hash, enrol_expires, enrol_used_at FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_v9 RENAME TO devices;

@@ -160,6 +160,9 @@ int core_shipment_get(core_store_t *store, const char *code, json_t **result);
 /* What a shipment's tokens must agree with: its destination's code and its package count
  * (0 before dispatch).  Cheaper than core_shipment_get, for checking every scan. */
 int core_shipment_route(core_store_t *store, const char *code, char to[41], int *packages);
+/* The team of the shipment called code, into team (101 bytes): "" when it has none or
+ * there is no such shipment; 0 or a storage error.  For filtering events by team. */
+int core_shipment_team(core_store_t *store, const char *code, char team[101]);
 /* state NULL: all. */
 int core_shipment_list(core_store_t *store, const char *state, json_t **result);
 /* The same, of team only (NULL: every team), compared without regard to ASCII case as
@@ -231,13 +234,15 @@ int core_device_disable(core_store_t *store, const char *name, json_t **result);
 int core_device_by_key(core_store_t *store, const char *public_key, char name[101],
                        char role[16], bool *enabled);
 int core_device_by_name(core_store_t *store, const char *name, char role[16], bool *enabled);
-/* Phones (docs/WEB.md): a one-time enrolment code for the scanner called name, valid
- * ttl_s seconds (60 s to 30 days).  The scanner must exist and be enabled, or, with team
- * given and the name free, is registered now as a phone (no CURVE key).  Result
- * {name, code, expires_at, created}: the code is returned once; only its hash is kept.  A
- * new code replaces the device's previous one. */
-int core_device_enrol_code(core_store_t *store, const char *name, const char *team,
-                           int64_t ttl_s, json_t **result);
+/* Phones and browsers (docs/WEB.md): a one-time enrolment code for the scanner or reader
+ * called name, valid ttl_s seconds (60 s to 30 days).  role is "scanner", "reader" or NULL
+ * (either, for an existing device; a scanner, for a new one).  The device must exist and
+ * be enabled, or, with the name free, is registered now with no CURVE key: a scanner with
+ * team given, or a reader (which has no team).  Result {name, code, expires_at, created}:
+ * the code is returned once; only its hash is kept.  A new code replaces the device's
+ * previous one. */
+int core_device_enrol_code(core_store_t *store, const char *name, const char *role,
+                           const char *team, int64_t ttl_s, json_t **result);
 /* Redeem an enrolment code once: result {name, role, secret, team} with a new 256-bit
  * device secret (returned once; only its hash is kept).  An unknown code is not_found; a
  * used or expired one invalid_state; a disabled device forbidden. */

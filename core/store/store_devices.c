@@ -222,7 +222,8 @@ s_random_base32(size_t n, char *out, size_t cap)
 /* The scanner that will enrol: an existing enabled one, or a new phone (no CURVE key)
  * when team is given and the name is free. */
 static int
-s_enrol_target(core_store_t *s, const char *name, const char *team, bool *created)
+s_enrol_target(core_store_t *s, const char *name, const char *want, const char *team,
+               bool *created)
 {
     char role[16];
     bool enabled = false;
@@ -230,29 +231,46 @@ s_enrol_target(core_store_t *s, const char *name, const char *team, bool *create
     int rc = core__check_lot_code(s, "name", name);
     if (rc)
         return rc;
+    if (want && strcmp(want, "scanner") && strcmp(want, "reader"))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "role"),
+                          "role must be scanner (a phone) or reader (a coordinator's browser), "
+                          "not '%s'", want);
+    /* A reader sees every team's work: a team on it would mean nothing. */
+    if (want && !strcmp(want, "reader") && team && *team)
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "team"),
+                          "a reader has no team: leave 'team' out for a reader");
     rc = core_device_by_name(s, name, role, &enabled);
-    if (rc == AYNI_ENOTFOUND && team && *team) {
-        if ((rc = core__check_text(s, "team", team, true, 100)))
+    bool reader = want && !strcmp(want, "reader");
+    if (rc == AYNI_ENOTFOUND && (reader || (team && *team))) {
+        if (!reader && (rc = core__check_text(s, "team", team, true, 100)))
             return rc;
         char now[21];
         core__now_iso(s, now);
-        rc = core__run(s, ST_DEV_PHONE_INSERT, "ttt", name, now, team);
+        const char *r = reader ? "reader" : "scanner";
+        rc = core__run(s, ST_DEV_PHONE_INSERT, "tttt", name, r, now, reader ? NULL : team);
         if (rc == 0)
-            rc = core__event(s, "device.added", json_pack("{ss ss ss}", "device", name, "role",
-                                                          "scanner", "team", team));
+            rc = core__event(s, "device.added",
+                             reader ? json_pack("{ss ss}", "device", name, "role", r)
+                                    : json_pack("{ss ss ss}", "device", name, "role", r, "team",
+                                                team));
         *created = rc == 0;
         return rc;
     }
     if (rc == AYNI_ENOTFOUND)
         return core__fail(s, AYNI_ENOTFOUND, json_pack("{ss}", "name", name),
                           "unknown device '%s': give 'team' to register it as a new phone, or "
-                          "list the devices with 'device list'", name);
+                          "'role' reader for a new reader, or list the devices with 'device "
+                          "list'", name);
     if (rc)
         return rc;
-    if (strcmp(role, "scanner"))
+    if (strcmp(role, "scanner") && strcmp(role, "reader"))
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "name"),
-                          "'%s' is a %s device: only a scanner can be enrolled as a phone", name,
-                          role);
+                          "'%s' is a %s device: only a scanner or a reader can be enrolled "
+                          "through the gateway", name, role);
+    if (want && strcmp(role, want))
+        return core__fail(s, AYNI_EINVAL, json_pack("{ss ss}", "field", "role", "role", role),
+                          "'%s' is a %s, not a %s: leave 'role' out, or register the new "
+                          "device under another name", name, role, want);
     if (!enabled)
         return core__fail(s, AYNI_ESTATE, json_pack("{ss}", "name", name),
                           "'%s' is disabled: a disabled device cannot be enrolled; register "
@@ -261,8 +279,8 @@ s_enrol_target(core_store_t *s, const char *name, const char *team, bool *create
 }
 
 int
-core_device_enrol_code(core_store_t *s, const char *name, const char *team, int64_t ttl_s,
-                       json_t **result)
+core_device_enrol_code(core_store_t *s, const char *name, const char *role, const char *team,
+                       int64_t ttl_s, json_t **result)
 {
     core__clear_error(s);
     if (ttl_s < 60 || ttl_s > 30 * 86400)
@@ -272,7 +290,7 @@ core_device_enrol_code(core_store_t *s, const char *name, const char *team, int6
     if (rc)
         return rc;
     bool created = false;
-    if ((rc = s_enrol_target(s, name, team, &created)))
+    if ((rc = s_enrol_target(s, name, role, team, &created)))
         return core__finish(s, rc, NULL, result);
     char code[27], hash[65], expires[21];
     s_random_base32(16, code, sizeof code); /* 128 bits: 26 characters */
@@ -296,7 +314,7 @@ core_device_enrol_code(core_store_t *s, const char *name, const char *team, int6
 /* The device whose enrolment code hashes to hash: its name, team, and whether the code can
  * still be redeemed (a clear error if not). */
 static int
-s_enrol_find(core_store_t *s, const char *hash, char name[101], char team[101])
+s_enrol_find(core_store_t *s, const char *hash, char name[101], char role[16], char team[101])
 {
     sqlite3_stmt *st = core__query(s, ST_DEV_BY_ENROL, "t", hash);
     int rc = core__step(s, st);
@@ -307,6 +325,7 @@ s_enrol_find(core_store_t *s, const char *hash, char name[101], char team[101])
                                    "new one");
     char expires[21], used[21] = "";
     snprintf(name, 101, "%s", sqlite3_column_text(st, 0));
+    snprintf(role, 16, "%s", sqlite3_column_text(st, 1));
     bool enabled = sqlite3_column_int(st, 2) != 0;
     snprintf(expires, sizeof expires, "%s", sqlite3_column_text(st, 3));
     if (sqlite3_column_type(st, 4) != SQLITE_NULL)
@@ -342,9 +361,9 @@ core_device_enrol(core_store_t *s, const char *code, json_t **result)
     int rc = core__tx_begin(s);
     if (rc)
         return rc;
-    char hash[65], name[101], team[101];
+    char hash[65], name[101], role[16], team[101];
     s_hash_hex(code, hash);
-    if ((rc = s_enrol_find(s, hash, name, team)))
+    if ((rc = s_enrol_find(s, hash, name, role, team)))
         return core__finish(s, rc, NULL, result);
     char secret[53], secret_hash[65], now[21];
     s_random_base32(32, secret, sizeof secret); /* 256 bits: 52 characters */
@@ -353,7 +372,7 @@ core_device_enrol(core_store_t *s, const char *code, json_t **result)
     json_t *res = NULL;
     rc = core__run(s, ST_DEV_ENROL_USE, "ttt", name, secret_hash, now);
     if (rc == 0) {
-        res = json_pack("{ss ss ss s:s?}", "name", name, "role", "scanner", "secret", secret,
+        res = json_pack("{ss ss ss s:s?}", "name", name, "role", role, "secret", secret,
                         "team", *team ? team : NULL);
         rc = core__event(s, "device.enrolled", json_pack("{ss}", "device", name));
     }

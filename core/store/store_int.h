@@ -86,6 +86,7 @@
                     " created_at, dispatched_at, closed_at, cancel_reason FROM shipments"        \
                     " WHERE code = ?1")                                                          \
     X(SHIP_CODES, "SELECT code FROM shipments")                                                   \
+    X(SHIP_TEAM, "SELECT team FROM shipments WHERE code = ?1")                                    \
     X(SHIP_SET_STATE, "UPDATE shipments SET state = ?2, packages = COALESCE(?3, packages),"       \
                       " dispatched_at = COALESCE(?4, dispatched_at),"                            \
                       " closed_at = COALESCE(?5, closed_at),"                                    \
@@ -215,7 +216,7 @@
     X(DEV_NAMES, "SELECT name FROM devices")                                                      \
     X(DEV_ADMINS, "SELECT COUNT(*) FROM devices WHERE role = 'admin' AND enabled = 1")          \
     X(DEV_PHONE_INSERT, "INSERT INTO devices (name, role, created_at, team)"                      \
-                        " VALUES (?1, 'scanner', ?2, ?3)")                                       \
+                        " VALUES (?1, ?2, ?3, ?4)")                                              \
     X(DEV_ENROL_SET, "UPDATE devices SET enrol_hash = ?2, enrol_expires = ?3,"                   \
                      " enrol_used_at = NULL WHERE name = ?1")                                    \
     X(DEV_BY_ENROL, "SELECT name, role, enabled, enrol_expires, enrol_used_at, team"             \

@@ -189,6 +189,19 @@ core_shipment_get(core_store_t *s, const char *code, json_t **result)
 }
 
 int
+core_shipment_team(core_store_t *s, const char *code, char team[101])
+{
+    core__clear_error(s);
+    team[0] = '\0';
+    sqlite3_stmt *st = core__query(s, ST_SHIP_TEAM, "t", code);
+    int rc = core__step(s, st);
+    if (rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        snprintf(team, 101, "%s", sqlite3_column_text(st, 0));
+    core__reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int
 core_shipment_route(core_store_t *s, const char *code, char to[41], int *packages)
 {
     core__clear_error(s);

@@ -239,6 +239,82 @@ test_enrol_once(void **state)
     proto_error_clear(&a.err);
 }
 
+/* A coordinator's browser enrols as a reader through the gateway, exactly as a phone does,
+ * and reads every event; a phone (a scanner) reads only its own team's shipments' events,
+ * and events.since says where its next page starts even when it shows none. */
+static void
+test_reader_and_events_by_role(void **state)
+{
+    char secret[53];
+    json_t *sent;
+    struct api a = s_setup(state, secret, &sent);
+    json_t *r = s_ok(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                     json_pack("{ss ss}", "name", "laptop-1", "role", "reader"));
+    assert_true(json_is_true(json_object_get(r, "created")));
+    json_t *e = s_ok(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
+                     json_pack("{ss}", "code", s_str(r, "code")));
+    json_decref(r);
+    assert_string_equal(s_str(e, "role"), "reader");
+    assert_true(json_is_null(json_object_get(e, "team")));
+    char reader[53];
+    snprintf(reader, sizeof reader, "%s", s_str(e, "secret"));
+    json_decref(e);
+    r = s_ok(&a, "web-1", "gateway", "laptop-1", reader, "server.info", NULL);
+    assert_string_equal(s_str(json_object_get(r, "device"), "role"), "reader");
+    json_decref(r);
+    /* a reader may not confirm, nor is it an admin */
+    assert_int_equal(s_req(&a, "web-1", "gateway", "laptop-1", reader, "delivery.confirm",
+                           json_pack("{ss ss}", "token", s_pkg_token(sent, 0), "scan_id", "x"),
+                           NULL, NULL), AYNI_EDENIED);
+    /* another team's shipment, dispatched */
+    json_t *s = s_ok(&a, "admin", "admin", NULL, NULL, "shipment.create",
+                     json_pack("{ss ss ss}", "from", SJL, "to", ROSA, "team", "Equipo Cusco"));
+    char other[41];
+    snprintf(other, sizeof other, "%s", s_str(s, "code"));
+    json_decref(s);
+    json_t *all = s_ok(&a, "web-1", "gateway", "laptop-1", reader, "events.since",
+                       json_pack("{si}", "since", 0));
+    json_t *mine = s_ok(&a, "web-1", "gateway", "phone-1", secret, "events.since",
+                        json_pack("{si}", "since", 0));
+    json_int_t head = json_integer_value(json_object_get(all, "head"));
+    assert_int_equal(json_array_size(json_object_get(all, "events")), head);
+    assert_int_equal(json_integer_value(json_object_get(all, "last")), head);
+    assert_int_equal(json_integer_value(json_object_get(mine, "last")), head);
+    size_t i, n = 0;
+    json_t *ev;
+    json_array_foreach(json_object_get(mine, "events"), i, ev) {
+        assert_string_equal(s_str(ev, "shipment"), s_str(sent, "code"));
+        n++;
+    }
+    assert_int_equal(n, 3); /* created, line_added, dispatched: its team's shipment only */
+    json_decref(all);
+    json_decref(mine);
+    /* a page of nothing visible still moves on: its last is the last event looked at */
+    mine = s_ok(&a, "web-1", "gateway", "phone-1", secret, "events.since",
+                json_pack("{sI si}", "since", head - 1, "limit", 1));
+    assert_int_equal(json_array_size(json_object_get(mine, "events")), 0);
+    assert_int_equal(json_integer_value(json_object_get(mine, "last")), head);
+    json_decref(mine);
+    (void)other;
+    /* a reader's code is for a reader: not a team, not a scanner's name */
+    json_t *err = NULL;
+    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                           json_pack("{ss ss ss}", "name", "laptop-2", "role", "reader", "team",
+                                     HUANUCO), NULL, &err), AYNI_EINVAL);
+    json_decref(err);
+    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                           json_pack("{ss ss}", "name", "phone-1", "role", "reader"), NULL,
+                           &err), AYNI_EINVAL);
+    json_decref(err);
+    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                           json_pack("{ss ss}", "name", "laptop-2", "role", "admin"), NULL,
+                           &err), AYNI_EINVAL);
+    json_decref(err);
+    json_decref(sent);
+    sf_verify_ok(a.store);
+    proto_error_clear(&a.err);
+}
+
 int
 main(void)
 {
@@ -247,6 +323,7 @@ main(void)
                                         sf_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_enrol_once, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_reader_and_events_by_role, sf_setup, sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

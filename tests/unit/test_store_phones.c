@@ -48,7 +48,7 @@ test_enrol_new_phone(void **state)
 {
     core_store_t *s = STORE(state);
     json_t *r = NULL;
-    assert_int_equal(core_device_enrol_code(s, "phone-1", "Equipo Huánuco", 86400, &r), 0);
+    assert_int_equal(core_device_enrol_code(s, "phone-1", NULL, "Equipo Huánuco", 86400, &r), 0);
     char *code = xstrdup(s_str(r, "code"));
     assert_int_equal(strlen(code), 26);
     assert_true(json_is_true(json_object_get(r, "created")));
@@ -96,7 +96,7 @@ test_enrol_expired_and_disabled(void **state)
 {
     core_store_t *s = STORE(state);
     json_t *r = NULL;
-    assert_int_equal(core_device_enrol_code(s, "phone-2", "Equipo 3", 3600, &r), 0);
+    assert_int_equal(core_device_enrol_code(s, "phone-2", NULL, "Equipo 3", 3600, &r), 0);
     char *code = xstrdup(s_str(r, "code"));
     json_decref(r);
     core_store_set_now(s, 1795348800 + 3600); /* SF_NOW + 1 h: the code has just expired */
@@ -105,14 +105,14 @@ test_enrol_expired_and_disabled(void **state)
     free(code);
 
     /* A new code for the same phone replaces the old one; a disabled phone gets none. */
-    assert_int_equal(core_device_enrol_code(s, "phone-2", NULL, 600, &r), 0);
+    assert_int_equal(core_device_enrol_code(s, "phone-2", NULL, NULL, 600, &r), 0);
     assert_true(json_is_false(json_object_get(r, "created")));
     code = xstrdup(s_str(r, "code"));
     json_decref(r);
     assert_int_equal(core_device_disable(s, "phone-2", &r), 0);
     json_decref(r);
     assert_int_equal(core_device_enrol(s, code, &r), AYNI_EDENIED);
-    assert_int_equal(core_device_enrol_code(s, "phone-2", NULL, 600, &r), AYNI_ESTATE);
+    assert_int_equal(core_device_enrol_code(s, "phone-2", NULL, NULL, 600, &r), AYNI_ESTATE);
     free(code);
 }
 
@@ -122,16 +122,57 @@ test_enrol_code_refusals(void **state)
     core_store_t *s = STORE(state);
     json_t *r = NULL;
     long events = sf_events(s);
-    assert_int_equal(core_device_enrol_code(s, "ghost", NULL, 600, &r), AYNI_ENOTFOUND);
-    assert_int_equal(core_device_enrol_code(s, "bad name!", "T", 600, &r), AYNI_EINVAL);
-    assert_int_equal(core_device_enrol_code(s, "p", "T", 10, &r), AYNI_EINVAL);
-    assert_int_equal(core_device_enrol_code(s, "p", "T", 31 * 86400, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "ghost", NULL, NULL, 600, &r), AYNI_ENOTFOUND);
+    assert_int_equal(core_device_enrol_code(s, "bad name!", NULL, "T", 600, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "p", NULL, "T", 10, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "p", NULL, "T", 31 * 86400, &r), AYNI_EINVAL);
     assert_int_equal(core_device_add(s, "wh-1", "warehouse", s_key, &r), 0);
     json_decref(r);
     events++;
-    assert_int_equal(core_device_enrol_code(s, "wh-1", NULL, 600, &r), AYNI_EINVAL);
-    assert_non_null(strstr(core_store_errmsg(s), "only a scanner"));
+    assert_int_equal(core_device_enrol_code(s, "wh-1", NULL, NULL, 600, &r), AYNI_EINVAL);
+    assert_non_null(strstr(core_store_errmsg(s), "only a scanner or a reader"));
     assert_int_equal(sf_events(s), events);
+}
+
+/* A coordinator's browser: a reader with no team, enrolled as a phone is. */
+static void
+test_enrol_reader(void **state)
+{
+    core_store_t *s = STORE(state);
+    json_t *r = NULL;
+    assert_int_equal(core_device_enrol_code(s, "laptop-1", "reader", NULL, 3600, &r), 0);
+    assert_true(json_is_true(json_object_get(r, "created")));
+    char *code = xstrdup(s_str(r, "code"));
+    json_decref(r);
+    assert_int_equal(core_device_enrol(s, code, &r), 0);
+    assert_string_equal(s_str(r, "role"), "reader");
+    assert_true(json_is_null(json_object_get(r, "team")));
+    char *secret = xstrdup(s_str(r, "secret"));
+    json_decref(r);
+    char role[16] = "";
+    bool enabled = false;
+    assert_int_equal(core_device_by_secret(s, "laptop-1", secret, role, &enabled), 0);
+    assert_string_equal(role, "reader");
+    assert_int_equal(s_count(state, "SELECT COUNT(*) FROM devices WHERE name = 'laptop-1' AND "
+                                    "role = 'reader' AND team IS NULL AND public_key IS NULL"),
+                     1);
+    /* an existing reader gets a new code with or without the role named */
+    assert_int_equal(core_device_enrol_code(s, "laptop-1", NULL, NULL, 600, &r), 0);
+    assert_true(json_is_false(json_object_get(r, "created")));
+    json_decref(r);
+    assert_int_equal(core_device_enrol_code(s, "laptop-1", "reader", NULL, 600, &r), 0);
+    json_decref(r);
+    /* refused, changing nothing: a reader with a team, a scanner's code for a reader, a
+     * role a browser never has, a CURVE reader's name taken as a scanner */
+    long events = sf_events(s);
+    assert_int_equal(core_device_enrol_code(s, "laptop-2", "reader", "Equipo 3", 600, &r),
+                     AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "laptop-1", "scanner", NULL, 600, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "laptop-3", "admin", NULL, 600, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "laptop-4", NULL, NULL, 600, &r), AYNI_ENOTFOUND);
+    assert_int_equal(sf_events(s), events);
+    free(code);
+    free(secret);
 }
 
 static void
@@ -147,7 +188,7 @@ test_gateway_role(void **state)
     assert_string_equal(role, "gateway");
     /* A gateway has no device secret: it proves itself with its CURVE key. */
     assert_int_equal(core_device_by_secret(s, "web-1", "", role, &enabled), AYNI_EDENIED);
-    assert_int_equal(core_device_enrol_code(s, "web-1", NULL, 600, &r), AYNI_EINVAL);
+    assert_int_equal(core_device_enrol_code(s, "web-1", NULL, NULL, 600, &r), AYNI_EINVAL);
 }
 
 int
@@ -157,6 +198,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_enrol_new_phone, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_enrol_expired_and_disabled, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_enrol_code_refusals, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_enrol_reader, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_gateway_role, sf_setup, sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
