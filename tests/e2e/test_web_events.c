@@ -25,14 +25,9 @@
 #include "harness.h"
 #include "mem.h"
 #include "secure.h"
+#include "web_cli.h"
 
 extern char **environ;
-
-struct web {
-    struct e2e *e;
-    pid_t pid;
-    char *url, *cert, *log;
-};
 
 /* One stream read by curl into a file. */
 struct reader {
@@ -46,61 +41,20 @@ s_str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-/* ayni-web on a free-looking loopback port, with aynid's event socket and at most streams
- * streams, as the gateway of provision (NULL: none, an aynid run --insecure); waits for
- * "ready". */
+/* ayni-web with at most streams streams, as the gateway of provision (NULL: none, an
+ * aynid run --insecure). */
 static void
 s_web_start_as(struct web *w, const char *streams, const char *provision)
 {
-    static unsigned n;
-    unsigned port = 20000 + (unsigned)(getpid() * 11 + n++ * 137) % 30000;
-    w->url = xasprintf("https://127.0.0.1:%u", port);
-    char *state = xasprintf("%s/web", w->e->dir), *app = xasprintf("%s/app", w->e->dir);
-    w->cert = xasprintf("%s/web.crt", state);
-    w->log = xasprintf("%s/web.log", w->e->dir);
-    mkdir(app, 0755);
-    char *index = xasprintf("%s/index.html", app);
-    FILE *f = fopen(index, "w");
-    assert_non_null(f);
-    fputs("<!doctype html><title>Ayni</title>", f);
-    fclose(f);
-    const char *web = getenv("AYNI_WEB") ? getenv("AYNI_WEB") : AYNI_WEB_PATH;
-    const char *argv[] = {web, "--listen", w->url, "--state", state, "--api", w->e->api,
-                          "--events", w->e->events, "--app", app, "--streams", streams,
-                          provision ? "--provision" : NULL, provision, NULL};
-    char *out = xasprintf("%s/web.out", w->e->dir);
-    w->pid = e2e_spawn(argv, NULL, out, w->log, environ);
-    long deadline = e2e_now_ms() + E2E_WAIT_MS;
-    for (;;) {
-        char *text = e2e_slurp(w->log);
-        bool ready = strstr(text, "ayni-web ready https://") != NULL;
-        if (!ready && e2e_now_ms() > deadline)
-            fail_msg("ayni-web did not get ready: %s", text);
-        free(text);
-        if (ready)
-            break;
-        e2e_nap(20);
-    }
-    free(index);
-    free(out);
-    free(app);
-    free(state);
+    const char *extra[] = {"--streams", streams, provision ? "--provision" : NULL, provision,
+                           NULL};
+    web_start(w, NULL, extra);
 }
 
 static void
 s_web_start(struct web *w, const char *streams)
 {
     s_web_start_as(w, streams, NULL);
-}
-
-static void
-s_web_stop(struct web *w)
-{
-    kill(w->pid, SIGTERM);
-    assert_int_equal(e2e_reap(w->pid, E2E_WAIT_MS, "ayni-web"), 0);
-    free(w->url);
-    free(w->cert);
-    free(w->log);
 }
 
 /* curl with args (a shell fragment) to path: its output (a new string), the HTTP status
@@ -121,54 +75,6 @@ s_curl(struct web *w, const char *args, const char *path, long *status)
     free(cmd);
     free(body);
     return text;
-}
-
-/* POST op with {"args": args} as auth (NULL: none): the reply's JSON, its status. */
-static json_t *
-s_post(struct web *w, const char *op, const char *auth, json_t *args, long *status)
-{
-    json_t *body = json_pack("{so}", "args", args ? args : json_object());
-    char *text = json_dumps(body, JSON_COMPACT), *file = xasprintf("%s/post.json", w->e->dir);
-    json_decref(body);
-    FILE *f = fopen(file, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    char *authh = auth ? xasprintf("-H 'Authorization: Bearer %s'", auth) : xstrdup("");
-    char *args_s = xasprintf("-H 'Content-Type: application/json' %s --data-binary @'%s'", authh,
-                             file);
-    char *path = xasprintf("/api/v1/%s", op);
-    char *got = s_curl(w, args_s, path, status);
-    json_t *reply = json_loads(got, 0, NULL);
-    if (!reply)
-        fail_msg("not JSON from ayni-web (HTTP %ld): %s", *status, got);
-    free(got);
-    free(path);
-    free(args_s);
-    free(authh);
-    free(file);
-    free(text);
-    return reply;
-}
-
-/* Enrol name through the gateway with a code made for role (and team, for a phone):
- * "NAME:SECRET" (caller frees). */
-static char *
-s_enrol(struct web *w, const char *name, const char *role, const char *team)
-{
-    json_t *args = team ? e2e_pack("{ss ss ss}", "name", name, "role", role, "team", team)
-                        : e2e_pack("{ss ss}", "name", name, "role", role);
-    json_t *c = e2e_ok(w->e, "device.enrol_code", args);
-    long status = 0;
-    json_t *r = s_post(w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
-                       &status);
-    assert_int_equal(status, 200);
-    json_t *res = json_object_get(r, "result");
-    assert_string_equal(s_str(res, "role"), role);
-    char *auth = xasprintf("%s:%s", s_str(res, "name"), s_str(res, "secret"));
-    json_decref(r);
-    json_decref(c);
-    return auth;
 }
 
 /* A stream of path read by curl --no-buffer in the background, with header (NULL: none). */
@@ -274,7 +180,7 @@ test_reader_replay_live_and_resume(void **state)
     struct web w = {.e = *state};
     e2e_seed(w.e);
     s_web_start(&w, "8");
-    char *auth = s_enrol(&w, "laptop-1", "reader", NULL);
+    char *auth = web_enrol(&w, "laptop-1", "reader", NULL, NULL);
     char *bearer = xasprintf("Authorization: Bearer %s", auth);
     long long head = e2e_head(w.e);
     struct reader r = s_read_start(&w, "/api/v1/events?since=0", bearer, NULL);
@@ -291,7 +197,7 @@ test_reader_replay_live_and_resume(void **state)
     }
     /* meanwhile the gateway answers other requests */
     long status = 0;
-    json_t *info = s_post(&w, "server.info", auth, NULL, &status);
+    json_t *info = web_post(&w, "server.info", auth, NULL, &status);
     assert_int_equal(status, 200);
     json_decref(info);
     char *text = s_wait_id(&r, head + 3, NULL);
@@ -332,7 +238,7 @@ test_reader_replay_live_and_resume(void **state)
     s_read_stop(&all);
     free(bearer);
     free(auth);
-    s_web_stop(&w);
+    web_stop(&w);
 }
 
 /* A shipment from ALM-LIMA to COM-0042 for team, dispatched: its dispatch result. */
@@ -356,10 +262,10 @@ test_scanner_sees_its_team(void **state)
     e2e_seed(w.e);
     json_t *mine = s_shipment(w.e, "Equipo Web"), *other = s_shipment(w.e, "Equipo Otro");
     s_web_start(&w, "8");
-    char *auth = s_enrol(&w, "phone-1", "scanner", "Equipo Web");
+    char *auth = web_enrol(&w, "phone-1", "scanner", "Equipo Web", NULL);
     /* EventSource sends no header: a ticket from POST events.ticket, in the URL */
     long status = 0;
-    json_t *t = s_post(&w, "events.ticket", auth, NULL, &status);
+    json_t *t = web_post(&w, "events.ticket", auth, NULL, &status);
     assert_int_equal(status, 200);
     json_t *res = json_object_get(t, "result");
     assert_int_equal(json_integer_value(json_object_get(res, "expires_in")), 60);
@@ -368,8 +274,8 @@ test_scanner_sees_its_team(void **state)
     struct reader r = s_read_start(&w, path, NULL, NULL);
     /* its own delivery, confirmed through the gateway: live on its stream */
     const char *token = s_str(json_array_get(json_object_get(mine, "packages"), 0), "token");
-    json_t *c = s_post(&w, "delivery.confirm", auth,
-                       e2e_pack("{ss ss}", "token", token, "scan_id", "ev-scan-1"), &status);
+    json_t *c = web_post(&w, "delivery.confirm", auth,
+                         e2e_pack("{ss ss}", "token", token, "scan_id", "ev-scan-1"), &status);
     assert_int_equal(status, 200);
     json_decref(c);
     long long head = e2e_head(w.e);
@@ -410,7 +316,7 @@ test_scanner_sees_its_team(void **state)
     free(auth);
     json_decref(mine);
     json_decref(other);
-    s_web_stop(&w);
+    web_stop(&w);
 }
 
 static void
@@ -419,7 +325,7 @@ test_refusals_and_disabled(void **state)
     struct web w = {.e = *state};
     e2e_seed(w.e);
     s_web_start(&w, "2");
-    char *auth = s_enrol(&w, "laptop-2", "reader", NULL);
+    char *auth = web_enrol(&w, "laptop-2", "reader", NULL, NULL);
     char *bearer = xasprintf("-H 'Authorization: Bearer %s'", auth);
     long status = 0;
     char *got = s_curl(&w, "", "/api/v1/events", &status);
@@ -446,7 +352,7 @@ test_refusals_and_disabled(void **state)
     assert_int_equal(status, 503);
     assert_non_null(strstr(got, "too many event streams"));
     free(got);
-    json_t *info = s_post(&w, "server.info", auth, NULL, &status);
+    json_t *info = web_post(&w, "server.info", auth, NULL, &status);
     assert_int_equal(status, 200);
     json_decref(info);
 
@@ -468,7 +374,7 @@ test_refusals_and_disabled(void **state)
     free(wrong);
     free(bearer);
     free(auth);
-    s_web_stop(&w);
+    web_stop(&w);
 }
 
 static void
@@ -477,7 +383,7 @@ test_sigterm_with_streams_open(void **state)
     struct web w = {.e = *state};
     e2e_seed(w.e);
     s_web_start(&w, "8");
-    char *auth = s_enrol(&w, "laptop-3", "reader", NULL);
+    char *auth = web_enrol(&w, "laptop-3", "reader", NULL, NULL);
     char *hdr = xasprintf("Authorization: Bearer %s", auth);
     struct reader r[3];
     long long head = e2e_head(w.e);
@@ -531,8 +437,8 @@ test_secure_gateway(void **state)
                                  e2e_pack("{ss ss}", "name", "laptop-9", "role", "reader"), &c,
                                  NULL, 0), 0);
     long status = 0;
-    json_t *r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
-                       &status);
+    json_t *r = web_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
+                         &status);
     assert_int_equal(status, 200);
     json_t *res = json_object_get(r, "result");
     char *hdr = xasprintf("Authorization: Bearer %s:%s", s_str(res, "name"),
@@ -554,7 +460,7 @@ test_secure_gateway(void **state)
     /* both of the gateway's sockets were admitted (a refusal is in aynid's log) */
     assert_false(e2e_log_has(sec->e, "connection refused"));
     s_read_stop(&rd);
-    s_web_stop(&w);
+    web_stop(&w);
     free(hdr);
     json_decref(r);
     json_decref(c);

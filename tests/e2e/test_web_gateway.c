@@ -23,15 +23,10 @@
 
 #include "harness.h"
 #include "mem.h"
+#include "web_cli.h"
 #include "wh_cli.h"
 
 extern char **environ;
-
-struct web {
-    struct e2e *e;
-    pid_t pid;
-    char *url, *cert, *log, *app;
-};
 
 /* The files of the small app tree each test serves: name, content, the Content-Type
  * expected.  Plus a folder "sub/" and a hidden file, neither of them served. */
@@ -86,92 +81,14 @@ s_app_tree(const char *dir)
     return app;
 }
 
-static const char *
-s_web_path(void)
-{
-    const char *p = getenv("AYNI_WEB");
-    return p ? p : AYNI_WEB_PATH;
-}
-
-/* Start ayni-web on a free-looking loopback port against e's aynid; wait for "ready". */
+/* ayni-web serving the app tree s_files, with --timeout timeout. */
 static void
 s_web_start(struct web *w, const char *timeout)
 {
-    static unsigned n;
-    unsigned port = 20000 + (unsigned)(getpid() * 7 + n++ * 131) % 30000;
-    w->url = xasprintf("https://127.0.0.1:%u", port);
-    char *state = xasprintf("%s/web", w->e->dir);
-    w->cert = xasprintf("%s/web.crt", state);
-    w->log = xasprintf("%s/web.log", w->e->dir);
-    w->app = s_app_tree(w->e->dir);
-    const char *argv[] = {s_web_path(), "--listen", w->url, "--state", state, "--api",
-                          w->e->api, "--timeout", timeout, "--app", w->app, NULL};
-    char *out = xasprintf("%s/web.out", w->e->dir);
-    w->pid = e2e_spawn(argv, NULL, out, w->log, environ);
-    long deadline = e2e_now_ms() + E2E_WAIT_MS;
-    for (;;) {
-        char *text = e2e_slurp(w->log);
-        bool ready = text && strstr(text, "ayni-web ready https://");
-        if (ready) {
-            assert_non_null(strstr(text, "sha256="));
-            free(text);
-            break;
-        }
-        if (e2e_now_ms() > deadline)
-            fail_msg("ayni-web did not get ready: %s", text ? text : "(no log)");
-        free(text);
-        e2e_nap(20);
-    }
-    struct stat st;
-    char *key = xasprintf("%s/web.key", state);
-    assert_int_equal(stat(key, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
-    free(key);
-    free(state);
-    free(out);
-}
-
-static void
-s_web_alive(struct web *w)
-{
-    assert_int_equal(kill(w->pid, 0), 0);
-}
-
-/* POST body to /api/v1/op with curl (pinned to the gateway's certificate); auth and
- * type may be NULL (none), method NULL for POST.  The reply's HTTP status in *status and
- * its JSON (new reference). */
-static json_t *
-s_http(struct web *w, const char *method, const char *op, const char *type, const char *auth,
-       const char *body, long *status)
-{
-    char *bodyfile = xasprintf("%s/body.json", w->e->dir);
-    FILE *f = fopen(bodyfile, "w");
-    assert_non_null(f);
-    fputs(body ? body : "", f);
-    fclose(f);
-    char *typeh = type ? xasprintf("-H 'Content-Type: %s'", type) : xstrdup("");
-    char *authh = auth ? xasprintf("-H 'Authorization: Bearer %s'", auth) : xstrdup("");
-    char *cmd = xasprintf("curl -s --max-time 20 --cacert '%s' -X %s %s %s --data-binary @'%s' "
-                          "-w '\\n%%{http_code}' '%s/api/v1/%s'",
-                          w->cert, method ? method : "POST", typeh, authh, bodyfile, w->url, op);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    char *text = e2e_read_all(p);
-    pclose(p);
-    char *nl = strrchr(text, '\n');
-    assert_non_null(nl);
-    *status = strtol(nl + 1, NULL, 10);
-    *nl = '\0';
-    json_error_t jerr;
-    json_t *reply = json_loads(text, 0, &jerr);
-    if (!reply)
-        fail_msg("not JSON from ayni-web (HTTP %ld): %s", *status, text);
-    free(text);
-    free(cmd);
-    free(typeh);
-    free(authh);
-    free(bodyfile);
-    return reply;
+    char *app = s_app_tree(w->e->dir);
+    const char *extra[] = {"--timeout", timeout, NULL};
+    web_start(w, app, extra);
+    free(app);
 }
 
 /* A request for path (sent as it is: no "/../" squashed) with method ("HEAD" is curl -I,
@@ -231,18 +148,6 @@ s_expect_header(const char *headers, const char *name, const char *value, const 
     free(got);
 }
 
-/* As s_http with POST and JSON, args packed into {"args":…}. */
-static json_t *
-s_post(struct web *w, const char *op, const char *auth, json_t *args, long *status)
-{
-    json_t *body = json_pack("{so}", "args", args ? args : json_object());
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    json_t *r = s_http(w, NULL, op, "application/json", auth, text, status);
-    free(text);
-    return r;
-}
-
 static const char *
 s_err_code(json_t *reply)
 {
@@ -270,38 +175,20 @@ s_team_shipment(struct e2e *e)
     return d;
 }
 
-/* Enrol phone name of "Equipo Web" through the gateway: "NAME:SECRET" (caller frees). */
+/* Enrol phone name of "Equipo Web" through the gateway: "NAME:SECRET" (caller frees);
+ * the same code again is refused. */
 static char *
 s_enrol(struct web *w, const char *name)
 {
-    json_t *c = e2e_ok(w->e, "device.enrol_code",
-                       e2e_pack("{ss ss}", "name", name, "team", "Equipo Web"));
+    char *code = NULL;
+    char *auth = web_enrol(w, name, "scanner", "Equipo Web", &code);
     long status = 0;
-    json_t *r = s_post(w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
-                       &status);
-    assert_int_equal(status, 200);
-    json_t *res = json_object_get(r, "result");
-    char *auth = xasprintf("%s:%s", s_str(res, "name"), s_str(res, "secret"));
-    /* the same code again: refused */
-    json_t *again = s_post(w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
-                           &status);
+    json_t *again = web_post(w, "device.enrol", NULL, e2e_pack("{ss}", "code", code), &status);
     assert_int_equal(status, 409);
     assert_string_equal(s_err_code(again), "invalid_state");
     json_decref(again);
-    json_decref(r);
-    json_decref(c);
+    free(code);
     return auth;
-}
-
-static void
-s_web_stop(struct web *w)
-{
-    kill(w->pid, SIGTERM);
-    assert_int_equal(e2e_reap(w->pid, E2E_WAIT_MS, "ayni-web"), 0);
-    free(w->url);
-    free(w->cert);
-    free(w->log);
-    free(w->app);
 }
 
 static void
@@ -312,16 +199,16 @@ test_phone_confirms_through_the_gateway(void **state)
     s_web_start(&w, "10");
     char *auth = s_enrol(&w, "phone-1");
     long status = 0;
-    json_t *r = s_post(&w, "shipment.get", auth, e2e_pack("{ss}", "shipment", s_str(d, "code")),
-                       &status);
+    json_t *r = web_post(&w, "shipment.get", auth, e2e_pack("{ss}", "shipment", s_str(d, "code")),
+                         &status);
     assert_int_equal(status, 200);
     assert_string_equal(s_str(json_object_get(r, "result"), "code"), s_str(d, "code"));
     json_decref(r);
     const char *token = s_str(json_array_get(json_object_get(d, "packages"), 0), "token");
-    r = s_post(&w, "delivery.confirm", auth,
-               e2e_pack("{ss ss ss}", "token", token, "scan_id", "web-scan-1", "device_time",
-                        "2026-11-22T11:00:00Z"),
-               &status);
+    r = web_post(&w, "delivery.confirm", auth,
+                 e2e_pack("{ss ss ss}", "token", token, "scan_id", "web-scan-1", "device_time",
+                          "2026-11-22T11:00:00Z"),
+                 &status);
     assert_int_equal(status, 200);
     json_decref(r);
     /* the core names the phone, not the gateway */
@@ -330,7 +217,7 @@ test_phone_confirms_through_the_gateway(void **state)
     assert_string_equal(s_str(p, "device"), "phone-1");
     assert_string_equal(s_str(p, "team"), "Equipo Web");
     json_decref(s);
-    s_web_stop(&w);
+    web_stop(&w);
     free(auth);
     json_decref(d);
 }
@@ -371,8 +258,8 @@ test_hostile_http(void **state)
         json_decref(b);
     }
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        json_t *r = s_http(&w, cases[i].method, cases[i].op, cases[i].type, cases[i].auth,
-                           cases[i].body ? cases[i].body : body, &status);
+        json_t *r = web_http(&w, cases[i].method, cases[i].op, cases[i].type, cases[i].auth,
+                             cases[i].body ? cases[i].body : body, &status);
         if (status != cases[i].status)
             fail_msg("case %zu (%s): HTTP %ld, not %ld: %s", i, cases[i].op, status,
                      cases[i].status, json_dumps(r, 0));
@@ -385,7 +272,7 @@ test_hostile_http(void **state)
     char *huge = xmalloc(big + 1);
     memset(huge, ' ', big);
     huge[0] = '{', huge[big - 1] = '}', huge[big] = '\0';
-    json_t *r = s_http(&w, NULL, "delivery.confirm", "application/json", auth, huge, &status);
+    json_t *r = web_http(&w, NULL, "delivery.confirm", "application/json", auth, huge, &status);
     assert_int_equal(status, 413);
     assert_string_equal(s_err_code(r), "too_large");
     json_decref(r);
@@ -414,7 +301,7 @@ test_hostile_http(void **state)
     const char *argv[] = {"/usr/bin/python3", pyfile, NULL};
     pid_t slow = e2e_spawn(argv, NULL, pyout, pyout, environ);
     e2e_nap(500);
-    r = s_post(&w, "server.info", auth, NULL, &status); /* served meanwhile */
+    r = web_post(&w, "server.info", auth, NULL, &status); /* served meanwhile */
     assert_int_equal(status, 200);
     json_decref(r);
     int rc = e2e_reap(slow, 30000, "the slowloris client");
@@ -426,7 +313,7 @@ test_hostile_http(void **state)
     assert_int_equal(e2e_head(w.e), head);
     json_decref(e2e_ok(w.e, "device.disable", e2e_pack("{ss}", "name", "phone-2")));
     head = e2e_head(w.e);
-    r = s_http(&w, NULL, "delivery.confirm", "application/json", auth, body, &status);
+    r = web_http(&w, NULL, "delivery.confirm", "application/json", auth, body, &status);
     assert_int_equal(status, 403);
     assert_string_equal(s_err_code(r), "forbidden");
     json_decref(r);
@@ -436,9 +323,9 @@ test_hostile_http(void **state)
     json_t *who = json_object_get(json_array_get(json_object_get(s, "packages"), 0), "device");
     assert_true(!who || json_is_null(who));
     json_decref(s);
-    s_web_alive(&w);
+    web_alive(&w);
     e2e_alive(w.e);
-    s_web_stop(&w);
+    web_stop(&w);
     free(py);
     free(pyfile);
     free(pyout);
@@ -461,16 +348,16 @@ test_replaced_code(void **state)
      * needs aynid's clock moved: tests/unit/test_api_phones.c and test_store_phones.c) */
     json_t *c2 = e2e_ok(w.e, "device.enrol_code", e2e_pack("{ss}", "name", "phone-3"));
     long status = 0;
-    json_t *r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
-                       &status);
+    json_t *r = web_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c, "code")),
+                         &status);
     assert_int_equal(status, 404); /* the replaced code is no longer known */
     json_decref(r);
-    r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c2, "code")), &status);
+    r = web_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", s_str(c2, "code")), &status);
     assert_int_equal(status, 200);
     json_decref(r);
     json_decref(c);
     json_decref(c2);
-    s_web_stop(&w);
+    web_stop(&w);
 }
 
 /* Run a python3 script against the gateway: PORT and ctx (an SSL context pinned to its
@@ -628,8 +515,8 @@ test_static_files(void **state)
     free(b);
     free(late);
     free(gone);
-    s_web_alive(&w);
-    s_web_stop(&w);
+    web_alive(&w);
+    web_stop(&w);
     free(root);
     free(tag);
     free(index);
@@ -695,7 +582,7 @@ test_phone_language(void **state)
         free(core);
         free(own);
     }
-    s_web_stop(&w);
+    web_stop(&w);
 }
 
 static void
@@ -733,7 +620,7 @@ test_bad_flags(void **state)
         {big, "more than 1024 files or 16 MiB"},
     };
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++) {
-        const char *argv[] = {s_web_path(), "--app", apps[i].dir, NULL};
+        const char *argv[] = {web_path(), "--app", apps[i].dir, NULL};
         pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
         assert_int_equal(e2e_reap(pid, E2E_WAIT_MS, "ayni-web"), 2);
         char *text = e2e_slurp(log);
@@ -743,7 +630,7 @@ test_bad_flags(void **state)
     }
     /* AYNI_WEB_APP as the default of --app */
     setenv("AYNI_WEB_APP", empty, 1);
-    const char *envargv[] = {s_web_path(), NULL};
+    const char *envargv[] = {web_path(), NULL};
     pid_t envpid = e2e_spawn(envargv, NULL, out, log, environ);
     unsetenv("AYNI_WEB_APP");
     assert_int_equal(e2e_reap(envpid, E2E_WAIT_MS, "ayni-web"), 2);
@@ -752,7 +639,7 @@ test_bad_flags(void **state)
         fail_msg("AYNI_WEB_APP was not the app folder: %s", said);
     free(said);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *argv[] = {s_web_path(), cases[i].a, cases[i].b, NULL};
+        const char *argv[] = {web_path(), cases[i].a, cases[i].b, NULL};
         pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
         assert_int_equal(e2e_reap(pid, E2E_WAIT_MS, "ayni-web"), cases[i].rc);
         char *text = e2e_slurp(log);
@@ -762,7 +649,7 @@ test_bad_flags(void **state)
     }
     /* no aynid there: exit 3, saying so */
     char *state_dir = xasprintf("%s/st", e->dir), *api = xasprintf("ipc://%s/none", e->dir);
-    const char *argv[] = {s_web_path(), "--state", state_dir, "--api", api, "--listen",
+    const char *argv[] = {web_path(), "--state", state_dir, "--api", api, "--listen",
                           "https://127.0.0.1:1", "--app", app, NULL};
     pid_t pid = e2e_spawn(argv, NULL, out, log, environ);
     assert_int_equal(e2e_reap(pid, 30000, "ayni-web"), 3);
@@ -833,7 +720,7 @@ test_enrolment_sheet(void **state)
     }
     WH_HAS(text, grouped);
     long status = 0;
-    json_t *r = s_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", code_s), &status);
+    json_t *r = web_post(&w, "device.enrol", NULL, e2e_pack("{ss}", "code", code_s), &status);
     assert_int_equal(status, 200);
     assert_string_equal(s_str(json_object_get(r, "result"), "name"), "tel-huanuco-1");
     json_decref(r);
@@ -874,8 +761,8 @@ test_enrolment_sheet(void **state)
     free(err);
     wh_hangup_stop(&h);
     assert_false(wh_exists(other));
-    s_web_alive(&w);
-    s_web_stop(&w);
+    web_alive(&w);
+    web_stop(&w);
     free(not_web);
     free(other);
     free(code_s);
