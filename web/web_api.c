@@ -1,5 +1,6 @@
 /* web_api.c: the allow-list of ops and the status mapping of web_api.h.  It must not
  * check anything aynid checks (arguments, roles, states). */
+#include <stdio.h>
 #include <string.h>
 
 #include "error.h"
@@ -18,6 +19,16 @@ web_op_allowed(const char *op)
         if (!strcmp(*o, op))
             return true;
     return false;
+}
+
+const char *
+web_op_names(char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *const *o = s_allowed; *o && n < size; o++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", *o);
+    return buf;
 }
 
 bool

@@ -137,11 +137,14 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
 {
     *replied = true;
     const char *op = url + strlen(S_PREFIX);
-    if (strcmp(op, "events.ticket") && !web_op_allowed(op))
-        return web_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op),
-                       _("this gateway does not offer that operation: a phone may use "
-                         "server.info, keys.public, shipment.get, shipment.list, "
-                         "delivery.confirm, photo.put and device.enrol"));
+    if (strcmp(op, "events.ticket") && !web_op_allowed(op)) {
+        char names[256], msg[512];
+        snprintf(msg, sizeof msg,
+                 _("this gateway does not offer that operation: a phone may use %s; and "
+                   "events.ticket, GET /api/v1/events for the event stream"),
+                 web_op_names(names, sizeof names));
+        return web_error(c, 404, AYNI_EUNKNOWNOP, json_pack("{ss}", "op", op), msg);
+    }
     if (strcmp(method, "POST"))
         return web_error(c, 405, AYNI_EBADREQ, json_pack("{ss}", "method", method),
                        _("use POST with a JSON body"));
