@@ -416,6 +416,7 @@ test_sigterm_with_streams_open(void **state)
     free(w.url);
     free(w.cert);
     free(w.log);
+    free(w.app);
     free(hdr);
     free(auth);
 }
