@@ -332,3 +332,16 @@ CREATE TABLE photos (
 ALTER TABLE deliveries ADD COLUMN photo TEXT REFERENCES photos (sha256);
 ALTER TABLE deliveries ADD COLUMN lat10 INTEGER CHECK (lat10 BETWEEN -900 AND 900);
 ALTER TABLE deliveries ADD COLUMN lon10 INTEGER CHECK (lon10 BETWEEN -1800 AND 1800);
+
+-- @migration 9
+-- Signed checkpoints of the event chain (docs/PROOF.md): the chain's head (seq, hash)
+-- signed with the token key at a time, and event_seq, the ledger.checkpoint event that
+-- recorded it (seq + 1).  The event's body holds the same fields, so the chain covers them.
+CREATE TABLE checkpoints (
+    seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+    hash      TEXT NOT NULL CHECK (length(hash) = 64),
+    at        TEXT NOT NULL,
+    key_id    TEXT NOT NULL CHECK (length(key_id) = 8),
+    signature TEXT NOT NULL CHECK (length(signature) = 128),
+    event_seq INTEGER NOT NULL UNIQUE
+);
