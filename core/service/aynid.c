@@ -172,8 +172,8 @@ s_checkpoint_options(struct s_options *o, const char *every, const char *hours)
         o->checkpoint_every = strtol(every, &end, 10);
         if (errno || end == every || *end || o->checkpoint_every < 1 ||
             o->checkpoint_every > 1000000) {
-            fprintf(stderr, _("aynid: --checkpoint-every '%s' is not a number of events from 1 "
-                              "to 1000000\n"), every);
+            fprintf(stderr, _("aynid: --checkpoint-every (or AYNI_CHECKPOINT_EVERY) '%s' is not a "
+                              "number of events from 1 to 1000000\n"), every);
             return -1;
         }
     }
@@ -183,8 +183,9 @@ s_checkpoint_options(struct s_options *o, const char *every, const char *hours)
         /* written with a point in any language: the C locale reads it */
         if (errno || end == hours || *end || !(o->checkpoint_hours > 0) ||
             o->checkpoint_hours > 8760) {
-            fprintf(stderr, _("aynid: --checkpoint-hours '%s' is not a number of hours above 0 "
-                              "and at most 8760 (a year), such as 1 or 0.5\n"), hours);
+            fprintf(stderr, _("aynid: --checkpoint-hours (or AYNI_CHECKPOINT_HOURS) '%s' is not a "
+                              "number of hours above 0 and at most 8760 (a year), such as 1 "
+                              "or 0.5\n"), hours);
             return -1;
         }
     }

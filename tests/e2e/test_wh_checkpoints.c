@@ -343,12 +343,22 @@ test_bad_files(void **state)
     e2e_destroy(&e);
 }
 
-/* With events and --checkpoint-hours of about a second, one comes by time alone. */
+/* With events and --checkpoint-hours of about a second, one comes by time alone.  (And
+ * settings out of range are refused at start, naming the flag.) */
 static void
 test_by_time(void **state)
 {
     (void)state;
     struct e2e *e = e2e_new();
+    const char *bad[][3] = {{"--checkpoint-every", "0", "--checkpoint-every"},
+                            {"--checkpoint-every", "12x", "--checkpoint-every"},
+                            {"--checkpoint-hours", "0", "--checkpoint-hours"},
+                            {"--checkpoint-hours", "9000", "--checkpoint-hours"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *args[] = {bad[i][0], bad[i][1], NULL};
+        assert_int_equal(e2e_start_args(e, args), 2);
+        assert_true(e2e_log_has(e, bad[i][2]));
+    }
     s_start(e, "1000", "0.0003");
     s_donors(e, 1, 1);
     json_t *r = NULL;
