@@ -165,7 +165,11 @@ int wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_gateway_fingerprint(const char *url, char hex[65], char *err, size_t errlen);
 void wh_print_devices(struct wh *w, json_t *args, json_t *r);
 void wh_print_disabled(struct wh *w, json_t *args, json_t *r);
+/* wh_ledger.c: ledger verify (with --checkpoints FILE) and ledger checkpoints -o FILE. */
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_checkpoints(struct wh *w, const struct wh_cmd *c, json_t *args);
+/* wh_events.c: ledger.verify's result r as people read it. */
+void wh_print_verify(json_t *r);
 int wh_run_slip(struct wh *w, const struct wh_cmd *c, json_t *args);
 /* shipment list: --state in either language or as the core's code (wh_states.c). */
 int wh_run_shipment_list(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -166,7 +166,18 @@ const struct wh_cmd wh_commands[] = {
     {"device disable", "device disable NAME",
      N_("refuse a device from its next connection on (admin)"), "device.disable", "name", NOOPTS,
      NULL, wh_print_disabled},
-    {"ledger verify", "ledger verify", N_("check that the ledger is consistent"), NULL, NULL,
-     NOOPTS, wh_run_verify, NULL},
+    {"ledger verify", "ledger verify [--checkpoints FILE]",
+     N_("check that the ledger is consistent, and that it extends every signed checkpoint "
+        "kept in FILE"),
+     NULL, NULL,
+     OPTS({"--checkpoints", "checkpoints", 's', false,
+           N_("a file of checkpoints (ledger checkpoints -o): prove that the ledger was not "
+              "rewritten or cut since")}),
+     wh_run_verify, NULL},
+    {"ledger checkpoints", "ledger checkpoints -o FILE",
+     N_("export the core's signed checkpoints of the event chain, for an auditor to keep"),
+     NULL, NULL,
+     OPTS({"-o", "output", 's', true, N_("the file to write (JSON Lines, one checkpoint a line)")}),
+     wh_run_checkpoints, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

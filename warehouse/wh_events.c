@@ -1,5 +1,5 @@
 /* wh_events.c: `events` (past events, and live with --follow until Ctrl-C) and
- * `ledger verify`.  Live events come from aynid's PUB socket; anything missed while
+ * how `ledger verify` prints the core's answer.  Live events come from aynid's PUB socket; anything missed while
  * connecting, or in a gap, is fetched with events.since, so no event shows twice or
  * goes missing. */
 #include <errno.h>
@@ -203,34 +203,22 @@ out:
     return rc;
 }
 
-int
-wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args)
+void
+wh_print_verify(json_t *r)
 {
-    (void)c;
-    json_decref(args);
-    json_t *r = NULL;
-    int rc = wh_call(w, "ledger.verify", NULL, &r);
-    if (rc)
-        return rc;
     bool ok = json_is_true(json_object_get(r, "ok"));
     json_t *checked = json_object_get(r, "checked"), *head = json_object_get(r, "head");
-    if (w->json) {
-        wh_print_json(r);
-    } else {
-        printf(_("%s: %lld movements, %lld balances, %lld serial units, %lld deliveries, %lld "
-                 "events\nevent chain: seq %lld, hash %s\n"),
-               ok ? _("ledger OK") : _("PROBLEMS"),
-               wh_i(checked, "movements"), wh_i(checked, "balances"), wh_i(checked, "units"),
-               wh_i(checked, "deliveries"), wh_i(checked, "events"), wh_i(head, "seq"),
-               wh_s(head, "hash"));
-        size_t i;
-        json_t *p;
-        json_array_foreach(json_object_get(r, "problems"), i, p) {
-            char *text = json_dumps(p, JSON_COMPACT);
-            printf("  - %s: %s\n", wh_s(p, "message"), text);
-            free(text);
-        }
+    printf(_("%s: %lld movements, %lld balances, %lld serial units, %lld deliveries, %lld "
+             "events\nevent chain: seq %lld, hash %s\n"),
+           ok ? _("ledger OK") : _("PROBLEMS"),
+           wh_i(checked, "movements"), wh_i(checked, "balances"), wh_i(checked, "units"),
+           wh_i(checked, "deliveries"), wh_i(checked, "events"), wh_i(head, "seq"),
+           wh_s(head, "hash"));
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(r, "problems"), i, p) {
+        char *text = json_dumps(p, JSON_COMPACT);
+        printf("  - %s: %s\n", wh_s(p, "message"), text);
+        free(text);
     }
-    json_decref(r);
-    return ok ? WH_OK : WH_REFUSED;
 }

@@ -288,6 +288,19 @@ s_verify(struct api *a, json_t *args, json_t **r)
     return core_ledger_verify(a->store, r);
 }
 
+static int
+s_checkpoints(struct api *a, json_t *args, json_t **r)
+{
+    long since = api_int(args, "since", 0), limit = api_int(args, "limit", 1000);
+    json_t *list;
+    int rc = core_chain_checkpoints(a->store, since,
+                                    (int)(limit < 0 ? 0 : limit > 100000 ? 100000 : limit), &list);
+    if (rc)
+        return rc;
+    *r = json_pack("{so}", "checkpoints", list);
+    return 0;
+}
+
 static json_t *
 s_public_key(struct api *a)
 {
@@ -452,6 +465,8 @@ const struct api_op api_ops[] = {
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"events.since", READ | API_SCANNER, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
+    {"ledger.checkpoints", READ, false, s_checkpoints,
+     ARGS({"since", 'i', false}, {"limit", 'i', false})},
     {"keys.public", ANY, false, s_keys_public, NOARGS},
     {"server.info", ANY | API_GATEWAY, false, s_server_info, NOARGS},
     {"device.add", ADMIN, true, s_device_add,

@@ -57,6 +57,11 @@
 #define S_REPLY_HWM 100
 #define S_REQUEST_HWM 100
 #define S_EVENT_HWM 100000
+/* Signed checkpoints of the event chain (docs/PROOF.md): one after this many events, or
+ * after this many hours with any event, whichever comes first, and one on shutdown. */
+#define S_CHECKPOINT_EVERY 1000
+#define S_CHECKPOINT_HOURS 1.0
+#define S_CHECKPOINT_RETRY_S 60 /* after a checkpoint that could not be written */
 
 enum s_level { S_ERROR, S_WARN, S_INFO, S_DEBUG };
 
@@ -68,6 +73,8 @@ struct s_options {
     const char *init_admin; /* write the first admin's provisioning file and exit */
     const char *recover_admin; /* register a new admin, write its file and exit */
     const char *name;          /* the recovered admin's name */
+    long checkpoint_every;     /* events between signed checkpoints */
+    double checkpoint_hours;   /* at most this long between them, if anything happened */
 };
 
 static volatile sig_atomic_t s_stop;
@@ -106,6 +113,7 @@ s_usage(FILE *out)
     fprintf(out,
             _("usage: aynid [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
               "             [--log-level error|warn|info|debug] [--insecure] [--tz ZONE]\n"
+              "             [--checkpoint-every N] [--checkpoint-hours H]\n"
               "       aynid --init-admin FILE [--db PATH] [--api ENDPOINT] [--events ENDPOINT] [--keys DIR]\n"
               "       aynid --recover-admin FILE [--name NAME] [--db PATH] [--api ENDPOINT]\n"
               "             [--events ENDPOINT] [--keys DIR]\n"
@@ -121,6 +129,11 @@ s_usage(FILE *out)
               "  --tz ZONE          the time zone people read times in, served in server.info as\n"
               "                     time_zone: a zone of /usr/share/zoneinfo (env AYNI_TZ;\n"
               "                     default %s); stored times stay UTC\n"
+              "  --checkpoint-every N  sign the head of the event chain after every N events\n"
+              "                     (env AYNI_CHECKPOINT_EVERY; default %d), and on stopping\n"
+              "  --checkpoint-hours H  and at least every H hours if anything happened, H may\n"
+              "                     have decimals (env AYNI_CHECKPOINT_HOURS; default %g); see\n"
+              "                     'ayni-warehouse ledger checkpoints' and docs/PROOF.md\n"
               "  --insecure         no encryption and no device keys: allowed only when every\n"
               "                     endpoint is loopback or ipc:// (demos and tests)\n"
               "  --init-admin FILE  create the CURVE keys and the first admin device, write its\n"
@@ -136,7 +149,7 @@ s_usage(FILE *out)
               "clients connect with ZeroMQ CURVE as registered devices (see docs/SECURITY.md).\n"
               "When it listens, aynid prints 'aynid ready api=ENDPOINT events=ENDPOINT' on\n"
               "standard error.\n"),
-            AYNI_ZONE_DEFAULT);
+            AYNI_ZONE_DEFAULT, S_CHECKPOINT_EVERY, S_CHECKPOINT_HOURS);
 }
 
 static const char *
@@ -144,6 +157,39 @@ s_env(const char *name, const char *dflt)
 {
     const char *v = getenv(name);
     return v && *v ? v : dflt;
+}
+
+/* --checkpoint-every and --checkpoint-hours (or their env, NULL if neither was given)
+ * into o; 0, or -1 with the error printed. */
+static int
+s_checkpoint_options(struct s_options *o, const char *every, const char *hours)
+{
+    char *end = NULL;
+    o->checkpoint_every = S_CHECKPOINT_EVERY;
+    o->checkpoint_hours = S_CHECKPOINT_HOURS;
+    if (every) {
+        errno = 0;
+        o->checkpoint_every = strtol(every, &end, 10);
+        if (errno || end == every || *end || o->checkpoint_every < 1 ||
+            o->checkpoint_every > 1000000) {
+            fprintf(stderr, _("aynid: --checkpoint-every (or AYNI_CHECKPOINT_EVERY) '%s' is not a "
+                              "number of events from 1 to 1000000\n"), every);
+            return -1;
+        }
+    }
+    if (hours) {
+        errno = 0;
+        o->checkpoint_hours = strtod(hours, &end);
+        /* written with a point in any language: the C locale reads it */
+        if (errno || end == hours || *end || !(o->checkpoint_hours > 0) ||
+            o->checkpoint_hours > 8760) {
+            fprintf(stderr, _("aynid: --checkpoint-hours (or AYNI_CHECKPOINT_HOURS) '%s' is not a "
+                              "number of hours above 0 and at most 8760 (a year), such as 1 "
+                              "or 0.5\n"), hours);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* 0 to run, 1 to exit 0 (help, version), 2 for wrong usage. */
@@ -157,7 +203,9 @@ s_parse(int argc, char **argv, struct s_options *o)
         {"version", no_argument, NULL, 'V'},      {"insecure", no_argument, NULL, 'i'},
         {"init-admin", required_argument, NULL, 'I'},
         {"recover-admin", required_argument, NULL, 'R'}, {"name", required_argument, NULL, 'n'},
-        {"tz", required_argument, NULL, 'z'},     {NULL, 0, NULL, 0},
+        {"tz", required_argument, NULL, 'z'},
+        {"checkpoint-every", required_argument, NULL, 'c'},
+        {"checkpoint-hours", required_argument, NULL, 'H'},      {NULL, 0, NULL, 0},
     };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
     *o = (struct s_options){0};
@@ -167,6 +215,8 @@ s_parse(int argc, char **argv, struct s_options *o)
     o->keys = s_env("AYNI_KEYS", "./keys");
     o->tz = s_env("AYNI_TZ", AYNI_ZONE_DEFAULT);
     o->level = S_INFO;
+    const char *every = s_env("AYNI_CHECKPOINT_EVERY", NULL);
+    const char *hours = s_env("AYNI_CHECKPOINT_HOURS", NULL);
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -193,6 +243,8 @@ s_parse(int argc, char **argv, struct s_options *o)
         case 'R': o->recover_admin = optarg; break;
         case 'n': o->name = optarg; break;
         case 'z': o->tz = optarg; break;
+        case 'c': every = optarg; break;
+        case 'H': hours = optarg; break;
         case 'h': s_usage(stdout); return 1;
         case 'V': printf("aynid %s\n", AYNI_VERSION); return 1;
         default:
@@ -217,6 +269,8 @@ s_parse(int argc, char **argv, struct s_options *o)
                 _("aynid: --name goes with --recover-admin (the recovered admin's name)\n"));
         return 2;
     }
+    if (s_checkpoint_options(o, every, hours) != 0)
+        return 2;
     char err[512];
     if (ayni_zone_use(o->tz, err, sizeof err) != 0) {
         fprintf(stderr, _("aynid: --tz: %s\n"), err);
@@ -458,6 +512,53 @@ s_publish(struct api *a, struct s_publisher *p)
     }
 }
 
+/* ---- signed checkpoints of the chain (docs/PROOF.md) ---- */
+
+struct s_checkpointer {
+    long every;      /* events */
+    double hours;
+    double last;     /* monotonic seconds of the last one made (or of the start) */
+    double retry;    /* no new try before then, after one that failed */
+};
+
+static double
+s_mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Sign the chain's head if a checkpoint is due: c->every events since the last one, or
+ * c->hours with any event, or (stopping) any event at all.  A failure is logged and tried
+ * again a minute later: requests go on being served. */
+static void
+s_checkpoint(struct api *a, struct s_checkpointer *c, bool stopping)
+{
+    double now = s_mono_s();
+    int64_t pending;
+    if (!stopping && now < c->retry)
+        return;
+    int rc = core_chain_pending(a->store, &pending);
+    if (rc == 0 && !(pending >= c->every ||
+                     (pending > 0 && (stopping || now - c->last >= c->hours * 3600))))
+        return;
+    json_t *r = NULL;
+    core_store_set_actor(a->store, "aynid");
+    if (rc == 0)
+        rc = core_chain_checkpoint(a->store, a->sk, &r);
+    if (rc) {
+        s_log(S_ERROR, _("cannot sign a checkpoint of the event chain: %s (trying again in a "
+                         "minute)"), core_store_errmsg(a->store));
+        c->retry = now + S_CHECKPOINT_RETRY_S;
+        return;
+    }
+    c->last = now;
+    if (r)
+        s_log(S_INFO, "checkpoint: the event chain signed at seq %lld", (long long)json_integer_value(json_object_get(r, "seq")));
+    json_decref(r);
+}
+
 /* ---- requests ---- */
 
 static double
@@ -675,7 +776,8 @@ s_serve_group(struct api *a, void *router)
 }
 
 static void
-s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
+s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub,
+       struct s_checkpointer *cp)
 {
     while (!s_stop) {
         zmq_pollitem_t items[2] = {{router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}};
@@ -699,6 +801,7 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub)
                 s_log(S_WARN, "connection refused: %s", why);
         }
         bool disabled = rc > 0 && (items[0].revents & ZMQ_POLLIN) && s_serve_group(a, router);
+        s_checkpoint(a, cp, false);
         s_publish(a, pub); /* right after the replies: subscribers hear within a group */
         if (disabled) /* after the group's own events, device.disabled among them */
             s_rebind(pub);
@@ -903,7 +1006,9 @@ main(int argc, char **argv)
           (long long)pub.published);
     s_log(S_INFO, "%s", a.secure ? "secure: clients connect with CURVE as registered devices"
                                  : "INSECURE: no encryption, no device keys (loopback only)");
-    s_loop(&a, router, zap, &pub);
+    struct s_checkpointer cp = {o.checkpoint_every, o.checkpoint_hours, s_mono_s(), 0};
+    s_loop(&a, router, zap, &pub, &cp);
+    s_checkpoint(&a, &cp, true);
     s_publish(&a, &pub);
     s_log(S_INFO, "stopping: every committed event is published (seq %lld)",
           (long long)pub.published);

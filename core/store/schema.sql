@@ -357,3 +357,16 @@ INSERT INTO devices_v9 SELECT id, name, role, public_key, enabled, created_at, t
        enrol_hash, enrol_expires, enrol_used_at FROM devices;
 DROP TABLE devices;
 ALTER TABLE devices_v9 RENAME TO devices;
+
+-- @migration 10
+-- Signed checkpoints of the event chain (docs/PROOF.md): the chain's head (seq, hash)
+-- signed with the token key at a time, and event_seq, the ledger.checkpoint event that
+-- recorded it (seq + 1).  The event's body holds the same fields, so the chain covers them.
+CREATE TABLE checkpoints (
+    seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+    hash      TEXT NOT NULL CHECK (length(hash) = 64),
+    at        TEXT NOT NULL,
+    key_id    TEXT NOT NULL CHECK (length(key_id) = 8),
+    signature TEXT NOT NULL CHECK (length(signature) = 128),
+    event_seq INTEGER NOT NULL UNIQUE
+);

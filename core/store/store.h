@@ -297,6 +297,19 @@ int core_events_each(core_store_t *store, int64_t after, int limit, core_event_f
 /* The newest event's seq (0 if none) and hash (64 hex chars, or 64 zeros). */
 int core_events_head(core_store_t *store, int64_t *seq, char hash[65]);
 
+/* ---- signed checkpoints of the chain (docs/PROOF.md) ---- */
+/* How many events came after the newest checkpoint's own event (all of them if there is
+ * none): 0 when nothing happened since. */
+int core_chain_pending(core_store_t *store, int64_t *n);
+/* In one transaction: sign the chain's head (seq, hash, now) with sk (libsodium's 64
+ * bytes, the public key in the last 32), keep it, and record it as the event
+ * ledger.checkpoint (body {"checkpoint": {...}}), unless nothing happened since the
+ * last one.  0 and *result the checkpoint (core_checkpoint_to_json's object), or 0 and
+ * *result NULL when there was nothing to sign; an error if it could not be written. */
+int core_chain_checkpoint(core_store_t *store, const unsigned char sk[64], json_t **result);
+/* The checkpoints that signed a seq > since, oldest first, at most limit (1..10000). */
+int core_chain_checkpoints(core_store_t *store, int64_t since, int limit, json_t **result);
+
 /* 0 and the stored result if key was used for op with arguments of that digest (any
  * text that stands for them, e.g. a hash; NULL: not checked); AYNI_ENOTFOUND if it is
  * new; AYNI_ECONFLICT if it was used for another op or other arguments. */

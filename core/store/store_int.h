@@ -182,7 +182,16 @@
     CORE_REPORT_STATEMENTS(X)                                                                     \
     CORE_DEVICE_STATEMENTS(X)                                                                     \
     CORE_UPLOAD_STATEMENTS(X)                                                                     \
-    CORE_PHOTO_STATEMENTS(X)
+    CORE_PHOTO_STATEMENTS(X)                                                                      \
+    CORE_CHAIN_STATEMENTS(X)
+
+/* The signed checkpoints of store_chain.c. */
+#define CORE_CHAIN_STATEMENTS(X)                                                                  \
+    X(CKPT_INSERT, "INSERT INTO checkpoints (seq, hash, at, key_id, signature, event_seq)"        \
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                            \
+    X(CKPT_LAST, "SELECT COALESCE(MAX(event_seq), 0) FROM checkpoints")                           \
+    X(CKPT_LIST, "SELECT seq, hash, at, key_id, signature FROM checkpoints WHERE seq > ?1"        \
+                 " ORDER BY seq LIMIT ?2")
 
 /* The photos of store_photo.c, by their SHA-256 in hex. */
 #define CORE_PHOTO_STATEMENTS(X)                                                                  \

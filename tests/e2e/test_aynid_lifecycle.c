@@ -44,7 +44,8 @@ s_get(json_t *o, const char *path)
 }
 
 /* Stop, start again on the same files: everything is still there, seq goes on, and a
- * token issued before the restart still verifies. */
+ * token issued before the restart still verifies.  Stopping added one event: the signed
+ * checkpoint of the head it had (docs/PROOF.md). */
 static void
 test_restart_keeps_everything(void **state)
 {
@@ -61,7 +62,14 @@ test_restart_keeps_everything(void **state)
     e2e_start(e);
     json_t *info2 = e2e_ok(e, "server.info", NULL);
     assert_true(json_equal(s_get(info1, "signing_key"), s_get(info2, "signing_key")));
-    assert_true(json_equal(s_get(info1, "events"), s_get(info2, "events")));
+    assert_int_equal(json_integer_value(s_get(info2, "events.head")), head + 1);
+    json_t *cp = e2e_ok(e, "events.since", e2e_pack("{sI}", "since", (json_int_t)head));
+    json_t *last = json_array_get(json_object_get(cp, "events"), 0);
+    assert_string_equal(json_string_value(json_object_get(last, "type")), "ledger.checkpoint");
+    assert_int_equal(json_integer_value(s_get(last, "checkpoint.seq")), head);
+    assert_true(json_equal(s_get(last, "checkpoint.hash"), s_get(info1, "events.hash")));
+    assert_true(json_equal(s_get(last, "hash"), s_get(info2, "events.hash")));
+    json_decref(cp);
     json_t *levels2 = e2e_ok(e, "stock.levels", NULL);
     assert_true(json_equal(levels1, levels2));
     json_t *s = e2e_ok(e, "shipment.get", e2e_pack("{sO}", "shipment", json_object_get(d, "code")));
@@ -72,10 +80,10 @@ test_restart_keeps_everything(void **state)
     json_t *r = e2e_ok(e, "delivery.confirm",
                        e2e_pack("{sO ss}", "token", json_object_get(d, "token"), "scan_id", "s1"));
     assert_string_equal(json_string_value(json_object_get(r, "shipment_state")), "delivered");
-    json_t *ev = e2e_ok(e, "events.since", e2e_pack("{sI}", "since", (json_int_t)head));
+    json_t *ev = e2e_ok(e, "events.since", e2e_pack("{sI}", "since", (json_int_t)head + 1));
     assert_int_equal(json_integer_value(s_get(json_array_get(json_object_get(ev, "events"), 0),
                                               "seq")),
-                     head + 1);
+                     head + 2);
     json_t *v = e2e_ok(e, "ledger.verify", NULL);
     assert_true(json_is_true(json_object_get(v, "ok")));
     json_decref(v);
@@ -112,7 +120,7 @@ test_restart_after_crash(void **state)
 }
 
 /* SIGTERM right after the last reply: aynid exits 0 and every committed event reaches a
- * subscriber, in order, none twice. */
+ * subscriber, in order, none twice: the last one the checkpoint made on stopping. */
 static void
 test_sigterm_publishes_everything(void **state)
 {
@@ -126,7 +134,7 @@ test_sigterm_publishes_everything(void **state)
         snprintf(code, sizeof code, "D%d", i);
         json_decref(e2e_ok(e, "donor.add", e2e_pack("{ss ss}", "code", code, "name", "d")));
     }
-    long long head = e2e_head(e);
+    long long head = e2e_head(e) + 1; /* and the checkpoint on stopping */
     assert_int_equal(e2e_stop(e), 0);
     char *said = xasprintf("every committed event is published (seq %lld)", head);
     assert_true(e2e_log_has(e, said));
@@ -136,6 +144,9 @@ test_sigterm_publishes_everything(void **state)
     json_t *ev;
     while ((ev = e2e_sub_next(sub, 500))) { /* until half a second passes with nothing */
         long long seq = json_integer_value(json_object_get(ev, "seq"));
+        if (seq == head)
+            assert_string_equal(json_string_value(json_object_get(ev, "type")),
+                                "ledger.checkpoint");
         json_decref(ev);
         if (seq <= first)
             continue; /* probes published before the subscription was known to work */
@@ -146,7 +157,8 @@ test_sigterm_publishes_everything(void **state)
     e2e_close(e, &sub);
 }
 
-/* SIGINT while idle (every event already received) stops it as cleanly as SIGTERM. */
+/* SIGINT while idle (every event already received) stops it as cleanly as SIGTERM: what
+ * it still owes is the checkpoint of the probes' events, and nothing else. */
 static void
 test_sigint_while_idle(void **state)
 {
@@ -161,10 +173,15 @@ test_sigint_while_idle(void **state)
         json_decref(ev);
     }
     assert_int_equal(e2e_stop_with(e, SIGINT), 0);
+    json_t *cp = e2e_sub_next(sub, E2E_WAIT_MS);
+    assert_non_null(cp);
+    assert_string_equal(json_string_value(json_object_get(cp, "type")), "ledger.checkpoint");
+    assert_int_equal(json_integer_value(json_object_get(cp, "seq")), seq + 1);
+    json_decref(cp);
     assert_null(e2e_sub_next(sub, 200)); /* nothing more was owed */
     e2e_close(e, &sub);
     e2e_start(e);
-    assert_int_equal(e2e_head(e), seq);
+    assert_int_equal(e2e_head(e), seq + 1);
 }
 
 /* Write a big-endian 32-bit value at offset of a file. */

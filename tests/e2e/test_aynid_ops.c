@@ -423,6 +423,12 @@ s_ledger(struct e2e *e)
     assert_string_equal(s_str(json_object_get(r, "head"), "hash"), s_str(events, "hash"));
     json_decref(r);
 
+    /* Made every 1000 events, hourly and on stopping (test_wh_checkpoints): none yet. */
+    r = s_ok(e, "ledger.checkpoints", e2e_pack("{si si}", "since", 0, "limit", 10));
+    assert_true(json_is_array(json_object_get(r, "checkpoints")));
+    assert_int_equal(json_array_size(json_object_get(r, "checkpoints")), 0);
+    json_decref(r);
+
     r = s_ok(e, "keys.public", NULL);
     assert_string_equal(s_str(r, "algorithm"), "ed25519");
     assert_int_equal(strlen(s_str(r, "public_key")), 64);
