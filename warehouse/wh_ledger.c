@@ -291,10 +291,14 @@ s_print_report(struct wh *w, json_t *rep)
     json_t *good = json_object_get(rep, "agrees"), *rw = json_object_get(rep, "rewritten"),
            *cut = json_object_get(rep, "cut");
     if (json_is_true(json_object_get(rep, "ok"))) {
-        printf(_("checkpoints OK: the ledger extends every one of the %lld in '%s' (the newest: "
-                 "seq %lld, %s)\n"),
-               wh_i(rep, "count"), wh_s(rep, "file"), wh_i(good, "seq"),
-               wh_when(w, wh_s(good, "at"), when));
+        if (wh_i(rep, "count") == 1) /* "every one of the 1" does not read */
+            printf(_("checkpoint OK: the ledger extends the one in '%s' (seq %lld, %s)\n"),
+                   wh_s(rep, "file"), wh_i(good, "seq"), wh_when(w, wh_s(good, "at"), when));
+        else
+            printf(_("checkpoints OK: the ledger extends every one of the %lld in '%s' (the "
+                     "newest: seq %lld, %s)\n"),
+                   wh_i(rep, "count"), wh_s(rep, "file"), wh_i(good, "seq"),
+                   wh_when(w, wh_s(good, "at"), when));
         return;
     }
     if (json_is_object(rw)) {
