@@ -40,16 +40,12 @@ s_server_key(struct wh *w, unsigned char key[32])
     return rc;
 }
 
-
 /* The enrolment QR's text (docs/WEB.md): the gateway's address, and in the fragment,
  * which never reaches a server, the code and the certificate's fingerprint. */
 static char *
 s_enrol_url(const char *gateway, const char *code, const char *fingerprint)
 {
-    size_t n = strlen(gateway);
-    while (n > 0 && gateway[n - 1] == '/')
-        n--;
-    return xasprintf("%.*s/#enrol=%s&fp=%s", (int)n, gateway, code, fingerprint);
+    return xasprintf("%s/#enrol=%s&fp=%s", gateway, code, fingerprint);
 }
 
 /* --phone: an enrolment code for the phone, on a sheet. */
@@ -57,15 +53,19 @@ static int
 s_phone(struct wh *w, json_t *args)
 {
     const char *name = wh_s(args, "device"), *team = wh_s(args, "team");
-    const char *path = wh_s(args, "output"), *gateway = wh_s(args, "gateway");
-    char err[512], fp[65];
+    const char *path = wh_s(args, "output"), *given = wh_s(args, "gateway");
+    char err[512], fp[65], gateway[512];
     if (strcmp(wh_s(args, "role"), "scanner")) {
         wh_error("--phone is for a delivery team's phone: give it --role scanner (a "
                  "phone does only what a scanner does)");
         return WH_USAGE;
     }
-    if (!*gateway)
-        gateway = getenv("AYNI_WEB_URL") ? getenv("AYNI_WEB_URL") : "";
+    if (!*given)
+        given = getenv("AYNI_WEB_URL") ? getenv("AYNI_WEB_URL") : "";
+    /* "https://HOST:PORT/" as a browser's address bar shows it is the same address */
+    snprintf(gateway, sizeof gateway, "%s", given);
+    for (size_t n = strlen(gateway); n > 0 && gateway[n - 1] == '/'; n--)
+        gateway[n - 1] = '\0';
     if (!*gateway) {
         wh_error("--phone needs --gateway URL (or AYNI_WEB_URL): the address at which phones "
                  "reach ayni-web, e.g. --gateway https://192.168.1.20:8443");

@@ -725,6 +725,16 @@ test_enrolment_sheet(void **state)
     assert_string_equal(s_str(json_object_get(r, "result"), "name"), "tel-huanuco-1");
     json_decref(r);
 
+    /* the address as a browser shows it, with a slash: the same sheet's address */
+    char *slash = xasprintf("%s/", w.url), *again = xasprintf("%s/again.pdf", w.e->dir);
+    free(wh_expect(w.e, 0, "device", "add", "tel-huanuco-1", "--role", "scanner", "--phone",
+                   "--team", "Equipo Web", "--gateway", slash, "-o", again, NULL));
+    json_t *qr2 = wh_pdf_qr(again, w.e->dir);
+    assert_memory_equal(json_string_value(json_array_get(qr2, 0)), prefix, strlen(prefix));
+    json_decref(qr2);
+    free(again);
+    free(slash);
+
     /* wrong input: a told error, exit 2 (usage) or 3 (no gateway there), no sheet */
     char *other = xasprintf("%s/other.pdf", w.e->dir);
     char *err = wh_expect_err(w.e, 2, "device", "add", "tel-2", "--role", "warehouse",
