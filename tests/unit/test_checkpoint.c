@@ -52,32 +52,16 @@ s_example(void)
 static char *
 s_doc(void)
 {
-    const char *src = getenv("AYNI_SOURCE_DIR");
-    assert_non_null(src);
-    char *path = tu_path(src, "docs/PROOF.md");
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0)
-        if ((n += got) == cap - 1)
-            buf = xrealloc(buf, cap *= 2);
-    fclose(f);
-    buf[n] = '\0';
-    free(path);
-    return buf;
+    return tu_doc("docs/PROOF.md");
 }
 
 /* The text after "```name\n" in doc. */
 static const char *
 s_block(const char *doc, const char *name)
 {
-    char *fence = xasprintf("```%s\n", name);
-    const char *p = strstr(doc, fence);
+    const char *p = tu_block(doc, name);
     if (!p)
         fail_msg("docs/PROOF.md has no ```%s block", name);
-    p += strlen(fence);
-    free(fence);
     return p;
 }
 

@@ -220,34 +220,15 @@ s_vector_line(const char *line, size_t len, char *text, size_t cap, size_t *tlen
     return v;
 }
 
-/* The whole of the file at path, NUL-terminated; fails the test if it cannot be read. */
-static char *
-s_slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open '%s'", path);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0)
-        if ((n += got) == cap - 1)
-            buf = xrealloc(buf, cap *= 2);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
 /* The vectors of docs/TOKENS.md, the very list the phone app's reader checks too
  * (tests/webapp/token.test.mjs), under the worked example's key. */
 static void
 test_doc_vectors(void **state)
 {
-    const char *src = getenv("AYNI_SOURCE_DIR");
-    assert_non_null(src);
-    char *doc = tu_path(src, "docs/TOKENS.md"), *md = s_slurp(doc);
-    const char *fence = "```token-vectors\n", *p = strstr(md, fence);
-    assert_non_null(p);
-    p += strlen(fence);
+    char *md = tu_doc("docs/TOKENS.md");
+    const char *p = tu_block(md, "token-vectors");
+    if (!p)
+        fail_msg("docs/TOKENS.md has no ```token-vectors block");
 
     unsigned char seed[32], pk[32], sk[64];
     for (int i = 0; i < 32; i++)
@@ -278,7 +259,6 @@ test_doc_vectors(void **state)
     for (int v = 0; v < 4; v++)
         assert_true(seen[v] > 0);
     free(md);
-    free(doc);
 }
 
 static void

@@ -69,3 +69,39 @@ tu_have(const char *program)
     free(cmd);
     return rc == 0;
 }
+
+char *
+tu_doc(const char *rel)
+{
+    const char *src = getenv("AYNI_SOURCE_DIR");
+    if (!src) {
+        fprintf(stderr, "AYNI_SOURCE_DIR is not set: run the test through ctest\n");
+        abort();
+    }
+    char *path = tu_path(src, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open '%s'\n", path);
+        abort();
+    }
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0)
+        if ((n += got) == cap - 1)
+            buf = xrealloc(buf, cap *= 2);
+    fclose(f);
+    buf[n] = '\0';
+    free(path);
+    return buf;
+}
+
+const char *
+tu_block(const char *doc, const char *name)
+{
+    char *fence = xasprintf("```%s\n", name);
+    const char *p = strstr(doc, fence);
+    if (p)
+        p += strlen(fence);
+    free(fence);
+    return p;
+}

@@ -16,5 +16,10 @@ char *tu_path(const char *dir, const char *name);
 char *tu_run(const char *cmd, int *status);
 /* True if the command exists on the PATH. */
 bool tu_have(const char *program);
+/* The whole of file rel of the source tree ($AYNI_SOURCE_DIR/rel, which CTest sets),
+ * NUL-terminated, as a new string.  Aborts, saying which, if it cannot be read. */
+char *tu_doc(const char *rel);
+/* The text just after the line "```name" of doc (a Markdown fenced block), or NULL. */
+const char *tu_block(const char *doc, const char *name);
 
 #endif
