@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "apifix.h"
 #include "error.h"
 #include "mem.h"
 #include "storefix.h"
@@ -28,37 +29,12 @@
 #define KEYW "4b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
 #define KEY3 "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
 
-/* Handle op with args (stolen; NULL: none) from actor in role, "as" phone with secret when
- * phone is not NULL, with idem when not NULL; the reply's error code (0 for ok), its result
- * or error in *out if not NULL. */
-static int
-s_req(struct api *a, const char *actor, const char *role, const char *phone, const char *secret,
-      const char *op, json_t *args, const char *idem, json_t **out)
-{
-    json_t *req = json_pack("{si si ss so}", "v", 1, "id", 1, "op", op, "args",
-                            args ? args : json_object());
-    if (phone)
-        json_object_set_new(req, "as", json_pack("{ss ss}", "device", phone, "secret", secret));
-    if (idem)
-        json_object_set_new(req, "idem", json_string(idem));
-    char *frame = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    struct api_outcome res;
-    json_t *reply = api_handle(a, frame, strlen(frame), actor, role, &res);
-    free(frame);
-    assert_non_null(reply);
-    if (out)
-        *out = json_incref(json_object_get(reply, res.code ? "error" : "result"));
-    json_decref(reply);
-    return res.code;
-}
-
 static json_t *
 s_ok(struct api *a, const char *actor, const char *role, const char *phone, const char *secret,
      const char *op, json_t *args)
 {
     json_t *r = NULL;
-    int rc = s_req(a, actor, role, phone, secret, op, args, NULL, &r);
+    int rc = af_req_as(a, actor, role, phone, secret, op, args, NULL, &r);
     if (rc)
         fail_msg("%s as %s failed: %s", op, actor, a->err.message);
     return r;
@@ -156,44 +132,44 @@ test_refusals(void **state)
     json_t *get = json_pack("{ss}", "shipment", code), *err = NULL;
     long events = sf_events(a.store);
     /* the gateway by itself may only enrol and ask server.info */
-    assert_int_equal(s_req(&a, "web-1", "gateway", NULL, NULL, "shipment.get", json_incref(get),
-                           NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", NULL, NULL, "shipment.get", json_incref(get),
+                               NULL, NULL), AYNI_EDENIED);
     json_decref(s_ok(&a, "web-1", "gateway", NULL, NULL, "server.info", NULL));
     /* a wrong secret, an unknown phone, an empty secret */
     char wrong[53];
     memcpy(wrong, secret, sizeof wrong);
     wrong[10] = wrong[10] == 'A' ? 'B' : 'A';
-    assert_int_equal(s_req(&a, "web-1", "gateway", "phone-1", wrong, "shipment.get",
-                           json_incref(get), NULL, &err), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "phone-1", wrong, "shipment.get",
+                               json_incref(get), NULL, &err), AYNI_EDENIED);
     assert_non_null(strstr(s_str(err, "message"), "wrong device secret"));
     json_decref(err);
-    assert_int_equal(s_req(&a, "web-1", "gateway", "phone-9", secret, "shipment.get",
-                           json_incref(get), NULL, NULL), AYNI_EDENIED);
-    assert_int_equal(s_req(&a, "web-1", "gateway", "phone-1", "", "shipment.get",
-                           json_incref(get), NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "phone-9", secret, "shipment.get",
+                               json_incref(get), NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "phone-1", "", "shipment.get",
+                               json_incref(get), NULL, NULL), AYNI_EDENIED);
     /* only a gateway may speak for another device, even with the right secret */
-    assert_int_equal(s_req(&a, "escaner-3", "scanner", "phone-1", secret, "shipment.get",
-                           json_incref(get), NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "escaner-3", "scanner", "phone-1", secret, "shipment.get",
+                               json_incref(get), NULL, NULL), AYNI_EDENIED);
     /* a gateway cannot speak for a CURVE device, which has no secret */
-    assert_int_equal(s_req(&a, "web-1", "gateway", "escaner-3", "", "shipment.get",
-                           json_incref(get), NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "escaner-3", "", "shipment.get",
+                               json_incref(get), NULL, NULL), AYNI_EDENIED);
     /* a phone is a scanner: no admin op */
-    assert_int_equal(s_req(&a, "web-1", "gateway", "phone-1", secret, "device.list", NULL, NULL,
-                           NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "phone-1", secret, "device.list", NULL, NULL,
+                               NULL), AYNI_EDENIED);
     /* a malformed "as" */
     const char *frame = "{\"v\":1,\"op\":\"server.info\",\"as\":\"phone-1\"}";
     struct api_outcome out;
     json_decref(api_handle(&a, frame, strlen(frame), "web-1", "gateway", &out));
     assert_int_equal(out.code, AYNI_EBADREQ);
     /* the ops whose answer holds a secret take no idem (it would be kept) */
-    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
-                           json_pack("{ss}", "name", "phone-1"), "k-1", NULL), AYNI_EBADREQ);
+    assert_int_equal(af_req_as(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                               json_pack("{ss}", "name", "phone-1"), "k-1", NULL), AYNI_EBADREQ);
     assert_int_equal(sf_events(a.store), events);
     /* disabled: refused at its next request */
     json_decref(s_ok(&a, "admin", "admin", NULL, NULL, "device.disable",
                      json_pack("{ss}", "name", "phone-1")));
-    assert_int_equal(s_req(&a, "web-1", "gateway", "phone-1", secret, "shipment.get",
-                           json_incref(get), NULL, &err), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "phone-1", secret, "shipment.get",
+                               json_incref(get), NULL, &err), AYNI_EDENIED);
     assert_non_null(strstr(s_str(err, "message"), "disabled"));
     json_decref(err);
     json_decref(get);
@@ -212,15 +188,15 @@ test_enrol_once(void **state)
     char *code = xstrdup(s_str(r, "code"));
     json_decref(r);
     /* only a gateway enrols (a scanner or an admin has no business with the code) */
-    assert_int_equal(s_req(&a, "escaner-3", "scanner", NULL, NULL, "device.enrol",
-                           json_pack("{ss}", "code", code), NULL, NULL), AYNI_EDENIED);
-    assert_int_equal(s_req(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
-                           json_pack("{ss}", "code", code), "k-2", NULL), AYNI_EBADREQ);
+    assert_int_equal(af_req_as(&a, "escaner-3", "scanner", NULL, NULL, "device.enrol",
+                               json_pack("{ss}", "code", code), NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
+                               json_pack("{ss}", "code", code), "k-2", NULL), AYNI_EBADREQ);
     json_decref(s_ok(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
                      json_pack("{ss}", "code", code)));
     json_t *err = NULL;
-    assert_int_equal(s_req(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
-                           json_pack("{ss}", "code", code), NULL, &err), AYNI_ESTATE);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
+                               json_pack("{ss}", "code", code), NULL, &err), AYNI_ESTATE);
     assert_string_equal(s_str(err, "code"), "invalid_state");
     json_decref(err);
     /* expired */
@@ -230,8 +206,8 @@ test_enrol_once(void **state)
     code = xstrdup(s_str(r, "code"));
     json_decref(r);
     core_store_set_now(a.store, 1795348800 + 601);
-    assert_int_equal(s_req(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
-                           json_pack("{ss}", "code", code), NULL, &err), AYNI_ESTATE);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", NULL, NULL, "device.enrol",
+                               json_pack("{ss}", "code", code), NULL, &err), AYNI_ESTATE);
     assert_non_null(strstr(s_str(err, "message"), "expired"));
     json_decref(err);
     free(code);
@@ -263,9 +239,9 @@ test_reader_and_events_by_role(void **state)
     assert_string_equal(s_str(json_object_get(r, "device"), "role"), "reader");
     json_decref(r);
     /* a reader may not confirm, nor is it an admin */
-    assert_int_equal(s_req(&a, "web-1", "gateway", "laptop-1", reader, "delivery.confirm",
-                           json_pack("{ss ss}", "token", s_pkg_token(sent, 0), "scan_id", "x"),
-                           NULL, NULL), AYNI_EDENIED);
+    assert_int_equal(af_req_as(&a, "web-1", "gateway", "laptop-1", reader, "delivery.confirm",
+                               json_pack("{ss ss}", "token", s_pkg_token(sent, 0), "scan_id", "x"),
+                               NULL, NULL), AYNI_EDENIED);
     /* another team's shipment, dispatched */
     json_t *s = s_ok(&a, "admin", "admin", NULL, NULL, "shipment.create",
                      json_pack("{ss ss ss}", "from", SJL, "to", ROSA, "team", "Equipo Cusco"));
@@ -298,17 +274,17 @@ test_reader_and_events_by_role(void **state)
     (void)other;
     /* a reader's code is for a reader: not a team, not a scanner's name */
     json_t *err = NULL;
-    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
-                           json_pack("{ss ss ss}", "name", "laptop-2", "role", "reader", "team",
-                                     HUANUCO), NULL, &err), AYNI_EINVAL);
+    assert_int_equal(af_req_as(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                               json_pack("{ss ss ss}", "name", "laptop-2", "role", "reader", "team",
+                                         HUANUCO), NULL, &err), AYNI_EINVAL);
     json_decref(err);
-    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
-                           json_pack("{ss ss}", "name", "phone-1", "role", "reader"), NULL,
-                           &err), AYNI_EINVAL);
+    assert_int_equal(af_req_as(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                               json_pack("{ss ss}", "name", "phone-1", "role", "reader"), NULL,
+                               &err), AYNI_EINVAL);
     json_decref(err);
-    assert_int_equal(s_req(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
-                           json_pack("{ss ss}", "name", "laptop-2", "role", "admin"), NULL,
-                           &err), AYNI_EINVAL);
+    assert_int_equal(af_req_as(&a, "admin", "admin", NULL, NULL, "device.enrol_code",
+                               json_pack("{ss ss}", "name", "laptop-2", "role", "admin"), NULL,
+                               &err), AYNI_EINVAL);
     json_decref(err);
     json_decref(sent);
     sf_verify_ok(a.store);

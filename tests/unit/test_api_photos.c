@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "api.h"
+#include "apifix.h"
 #include "error.h"
 #include "mem.h"
 #include "storefix.h"
@@ -32,31 +33,11 @@
 #define CUSCO "Equipo Cusco"
 #define KEY3 "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
 
-/* Handle op with args (stolen; NULL: none) from actor in role (NULL: an open core's
- * admin); the reply's error code (0 for ok), its result or error in *out if not NULL. */
-static int
-s_req(struct api *a, const char *actor, const char *role, const char *op, json_t *args,
-      json_t **out)
-{
-    json_t *req = json_pack("{si si ss so}", "v", 1, "id", 1, "op", op, "args",
-                            args ? args : json_object());
-    char *frame = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    struct api_outcome res;
-    json_t *reply = api_handle(a, frame, strlen(frame), actor, role, &res);
-    free(frame);
-    assert_non_null(reply);
-    if (out)
-        *out = json_incref(json_object_get(reply, res.code ? "error" : "result"));
-    json_decref(reply);
-    return res.code;
-}
-
 static json_t *
 s_ok(struct api *a, const char *op, json_t *args)
 {
     json_t *r = NULL;
-    if (s_req(a, "admin", NULL, op, args, &r))
+    if (af_req(a, "admin", NULL, op, args, &r))
         fail_msg("%s failed: %s", op, a->err.message);
     return r;
 }
@@ -156,11 +137,11 @@ test_put_jpeg_png_and_repeat(void **state)
 
     /* a reader may not; a scanner may (a phone through the gateway is one) */
     json_t *err = NULL;
-    assert_int_equal(s_req(&a, "lector-1", "reader", "photo.put", s_put_args(jpeg, 100, NULL),
-                           &err), AYNI_EDENIED);
+    assert_int_equal(af_req(&a, "lector-1", "reader", "photo.put", s_put_args(jpeg, 100, NULL),
+                            &err), AYNI_EDENIED);
     json_decref(err);
-    assert_int_equal(s_req(&a, "escaner-1", "scanner", "photo.put",
-                           s_put_args(jpeg, 100, NULL), NULL), 0);
+    assert_int_equal(af_req(&a, "escaner-1", "scanner", "photo.put",
+                            s_put_args(jpeg, 100, NULL), NULL), 0);
     free(png);
     free(jpeg);
     sf_verify_ok(a.store);
@@ -173,7 +154,7 @@ s_refused(struct api *a, json_t *args, int code, const char *field, const char *
 {
     long events = sf_events(a->store);
     json_t *err = NULL;
-    assert_int_equal(s_req(a, "admin", NULL, "photo.put", args, &err), code);
+    assert_int_equal(af_req(a, "admin", NULL, "photo.put", args, &err), code);
     assert_string_equal(s_field(err), field);
     if (words && !strstr(s_str(err, "message"), words))
         fail_msg("'%s' is not in '%s'", words, s_str(err, "message"));
@@ -219,8 +200,8 @@ test_put_refusals(void **state)
     unsigned char *big = s_bytes(s_jpeg, sizeof s_jpeg, 512L * 1024 + 1);
     long events = sf_events(a.store);
     json_t *err = NULL;
-    assert_int_equal(s_req(&a, "admin", NULL, "photo.put", s_put_args(big, 512L * 1024 + 1, NULL),
-                           &err), AYNI_ETOOBIG);
+    assert_int_equal(af_req(&a, "admin", NULL, "photo.put", s_put_args(big, 512L * 1024 + 1, NULL),
+                            &err), AYNI_ETOOBIG);
     json_t *d = json_object_get(err, "details");
     assert_string_equal(s_str(d, "field"), "data");
     assert_int_equal(json_integer_value(json_object_get(d, "size")), 512L * 1024 + 1);
@@ -236,7 +217,7 @@ test_put_refusals(void **state)
     s_refused(&a, s_put_args(p, 500, NULL), AYNI_EINVAL, "data", "JPEG");
     s_refused(&a, s_put_args(jpeg, 2, NULL), AYNI_EINVAL, "data", "PNG");
     err = NULL;
-    assert_int_equal(s_req(&a, "admin", NULL, "photo.put", s_put_args(g, 500, NULL), &err),
+    assert_int_equal(af_req(&a, "admin", NULL, "photo.put", s_put_args(g, 500, NULL), &err),
                      AYNI_EINVAL);
     json_t *allowed = json_object_get(json_object_get(err, "details"), "allowed");
     assert_int_equal(json_array_size(allowed), 2);
@@ -244,8 +225,8 @@ test_put_refusals(void **state)
     json_decref(err);
 
     /* missing arguments are the request's fault */
-    assert_int_equal(s_req(&a, "admin", NULL, "photo.put", json_pack("{ss}", "data", "AAAA"),
-                           NULL), AYNI_EBADREQ);
+    assert_int_equal(af_req(&a, "admin", NULL, "photo.put", json_pack("{ss}", "data", "AAAA"),
+                            NULL), AYNI_EBADREQ);
 
     /* none of it was kept: the good photo is new */
     json_t *r = s_ok(&a, "photo.put", args);
@@ -428,7 +409,7 @@ s_confirm_refused(struct api *a, json_t *sent, json_t *extra, int code, const ch
     json_object_update(args, extra);
     json_decref(extra);
     json_t *err = NULL;
-    assert_int_equal(s_req(a, "admin", NULL, "delivery.confirm", args, &err), code);
+    assert_int_equal(af_req(a, "admin", NULL, "delivery.confirm", args, &err), code);
     const char *field = s_field(err);
     assert_non_null(field);
     assert_true(!strcmp(field, "photo") || !strcmp(field, "position"));
@@ -570,13 +551,13 @@ test_list_by_team_with_manifests(void **state)
     json_decref(r);
 
     json_t *err = NULL;
-    assert_int_equal(s_req(&a, "admin", NULL, "shipment.list",
-                           json_pack("{ss}", "detail", "full"), &err), AYNI_EINVAL);
+    assert_int_equal(af_req(&a, "admin", NULL, "shipment.list",
+                            json_pack("{ss}", "detail", "full"), &err), AYNI_EINVAL);
     assert_string_equal(s_field(err), "detail");
     assert_non_null(strstr(s_str(err, "message"), "manifest"));
     json_decref(err);
-    assert_int_equal(s_req(&a, "admin", NULL, "shipment.list", json_pack("{ss}", "team", ""),
-                           &err), AYNI_EINVAL);
+    assert_int_equal(af_req(&a, "admin", NULL, "shipment.list", json_pack("{ss}", "team", ""),
+                            &err), AYNI_EINVAL);
     assert_string_equal(s_field(err), "team");
     json_decref(err);
     proto_error_clear(&a.err);
@@ -594,18 +575,18 @@ test_scanner_list_stays_its_team(void **state)
                      json_pack("{ss ss ss ss}", "name", "escaner-3", "role", "scanner",
                                "public_key", KEY3, "team", HUANUCO)));
     json_t *r = NULL;
-    assert_int_equal(s_req(&a, "escaner-3", "scanner", "shipment.list",
-                           json_pack("{ss}", "team", CUSCO), &r), 0);
+    assert_int_equal(af_req(&a, "escaner-3", "scanner", "shipment.list",
+                            json_pack("{ss}", "team", CUSCO), &r), 0);
     assert_int_equal(json_array_size(r), 0);
     json_decref(r);
-    assert_int_equal(s_req(&a, "escaner-3", "scanner", "shipment.list", NULL, &r), 0);
+    assert_int_equal(af_req(&a, "escaner-3", "scanner", "shipment.list", NULL, &r), 0);
     s_codes(r, got, sizeof got);
     snprintf(want, sizeof want, "%s %s", codes[0], codes[2]);
     assert_string_equal(got, want);
     json_decref(r);
-    assert_int_equal(s_req(&a, "escaner-3", "scanner", "shipment.list",
-                           json_pack("{ss ss ss}", "state", "dispatched", "team", HUANUCO,
-                                     "detail", "manifest"), &r), 0);
+    assert_int_equal(af_req(&a, "escaner-3", "scanner", "shipment.list",
+                            json_pack("{ss ss ss}", "state", "dispatched", "team", HUANUCO,
+                                      "detail", "manifest"), &r), 0);
     s_codes(r, got, sizeof got);
     assert_string_equal(got, codes[0]);
     s_is_manifest(json_array_get(r, 0));
