@@ -519,6 +519,7 @@ struct s_checkpointer {
     double hours;
     double last;     /* monotonic seconds of the last one made (or of the start) */
     double retry;    /* no new try before then, after one that failed */
+    double looked;   /* when the ledger was last asked whether one is due */
 };
 
 static double
@@ -530,15 +531,21 @@ s_mono_s(void)
 }
 
 /* Sign the chain's head if a checkpoint is due: c->every events since the last one, or
- * c->hours with any event, or (stopping) any event at all.  A failure is logged and tried
+ * c->hours with any event, or (stopping) any event at all; served: a group of requests
+ * was just served.  A failure is logged and tried
  * again a minute later: requests go on being served. */
 static void
-s_checkpoint(struct api *a, struct s_checkpointer *c, bool stopping)
+s_checkpoint(struct api *a, struct s_checkpointer *c, bool served, bool stopping)
 {
     double now = s_mono_s();
     int64_t pending;
     if (!stopping && now < c->retry)
         return;
+    /* Only a group of requests makes events: an idle loop (every 200 ms) asks the ledger
+     * at most once a second, for the hourly one. */
+    if (!stopping && !served && now - c->looked < 1.0)
+        return;
+    c->looked = now;
     int rc = core_chain_pending(a->store, &pending);
     if (rc == 0 && !(pending >= c->every ||
                      (pending > 0 && (stopping || now - c->last >= c->hours * 3600))))
@@ -555,7 +562,8 @@ s_checkpoint(struct api *a, struct s_checkpointer *c, bool stopping)
     }
     c->last = now;
     if (r)
-        s_log(S_INFO, "checkpoint: the event chain signed at seq %lld", (long long)json_integer_value(json_object_get(r, "seq")));
+        s_log(S_INFO, "checkpoint: the event chain signed at seq %lld",
+              (long long)json_integer_value(json_object_get(r, "seq")));
     json_decref(r);
 }
 
@@ -800,8 +808,9 @@ s_loop(struct api *a, void *router, void *zap, struct s_publisher *pub,
             if (*why)
                 s_log(S_WARN, "connection refused: %s", why);
         }
-        bool disabled = rc > 0 && (items[0].revents & ZMQ_POLLIN) && s_serve_group(a, router);
-        s_checkpoint(a, cp, false);
+        bool served = rc > 0 && (items[0].revents & ZMQ_POLLIN);
+        bool disabled = served && s_serve_group(a, router);
+        s_checkpoint(a, cp, served, false);
         s_publish(a, pub); /* right after the replies: subscribers hear within a group */
         if (disabled) /* after the group's own events, device.disabled among them */
             s_rebind(pub);
@@ -1006,9 +1015,9 @@ main(int argc, char **argv)
           (long long)pub.published);
     s_log(S_INFO, "%s", a.secure ? "secure: clients connect with CURVE as registered devices"
                                  : "INSECURE: no encryption, no device keys (loopback only)");
-    struct s_checkpointer cp = {o.checkpoint_every, o.checkpoint_hours, s_mono_s(), 0};
+    struct s_checkpointer cp = {o.checkpoint_every, o.checkpoint_hours, s_mono_s(), 0, 0};
     s_loop(&a, router, zap, &pub, &cp);
-    s_checkpoint(&a, &cp, true);
+    s_checkpoint(&a, &cp, false, true);
     s_publish(&a, &pub);
     s_log(S_INFO, "stopping: every committed event is published (seq %lld)",
           (long long)pub.published);
