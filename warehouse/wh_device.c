@@ -16,7 +16,7 @@
 
 #include "lang.h"
 #include "mem.h"
-#include "printer.h"
+#include "prn_json.h"
 #include "zone.h"
 #include "wh.h"
 
@@ -97,7 +97,7 @@ s_phone(struct wh *w, json_t *args)
     char *url = s_enrol_url(gateway, wh_s(r, "code"), fp);
     struct prn_enrol sheet = {.device = wh_s(r, "name"),
                               .team = team,
-                              .org_name = wh_org(),
+                              .org_name = prn_org_name(),
                               .gateway = gateway,
                               .fingerprint = fp,
                               .code = wh_s(r, "code"),
