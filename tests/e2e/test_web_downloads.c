@@ -1,5 +1,6 @@
 /* test_web_downloads.c: the dashboard's documents through ayni-web (docs/WEB.md,
- * "Downloads"): a reader's browser gets a shipment's slip and a donor report as PDF, the
+ * "Downloads"): a coordinator's browser, enrolled from the sheet `ayni-warehouse device
+ * add --role reader --phone` prints, gets a shipment's slip and a donor report as PDF, the
  * same documents ayni-warehouse prints (read back with pdftotext and zbarimg: the slip's
  * codes are genuine and name the shipment).  Wrong requests get clear errors: no secret,
  * a missing or unknown argument, a draft shipment, another method, a scanner phone (which
@@ -60,6 +61,50 @@ s_refused(struct web *w, const char *path, const char *auth, long status, const 
     free(body);
 }
 
+/* A coordinator's browser enrolled from its sheet (ayni-warehouse device add --role reader
+ * --phone): the sheet says so, its QR's code enrols once as a reader. "NAME:SECRET". */
+static char *
+s_reader_from_sheet(struct web *w, const char *name)
+{
+    char *sheet = xasprintf("%s/%s.pdf", w->e->dir, name);
+    char *out = wh_expect(w->e, 0, "device", "add", name, "--role", "reader", "--phone",
+                          "--gateway", w->url, "-o", sheet, NULL);
+    WH_HAS(out, "(lector)");
+    free(out);
+    char *text = wh_pdf_text(sheet);
+    WH_HAS(text, "Inscripción de un navegador (panel)");
+    WH_HAS(text, "lector / reader");
+    WH_HAS(text, "Solo puede leer");
+    free(text);
+    json_t *qr = wh_pdf_qr(sheet, w->e->dir);
+    assert_int_equal(json_array_size(qr), 1);
+    const char *url = json_string_value(json_array_get(qr, 0)), *code = strstr(url, "#enrol=");
+    assert_non_null(code);
+    code += strlen("#enrol=");
+    char *code_s = xasprintf("%.*s", (int)(strchr(code, '&') - code), code);
+    long status = 0;
+    json_t *r = web_post(w, "device.enrol", NULL, e2e_pack("{ss}", "code", code_s), &status);
+    assert_int_equal(status, 200);
+    json_t *res = json_object_get(r, "result");
+    char *auth = xasprintf("%s:%s", s_str(res, "name"), s_str(res, "secret"));
+    json_decref(r);
+    /* the browser is a reader: server.info says so */
+    r = web_post(w, "server.info", auth, NULL, &status);
+    assert_int_equal(status, 200);
+    assert_string_equal(s_str(json_object_get(json_object_get(r, "result"), "device"), "role"),
+                        "reader");
+    json_decref(r);
+    /* a reader has no team */
+    char *err = wh_expect_err(w->e, 2, "device", "add", "coord-2", "--role", "reader", "--team",
+                              "Equipo 3", "--phone", "--gateway", w->url, "-o", sheet, NULL);
+    WH_HAS(err, "--team");
+    free(err);
+    free(code_s);
+    json_decref(qr);
+    free(sheet);
+    return auth;
+}
+
 static void
 test_reader_downloads(void **state)
 {
@@ -72,7 +117,7 @@ test_reader_downloads(void **state)
     json_t *draft = e2e_ok(w.e, "shipment.create",
                            e2e_pack("{ss ss}", "from", "ALM-LIMA", "to", "COM-0042"));
     web_start(&w, NULL, NULL);
-    char *reader = web_enrol(&w, "coord-lima", "reader", NULL, NULL);
+    char *reader = s_reader_from_sheet(&w, "coord-lima");
 
     /* the slip: a PDF whose codes are this shipment's, genuine */
     char *path = xasprintf("/api/v1/shipment.slip.pdf?shipment=%s", code), *headers = NULL;
