@@ -20,7 +20,8 @@ struct ayni_hook_url {
 #define AYNI_HOOK_URL_MAX 2000
 /* url as http:// or https://, a host, an optional port 1..65535 and a path, at most
  * AYNI_HOOK_URL_MAX bytes of printable ASCII with no user name or password ("user@") and
- * no fragment ("#"): NULL and out filled, or why not (an English sentence, static). */
+ * no fragment ("#"): NULL and out filled, or why not (an English sentence, static,
+ * marked with N_(): translate it with _()). */
 const char *ayni_hook_url(const char *url, struct ayni_hook_url *out);
 
 #endif

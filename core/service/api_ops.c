@@ -406,6 +406,58 @@ s_device_disable(struct api *a, json_t *args, json_t **r)
     return core_device_disable(a->store, api_str(args, "name"), r);
 }
 
+/* ---- webhooks (docs/WEB.md, "Webhooks") ---- */
+
+static int
+s_webhook_add(struct api *a, json_t *args, json_t **r)
+{
+    struct core_webhook h = {api_str(args, "url"), json_object_get(args, "events"),
+                             api_str(args, "name")};
+    return core_webhook_add(a->store, &h, r);
+}
+
+static int
+s_webhook_list(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_webhook_list(a->store, r);
+}
+
+static int
+s_webhook_remove(struct api *a, json_t *args, json_t **r)
+{
+    return core_webhook_remove(a->store, api_int(args, "id", 0), r);
+}
+
+static int
+s_webhook_log(struct api *a, json_t *args, json_t **r)
+{
+    long limit = api_int(args, "limit", 100);
+    return core_webhook_log(a->store, api_int(args, "id", 0),
+                            (int)(limit < 0 ? 0 : limit > 100000 ? 100000 : limit), r);
+}
+
+static int
+s_webhook_targets(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    json_t *list;
+    int rc = core_webhook_targets(a->store, &list);
+    if (rc == 0)
+        *r = json_pack("{so}", "webhooks", list);
+    return rc;
+}
+
+static int
+s_webhook_record(struct api *a, json_t *args, json_t **r)
+{
+    struct core_webhook_attempt at = {api_int(args, "id", 0), api_int(args, "seq", 0),
+                                      api_int(args, "attempt", 0), api_int(args, "status", 0),
+                                      api_str(args, "error"),
+                                      json_is_true(json_object_get(args, "ok"))};
+    return core_webhook_record(a->store, &at, r);
+}
+
 /* ---- the table ---- */
 
 #define ARGS(...) ((const struct api_arg[]){__VA_ARGS__, {NULL, 0, false}})
@@ -478,5 +530,16 @@ const struct api_op api_ops[] = {
      ARGS({"name", 's', true}, {"role", 's', false}, {"team", 's', false},
           {"ttl_s", 'i', false})},
     {"device.enrol", API_GATEWAY, true, s_device_enrol, ARGS({"code", 's', true})},
+    {"webhook.add", ADMIN, true, s_webhook_add,
+     ARGS({"url", 's', true}, {"events", 'a', false}, {"name", 's', false})},
+    {"webhook.list", ADMIN, false, s_webhook_list, NOARGS},
+    {"webhook.remove", ADMIN, true, s_webhook_remove, ARGS({"id", 'i', true})},
+    {"webhook.log", ADMIN, false, s_webhook_log, ARGS({"id", 'i', true}, {"limit", 'i', false})},
+    /* The deliverer in ayni-web (web/web_hooks.c): the hooks with their secrets, and the
+     * bookkeeping of each attempt. */
+    {"webhook.targets", API_GATEWAY, false, s_webhook_targets, NOARGS},
+    {"webhook.record", API_GATEWAY, true, s_webhook_record,
+     ARGS({"id", 'i', true}, {"seq", 'i', true}, {"attempt", 'i', true}, {"status", 'i', true},
+          {"error", 's', false}, {"ok", 'b', true})},
     {NULL, 0, false, NULL, NULL},
 };
