@@ -466,7 +466,8 @@ s_webhook_record(struct api *a, json_t *args, json_t **r)
  * deliveries; a reader reads stock, reports and events; a warehouse device does all but
  * devices; an admin does everything. */
 #define ANY (API_SCANNER | API_READER | API_WAREHOUSE | API_ADMIN)
-/* A gateway by itself (without "as") only enrols phones and asks server.info. */
+/* A gateway by itself (without "as") enrols phones, asks server.info, and reads the
+ * events and the webhooks it delivers them to (web/web_hooks.c). */
 #define READ (API_READER | API_WAREHOUSE | API_ADMIN)
 #define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
 #define WRITE (API_WAREHOUSE | API_ADMIN)
@@ -515,7 +516,7 @@ const struct api_op api_ops[] = {
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
-    {"events.since", READ | API_SCANNER, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
+    {"events.since", READ | API_SCANNER | API_GATEWAY, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"ledger.checkpoints", READ, false, s_checkpoints,
      ARGS({"since", 'i', false}, {"limit", 'i', false})},
