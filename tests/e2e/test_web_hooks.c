@@ -359,6 +359,64 @@ test_deliveries_in_order_after_an_outage(void **state)
     free(url);
 }
 
+/* The rows of hook id's log (wh --json webhook log) whose error holds needle. */
+static size_t
+s_log_errors(struct e2e *e, const char *id, const char *needle)
+{
+    json_t *log = wh_json(e, 0, "webhook", "log", id, NULL), *a;
+    size_t i, n = 0;
+    json_array_foreach(log, i, a) {
+        const char *err = json_string_value(json_object_get(a, "error"));
+        n += err && strstr(err, needle);
+    }
+    json_decref(log);
+    return n;
+}
+
+/* https to a certificate the system does not trust (the gateway's own self-signed one)
+ * fails, with TLS named in the log; and with an attempt in flight to a receiver that never
+ * answers, SIGTERM stops the gateway at once. */
+static void
+test_tls_refused_and_prompt_stop(void **state)
+{
+    struct e2e *e = *state;
+    e2e_seed(e);
+    struct web w = {.e = e};
+    web_start(&w, NULL, NULL);
+    char *tls_url = xasprintf("%s/api/v1/hook", w.url);
+    json_t *h1 = wh_json(e, 0, "webhook", "add", tls_url, "--events", "stock.*", NULL);
+    char id1[24];
+    snprintf(id1, sizeof id1, "%lld", (long long)json_integer_value(json_object_get(h1, "id")));
+    s_receive(e, "L-2", "10");
+    long start = e2e_now_ms();
+    while (s_log_errors(e, id1, "TLS") == 0 && e2e_now_ms() - start < E2E_WAIT_MS)
+        e2e_nap(200);
+    assert_true(s_log_errors(e, id1, "TLS") >= 1);
+
+    /* a receiver that takes connections (the kernel's backlog) and never answers */
+    int silent = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(silent, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(silent, 16), 0);
+    socklen_t al = sizeof a;
+    getsockname(silent, (struct sockaddr *)&a, &al);
+    char *url = xasprintf("http://127.0.0.1:%u/hooks/ayni", ntohs(a.sin_port));
+    json_t *h2 = wh_json(e, 0, "webhook", "add", url, NULL);
+    s_receive(e, "L-3", "10");
+    e2e_nap(1500); /* its attempt is in flight: 10 s before it times out */
+    long t0 = e2e_now_ms();
+    web_stop(&w);
+    long took = e2e_now_ms() - t0;
+    if (took > 3000)
+        fail_msg("ayni-web took %ld ms to stop with an attempt in flight", took);
+    close(silent);
+    json_decref(h1);
+    json_decref(h2);
+    free(url);
+    free(tls_url);
+}
+
 /* The CLI: the secret once, with the warning; list, remove, and clear refusals. */
 static void
 test_cli(void **state)
@@ -394,6 +452,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_deliveries_in_order_after_an_outage, e2e_setup,
+                                        e2e_teardown),
+        cmocka_unit_test_setup_teardown(test_tls_refused_and_prompt_stop, e2e_setup,
                                         e2e_teardown),
         cmocka_unit_test_setup_teardown(test_cli, e2e_setup, e2e_teardown),
     };
