@@ -124,8 +124,9 @@ s_merge(web_hooks_t *h, json_t *t)
     const char *url = json_string_value(json_object_get(t, "url"));
     const char *secret = json_string_value(json_object_get(t, "secret"));
     struct ayni_hook_url u;
-    if (!url || !secret || strlen(secret) != 64 || ayni_hook_url(url, &u))
-        return; /* aynid checked it when it was added: nothing to post to */
+    char probe[WEB_HOOK_SIG_LEN];
+    if (!url || !secret || !web_hook_sign(secret, "", 0, probe) || ayni_hook_url(url, &u))
+        return; /* aynid checked both when it was added: nothing to post to */
     struct s_hook *k = s_find(h, id);
     if (!k) {
         if (h->n == h->cap)
