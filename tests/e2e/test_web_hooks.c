@@ -5,7 +5,7 @@
  * whose HMAC does not match.  The receiver gets every event of its types once, in seq
  * order; stopped (connections refused) while events are made, then started again, it
  * gets every one it missed, once, in order, after the back-off; the log shows the failed
- * attempts.  Loopback only. */
+ * attempts; a hook that always fails holds the others back not at all.  Loopback only. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -266,6 +266,20 @@ s_post_raw(struct receiver *r, const char *body, const char *sig)
     return status;
 }
 
+/* The rows of hook id's log (wh --json webhook log) whose error holds needle. */
+static size_t
+s_log_errors(struct e2e *e, const char *id, const char *needle)
+{
+    json_t *log = wh_json(e, 0, "webhook", "log", id, NULL), *a;
+    size_t i, n = 0;
+    json_array_foreach(log, i, a) {
+        const char *err = json_string_value(json_object_get(a, "error"));
+        n += err && strstr(err, needle);
+    }
+    json_decref(log);
+    return n;
+}
+
 static void
 test_deliveries_in_order_after_an_outage(void **state)
 {
@@ -286,6 +300,12 @@ test_deliveries_in_order_after_an_outage(void **state)
     long long start = json_integer_value(json_object_get(h, "delivered"));
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
+    /* a hook that always fails (nothing listens on port 1) holds back no other */
+    json_t *dead = wh_json(e, 0, "webhook", "add", "http://127.0.0.1:1/dead", NULL);
+    char dead_id[24];
+    snprintf(dead_id, sizeof dead_id, "%lld",
+             (long long)json_integer_value(json_object_get(dead, "id")));
+    json_decref(dead);
 
     /* events of the day through the real tools: receipts, a dispatch, a confirmation */
     s_receive(e, "L-2", "40");
@@ -300,6 +320,7 @@ test_deliveries_in_order_after_an_outage(void **state)
     assert_true(json_array_size(want) >= 3);
     s_expect_got(&r, want, E2E_WAIT_MS);
     json_decref(want);
+    assert_true(s_log_errors(e, dead_id, "connect") >= 1);
 
     /* the receiver goes down; events are made meanwhile and the attempts fail */
     s_recv_stop(&r);
@@ -357,20 +378,6 @@ test_deliveries_in_order_after_an_outage(void **state)
     json_decref(r.got);
     json_decref(h);
     free(url);
-}
-
-/* The rows of hook id's log (wh --json webhook log) whose error holds needle. */
-static size_t
-s_log_errors(struct e2e *e, const char *id, const char *needle)
-{
-    json_t *log = wh_json(e, 0, "webhook", "log", id, NULL), *a;
-    size_t i, n = 0;
-    json_array_foreach(log, i, a) {
-        const char *err = json_string_value(json_object_get(a, "error"));
-        n += err && strstr(err, needle);
-    }
-    json_decref(log);
-    return n;
 }
 
 /* https to a certificate the system does not trust (the gateway's own self-signed one)
