@@ -150,6 +150,12 @@ int wh_csv_read(const char *data, size_t len, const char *name, const struct wh_
 int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_events(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_device_add(struct wh *w, const struct wh_cmd *c, json_t *args);
+/* wh_webhook.c */
+int wh_run_webhook_add(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_webhook_id(struct wh *w, const struct wh_cmd *c, json_t *args);
+void wh_print_webhooks(struct wh *w, json_t *args, json_t *r);
+void wh_print_webhook_removed(struct wh *w, json_t *args, json_t *r);
+void wh_print_webhook_log(struct wh *w, json_t *args, json_t *r);
 /* wh_gateway.c: the SHA-256 of the certificate ayni-web at url shows, as 64 upper-case hex digits in
  * hex: WH_OK, or WH_USAGE (not such a URL) or WH_UNREACHABLE with why in err. */
 int wh_gateway_fingerprint(const char *url, char hex[65], char *err, size_t errlen);

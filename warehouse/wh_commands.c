@@ -166,6 +166,23 @@ const struct wh_cmd wh_commands[] = {
     {"device disable", "device disable NAME",
      N_("refuse a device from its next connection on (admin)"), "device.disable", "name", NOOPTS,
      NULL, wh_print_disabled},
+    {"webhook add", "webhook add URL [--events TYPE,PREFIX.*,...] [--name TEXT]",
+     N_("post events to a URL (a DHIS2, a spreadsheet, a bot), signed; prints its secret "
+        "once (admin)"),
+     "webhook.add", "url",
+     OPTS({"--events", "events", 'l', false,
+           N_("event types or prefixes, comma separated, e.g. delivery.*,stock.received "
+              "(default: every event)")},
+          {"--name", "name", 's', false, N_("a name to know it by")}),
+     wh_run_webhook_add, NULL},
+    {"webhook list", "webhook list", N_("list the webhooks and their last attempt (admin)"),
+     "webhook.list", NULL, NOOPTS, NULL, wh_print_webhooks},
+    {"webhook remove", "webhook remove ID", N_("stop posting to a webhook (admin)"),
+     "webhook.remove", "webhook", NOOPTS, wh_run_webhook_id, wh_print_webhook_removed},
+    {"webhook log", "webhook log ID [--limit N]",
+     N_("a webhook's delivery attempts, newest first (admin)"), "webhook.log", "webhook",
+     OPTS({"--limit", "limit", 'i', false, N_("at most N attempts, 1 to 1000 (default 100)")}),
+     wh_run_webhook_id, wh_print_webhook_log},
     {"ledger verify", "ledger verify [--checkpoints FILE]",
      N_("check that the ledger is consistent, and that it extends every signed checkpoint "
         "kept in FILE"),

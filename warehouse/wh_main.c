@@ -348,15 +348,20 @@ s_parse(const struct wh_cmd *c, int argc, char **argv, int i, json_t *args)
 
 /* ---- global options ---- */
 
-/* Take the global options out of argv (they may stand anywhere); WH_OK, or an exit code. */
+/* Take the global options out of argv (they may stand anywhere); WH_OK, or an exit code.
+ * After the command word "webhook", --events is the command's own (the event types a
+ * hook takes): aynid's event socket is then given before it, or with AYNI_EVENTS. */
 static int
 s_globals(struct wh *w, int *argc, char **argv, bool *help, bool *version, const char **provision)
 {
     int out = 1;
+    bool hook = false;
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
+        if (out == 1 && !strcmp(a, "webhook"))
+            hook = true;
         const char **target = !strcmp(a, "--api")        ? &w->api
-                              : !strcmp(a, "--events")   ? &w->events
+                              : !strcmp(a, "--events") && !hook ? &w->events
                               : !strcmp(a, "--provision") ? provision
                                                           : NULL;
         if (target || !strcmp(a, "--timeout")) {

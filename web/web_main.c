@@ -25,6 +25,7 @@
 #include "url.h"
 #include "web_api.h"
 #include "web_events.h"
+#include "web_hooks.h"
 #include "web_http.h"
 #include "web_pdf.h"
 #include "web_static.h"
@@ -38,12 +39,14 @@
 struct s_opts {
     const char *listen, *cert, *key, *state, *api, *events, *provision, *app;
     int timeout_s, streams;
+    bool webhooks; /* --webhooks on|off: deliver to the registered webhooks */
 };
 
 struct s_gateway {
     proto_client_t *core;
     web_static_t *app;
     web_events_t *events;     /* the event stream (web_events.c) */
+    web_hooks_t *hooks;       /* the webhook deliverer (web_hooks.c), or NULL when off */
     char api[256], sub[256];  /* aynid's request and event sockets */
     bool secure;
     unsigned streams;         /* --streams */
@@ -85,6 +88,7 @@ s_usage(FILE *f)
             "  --provision FILE  the gateway's provisioning file, for a secure aynid (env AYNI_PROVISION)\n"
             "  --timeout S       seconds a slow HTTP client is given before it is cut (default 10)\n"
             "  --streams N       event streams open at once, 1 to 200 (default 64)\n"
+            "  --webhooks on|off deliver events to the registered webhooks (default on)\n"
             "  --app DIR         the phone app's files (env AYNI_WEB_APP; default the build's\n"
             "                    web/app, else the installed one)\n"
             "  --help            this help\n"),
@@ -430,6 +434,15 @@ s_flags(int argc, char **argv, struct s_opts *o)
             o->streams = (int)n;
             continue;
         }
+        if (!strcmp(a, "--webhooks") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "on") && strcmp(v, "off")) {
+                fprintf(stderr, _("ayni-web: --webhooks must be on or off, not '%s'\n"), v);
+                return S_USAGE;
+            }
+            o->webhooks = !strcmp(v, "on");
+            continue;
+        }
         if (!slot) {
             fprintf(stderr, _("ayni-web: unknown option '%s': see ayni-web --help\n"), a);
             return S_USAGE;
@@ -549,7 +562,7 @@ main(int argc, char **argv)
                        .events = getenv("AYNI_EVENTS"),
                        .provision = getenv("AYNI_PROVISION"),
                        .app = app && *app ? app : s_app_default(),
-                       .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10, .streams = WEB_STREAMS_MAX};
+                       .state = statedir && *statedir ? statedir : "ayni-web", .timeout_s = 10, .streams = WEB_STREAMS_MAX, .webhooks = true};
     int rc = s_flags(argc, argv, &o);
     char host[256];
     unsigned port = 0;
@@ -579,8 +592,10 @@ main(int argc, char **argv)
         goto out;
     g.events = web_events_new(g.api, g.sub, g.secure ? &g.curve : NULL, (unsigned)o.streams, err,
                               sizeof err);
+    if (g.events && o.webhooks)
+        g.hooks = web_hooks_new(g.api, g.sub, g.secure ? &g.curve : NULL, err, sizeof err);
     sodium_memzero(&g.curve, sizeof g.curve);
-    if (!g.events) {
+    if (!g.events || (o.webhooks && !g.hooks)) {
         fprintf(stderr, "ayni-web: %s\n", err);
         rc = S_USAGE;
         goto out;
@@ -627,10 +642,12 @@ main(int argc, char **argv)
     sigemptyset(&none);
     while (!s_stop)
         sigsuspend(&none);
+    web_hooks_destroy(&g.hooks); /* an attempt in flight is cut: posted again next time */
     web_events_stop(g.events); /* libmicrohttpd must stop with no stream suspended */
     MHD_stop_daemon(d);
     fputs(_("ayni-web: stopped\n"), stderr);
 out:
+    web_hooks_destroy(&g.hooks);
     web_events_destroy(&g.events);
     proto_client_destroy(&g.core);
     web_static_destroy(&g.app);

@@ -285,12 +285,13 @@ s_speak_as(struct api *a, const struct proto_request *req, const char **actor,
     return 0;
 }
 
-/* The ops whose result holds a secret (an enrolment code, a device secret): their replies
- * are never stored, so they take no idempotency key. */
+/* The ops whose result holds a secret (an enrolment code, a device secret, a webhook's
+ * secret): their replies are never stored, so they take no idempotency key. */
 static int
 s_check_secret_idem(struct api *a, const struct api_op *op, const char *idem)
 {
-    if (!idem || (strcmp(op->name, "device.enrol") && strcmp(op->name, "device.enrol_code")))
+    if (!idem || (strcmp(op->name, "device.enrol") && strcmp(op->name, "device.enrol_code") &&
+                  strcmp(op->name, "webhook.add")))
         return 0;
     return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "idem"),
                     "'%s' takes no 'idem': its answer holds a secret, which aynid never keeps; "

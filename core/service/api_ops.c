@@ -406,6 +406,58 @@ s_device_disable(struct api *a, json_t *args, json_t **r)
     return core_device_disable(a->store, api_str(args, "name"), r);
 }
 
+/* ---- webhooks (docs/WEB.md, "Webhooks") ---- */
+
+static int
+s_webhook_add(struct api *a, json_t *args, json_t **r)
+{
+    struct core_webhook h = {api_str(args, "url"), json_object_get(args, "events"),
+                             api_str(args, "name")};
+    return core_webhook_add(a->store, &h, r);
+}
+
+static int
+s_webhook_list(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    return core_webhook_list(a->store, r);
+}
+
+static int
+s_webhook_remove(struct api *a, json_t *args, json_t **r)
+{
+    return core_webhook_remove(a->store, api_int(args, "id", 0), r);
+}
+
+static int
+s_webhook_log(struct api *a, json_t *args, json_t **r)
+{
+    long limit = api_int(args, "limit", 100);
+    return core_webhook_log(a->store, api_int(args, "id", 0),
+                            (int)(limit < 0 ? 0 : limit > 100000 ? 100000 : limit), r);
+}
+
+static int
+s_webhook_targets(struct api *a, json_t *args, json_t **r)
+{
+    (void)args;
+    json_t *list;
+    int rc = core_webhook_targets(a->store, &list);
+    if (rc == 0)
+        *r = json_pack("{so}", "webhooks", list);
+    return rc;
+}
+
+static int
+s_webhook_record(struct api *a, json_t *args, json_t **r)
+{
+    struct core_webhook_attempt at = {api_int(args, "id", 0), api_int(args, "seq", 0),
+                                      api_int(args, "attempt", 0), api_int(args, "status", 0),
+                                      api_str(args, "error"),
+                                      json_is_true(json_object_get(args, "ok"))};
+    return core_webhook_record(a->store, &at, r);
+}
+
 /* ---- the table ---- */
 
 #define ARGS(...) ((const struct api_arg[]){__VA_ARGS__, {NULL, 0, false}})
@@ -414,7 +466,8 @@ s_device_disable(struct api *a, json_t *args, json_t **r)
  * deliveries; a reader reads stock, reports and events; a warehouse device does all but
  * devices; an admin does everything. */
 #define ANY (API_SCANNER | API_READER | API_WAREHOUSE | API_ADMIN)
-/* A gateway by itself (without "as") only enrols phones and asks server.info. */
+/* A gateway by itself (without "as") enrols phones, asks server.info, and reads the
+ * events and the webhooks it delivers them to (web/web_hooks.c). */
 #define READ (API_READER | API_WAREHOUSE | API_ADMIN)
 #define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
 #define WRITE (API_WAREHOUSE | API_ADMIN)
@@ -463,7 +516,7 @@ const struct api_op api_ops[] = {
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
-    {"events.since", READ | API_SCANNER, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
+    {"events.since", READ | API_SCANNER | API_GATEWAY, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"ledger.checkpoints", READ, false, s_checkpoints,
      ARGS({"since", 'i', false}, {"limit", 'i', false})},
@@ -478,5 +531,16 @@ const struct api_op api_ops[] = {
      ARGS({"name", 's', true}, {"role", 's', false}, {"team", 's', false},
           {"ttl_s", 'i', false})},
     {"device.enrol", API_GATEWAY, true, s_device_enrol, ARGS({"code", 's', true})},
+    {"webhook.add", ADMIN, true, s_webhook_add,
+     ARGS({"url", 's', true}, {"events", 'a', false}, {"name", 's', false})},
+    {"webhook.list", ADMIN, false, s_webhook_list, NOARGS},
+    {"webhook.remove", ADMIN, true, s_webhook_remove, ARGS({"id", 'i', true})},
+    {"webhook.log", ADMIN, false, s_webhook_log, ARGS({"id", 'i', true}, {"limit", 'i', false})},
+    /* The deliverer in ayni-web (web/web_hooks.c): the hooks with their secrets, and the
+     * bookkeeping of each attempt. */
+    {"webhook.targets", API_GATEWAY, false, s_webhook_targets, NOARGS},
+    {"webhook.record", API_GATEWAY, true, s_webhook_record,
+     ARGS({"id", 'i', true}, {"seq", 'i', true}, {"attempt", 'i', true}, {"status", 'i', true},
+          {"error", 's', false}, {"ok", 'b', true})},
     {NULL, 0, false, NULL, NULL},
 };

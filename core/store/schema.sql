@@ -370,3 +370,34 @@ CREATE TABLE checkpoints (
     signature TEXT NOT NULL CHECK (length(signature) = 128),
     event_seq INTEGER NOT NULL UNIQUE
 );
+
+-- @migration 11
+-- Webhooks (docs/WEB.md, "Webhooks"): URLs that ayni-web posts events to, each with its own
+-- secret (64 hex digits, kept here because ayni-web signs every delivery with it, and shown
+-- to the admin once), its event types (a JSON array of types and "prefix.*", NULL for
+-- all), and delivered, the seq of the last event handled for it: the cursor.  A removed
+-- hook keeps its row (removed_at) so that its id is never reused and its log stays
+-- readable.  webhook_log is delivery bookkeeping, not ledger state: one row per attempt,
+-- status the HTTP status or 0 for no answer; only the newest 10,000 per hook are kept.
+CREATE TABLE webhooks (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT,
+    url        TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
+    events     TEXT,
+    secret     TEXT NOT NULL CHECK (length(secret) = 64),
+    delivered  INTEGER NOT NULL DEFAULT 0 CHECK (delivered >= 0),
+    created_at TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE TABLE webhook_log (
+    id      INTEGER PRIMARY KEY,
+    hook    INTEGER NOT NULL REFERENCES webhooks (id),
+    seq     INTEGER NOT NULL CHECK (seq >= 1),
+    attempt INTEGER NOT NULL CHECK (attempt >= 1),
+    at      TEXT NOT NULL,
+    status  INTEGER NOT NULL CHECK (status BETWEEN 0 AND 999),
+    ok      INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    error   TEXT
+);
+CREATE INDEX webhook_log_by_hook ON webhook_log (hook, id);

@@ -297,6 +297,41 @@ int core_events_each(core_store_t *store, int64_t after, int limit, core_event_f
 /* The newest event's seq (0 if none) and hash (64 hex chars, or 64 zeros). */
 int core_events_head(core_store_t *store, int64_t *seq, char hash[65]);
 
+/* Every event type the core writes, NULL-terminated: what a webhook may ask for
+ * (tests/unit/test_store_webhooks.c checks it against the code's core__event calls). */
+extern const char *const core_event_types[];
+
+/* ---- webhooks (docs/WEB.md, "Webhooks"): URLs ayni-web posts events to ---- */
+struct core_webhook {
+    const char *url;  /* http:// or https:// (ayni_hook_url) */
+    json_t *events;   /* borrowed: an array of event types and "prefix.*"; NULL for all */
+    const char *name; /* optional, up to 100 bytes */
+};
+/* Register a hook: result {id, url, name, events, secret} with a new 256-bit secret as 64
+ * hex digits (returned here and to the gateway only).  It gets the events after its own
+ * webhook.added.  A bad url or events is invalid_argument naming the field. */
+int core_webhook_add(core_store_t *store, const struct core_webhook *hook, json_t **result);
+/* The hooks not removed, without secrets, each with its last attempt (or null). */
+int core_webhook_list(core_store_t *store, json_t **result);
+/* Remove a hook (its row and log stay): not_found, or invalid_state if removed already. */
+int core_webhook_remove(core_store_t *store, int64_t id, json_t **result);
+/* A hook's attempts, newest first, at most limit (1..1000); not_found for no such hook. */
+int core_webhook_log(core_store_t *store, int64_t id, int limit, json_t **result);
+/* For the gateway: the hooks not removed, with secret and delivered (the cursor). */
+int core_webhook_targets(core_store_t *store, json_t **result);
+/* One delivery attempt of event seq to hook id (attempt 1, 2, ...; status the HTTP
+ * status or 0 for none; error a short text or NULL): a log row, and when ok the cursor
+ * moves up to seq.  attempt 0 with ok moves the cursor past events the hook does not
+ * take, with no log row.  No event: bookkeeping, not ledger state.  Result {id, delivered}. */
+struct core_webhook_attempt {
+    int64_t id, seq;
+    long attempt, status;
+    const char *error;
+    bool ok;
+};
+int core_webhook_record(core_store_t *store, const struct core_webhook_attempt *at,
+                        json_t **result);
+
 /* ---- signed checkpoints of the chain (docs/PROOF.md) ---- */
 /* How many events came after the newest checkpoint's own event (all of them if there is
  * none): 0 when nothing happened since. */

@@ -18,6 +18,25 @@
 static const char s_zero_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+const char *const core_event_types[] = {
+    "item.added",         "location.added",     "donor.added",         "stock.received",
+    "stock.transferred",  "stock.adjusted",     "stock.low",           "shipment.created",
+    "shipment.line_added", "shipment.dispatched", "shipment.cancelled", "delivery.confirmed",
+    "delivery.discrepancy", "shipment.delivered", "device.added",      "device.disabled",
+    "device.enrol_code",  "device.enrolled",    "ledger.checkpoint",   "photo.stored",
+    "webhook.added",      "webhook.removed",    NULL};
+
+#ifndef NDEBUG
+static bool
+s_known_type(const char *type)
+{
+    for (const char *const *t = core_event_types; *t; t++)
+        if (!strcmp(*t, type))
+            return true;
+    return false;
+}
+#endif
+
 static void
 s_hash(const char prev_hex[65], const char *body, char out[65])
 {
@@ -54,6 +73,7 @@ int
 core__event(core_store_t *s, const char *type, json_t *body)
 {
     assert(body && json_is_object(body));
+    assert(s_known_type(type)); /* a new type goes in core_event_types, for webhooks */
     int64_t seq;
     char prev[65], hash[65], at[21];
     int rc = core_events_head(s, &seq, prev);

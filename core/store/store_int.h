@@ -183,7 +183,30 @@
     CORE_DEVICE_STATEMENTS(X)                                                                     \
     CORE_UPLOAD_STATEMENTS(X)                                                                     \
     CORE_PHOTO_STATEMENTS(X)                                                                      \
-    CORE_CHAIN_STATEMENTS(X)
+    CORE_CHAIN_STATEMENTS(X)                                                                      \
+    CORE_WEBHOOK_STATEMENTS(X)
+
+/* The webhooks of store_webhooks.c and their delivery log. */
+#define CORE_WEBHOOK_STATEMENTS(X)                                                                \
+    X(WH_INSERT, "INSERT INTO webhooks (name, url, events, secret, created_at, actor)"            \
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                             \
+    X(WH_GET, "SELECT url, name, events, removed_at FROM webhooks WHERE id = ?1")                 \
+    X(WH_GET_DELIVERED, "SELECT delivered FROM webhooks WHERE id = ?1")                           \
+    X(WH_START, "UPDATE webhooks SET delivered = ?2 WHERE id = ?1")                               \
+    X(WH_ADVANCE, "UPDATE webhooks SET delivered = ?2 WHERE id = ?1 AND delivered < ?2")          \
+    X(WH_REMOVE, "UPDATE webhooks SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL")      \
+    X(WH_LIST, "SELECT w.id, w.name, w.url, w.events, w.created_at, w.delivered, l.at, l.status," \
+               " l.ok, l.error, l.seq FROM webhooks w LEFT JOIN webhook_log l ON l.id ="         \
+               " (SELECT MAX(id) FROM webhook_log WHERE hook = w.id)"                            \
+               " WHERE w.removed_at IS NULL ORDER BY w.id")                                      \
+    X(WH_TARGETS, "SELECT id, name, url, events, secret, delivered FROM webhooks"                 \
+                  " WHERE removed_at IS NULL ORDER BY id")                                       \
+    X(WH_LOG, "SELECT seq, attempt, at, status, ok, error FROM webhook_log WHERE hook = ?1"       \
+              " ORDER BY id DESC LIMIT ?2")                                                      \
+    X(WH_LOG_INSERT, "INSERT INTO webhook_log (hook, seq, attempt, at, status, ok, error)"        \
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                     \
+    X(WH_LOG_TRIM, "DELETE FROM webhook_log WHERE hook = ?1 AND id <= (SELECT id FROM"            \
+                   " webhook_log WHERE hook = ?1 ORDER BY id DESC LIMIT 1 OFFSET 10000)")
 
 /* The signed checkpoints of store_chain.c. */
 #define CORE_CHAIN_STATEMENTS(X)                                                                  \

@@ -469,6 +469,35 @@ s_table_ops(char names[64][48])
     return n;
 }
 
+/* The webhook ops (docs/WEB.md, "Webhooks"): add, the gateway's targets and record, the
+ * log, the list, remove. */
+static void
+s_webhooks(struct e2e *e)
+{
+    json_t *h = s_ok(e, "webhook.add", e2e_pack("{ss s[s]}", "url", "http://127.0.0.1:9/h",
+                                                "events", "delivery.*"));
+    assert_int_equal(strlen(s_str(h, "secret")), 64);
+    long long id = s_int(h, "id"), seq = s_int(h, "delivered");
+    json_t *t = s_ok(e, "webhook.targets", NULL);
+    assert_string_equal(s_str(json_array_get(json_object_get(t, "webhooks"), 0), "secret"),
+                        s_str(h, "secret"));
+    json_decref(t);
+    json_t *r = s_ok(e, "webhook.record", e2e_pack("{sI sI si si sb}", "id", (json_int_t)id,
+                                                   "seq", (json_int_t)seq, "attempt", 1,
+                                                   "status", 200, "ok", 1));
+    assert_int_equal(s_int(r, "delivered"), seq);
+    json_decref(r);
+    r = s_ok(e, "webhook.log", e2e_pack("{sI}", "id", (json_int_t)id));
+    assert_int_equal(json_array_size(r), 1);
+    json_decref(r);
+    r = s_ok(e, "webhook.list", NULL);
+    assert_int_equal(json_array_size(r), 1);
+    json_decref(r);
+    r = s_ok(e, "webhook.remove", e2e_pack("{sI}", "id", (json_int_t)id));
+    json_decref(r);
+    json_decref(h);
+}
+
 /* The catalog's batches: every row or none (a repeated code in the last row adds none). */
 static void
 s_catalog_batches(struct e2e *e)
@@ -527,6 +556,7 @@ test_every_op(void **state)
     s_cancel(e);
     s_reports(e);
     s_devices(e);
+    s_webhooks(e);
     s_ledger(e);
 
     /* Every op in the table succeeded here, and docs/PROTOCOL.md has a section for it. */
