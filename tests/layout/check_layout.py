@@ -43,7 +43,9 @@ DEPENDS = {
     "ayni_printer": ({"ayni_base", "ayni_printer"}, ()),
     "ayni_scan": ({"ayni_base", "ayni_proto", "ayni_scan"}, ("zmq_", "sqlite3_")),
     "ayni_warehouse": ({"ayni_base", "ayni_proto", "ayni_printer", "ayni_warehouse"}, ("zmq_",)),
-    "ayni_web": ({"ayni_base", "ayni_proto", "ayni_web"}, ("zmq_",)),
+    # ayni-web draws the dashboard's downloads (web_pdf.c) with the printer, as the
+    # warehouse tool does: pure rendering, no socket, no database.
+    "ayni_web": ({"ayni_base", "ayni_proto", "ayni_printer", "ayni_web"}, ("zmq_",)),
 }
 # Outside libraries that some components must not reach (the rest, libc and friends, any may).
 GUARDED = ("zmq_", "sqlite3_")
