@@ -7,10 +7,12 @@
 #include "web_api.h"
 
 /* What a phone scanner does (scanner-client/scan_init.c and scan_sync.c): the core's key
- * and identity, its team's manifests, the confirmations and their photos; and enrolment. */
+ * and identity, its team's manifests, the confirmations and their photos; and enrolment.
+ * What a donor's share link reads (docs/WEB.md, share links): share.info, report.donor. */
 static const char *const s_allowed[] = {"server.info",   "keys.public",      "shipment.get",
                                         "shipment.list", "delivery.confirm", "photo.put",
-                                        "device.enrol",  NULL};
+                                        "device.enrol",  "share.info",       "report.donor",
+                                        NULL};
 
 bool
 web_op_allowed(const char *op)
