@@ -30,7 +30,7 @@ void web_stop(struct web *w);
 void web_alive(struct web *w);
 
 /* curl to /api/v1/op: method (NULL: POST), Content-Type type and "Bearer auth" (each
- * NULL: none), body as it is.  The reply's JSON (new reference), its HTTP status in
+ * NULL: none; an auth "Share TOKEN" is sent as it is, a share link), body as it is.  The reply's JSON (new reference), its HTTP status in
  * *status; a reply that is not JSON fails the test. */
 json_t *web_http(struct web *w, const char *method, const char *op, const char *type,
                  const char *auth, const char *body, long *status);
