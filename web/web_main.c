@@ -138,7 +138,7 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
     *replied = true;
     const char *op = url + strlen(S_PREFIX);
     if (strcmp(op, "events.ticket") && !web_op_allowed(op)) {
-        char names[256], msg[512];
+        char names[512], msg[1024];
         snprintf(msg, sizeof msg,
                  _("this gateway does not offer that operation: a phone may use %s; and "
                    "events.ticket, GET /api/v1/events for the event stream"),
