@@ -161,6 +161,10 @@ void wh_print_webhook_log(struct wh *w, json_t *args, json_t *r);
 int wh_gateway_fingerprint(const char *url, char hex[65], char *err, size_t errlen);
 void wh_print_devices(struct wh *w, json_t *args, json_t *r);
 void wh_print_disabled(struct wh *w, json_t *args, json_t *r);
+/* wh_share.c: read-only share links to a donor's report. */
+int wh_run_share_add(struct wh *w, const struct wh_cmd *c, json_t *args);
+void wh_print_shares(struct wh *w, json_t *args, json_t *r);
+void wh_print_share_revoked(struct wh *w, json_t *args, json_t *r);
 /* wh_ledger.c: ledger verify (with --checkpoints FILE) and ledger checkpoints -o FILE. */
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_checkpoints(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -7,10 +7,15 @@
 #include "web_api.h"
 
 /* What a phone scanner does (scanner-client/scan_init.c and scan_sync.c): the core's key
- * and identity, its team's manifests, the confirmations and their photos; and enrolment. */
-static const char *const s_allowed[] = {"server.info",   "keys.public",      "shipment.get",
-                                        "shipment.list", "delivery.confirm", "photo.put",
-                                        "device.enrol",  NULL};
+ * and identity, its team's manifests, the confirmations and their photos; and enrolment.
+ * What a donor's share link reads (docs/WEB.md, share links): share.info, report.donor.
+ * What the dashboard reads (issue 17, contracts D1, D2, D5): its figures, stock, catalog.
+ * docs/openapi.json describes exactly these (ctest openapi_complete). */
+static const char *const s_allowed[] = {
+    "server.info",        "keys.public",       "shipment.get", "shipment.list",
+    "delivery.confirm",   "photo.put",         "device.enrol", "share.info",
+    "report.donor",       "dashboard.panorama", "dashboard.regions", "stock.levels",
+    "item.list",          "location.list",     "donor.list",   NULL};
 
 bool
 web_op_allowed(const char *op)

@@ -121,6 +121,16 @@ web_bearer(struct MHD_Connection *c, char name[101], char secret[201])
     return true;
 }
 
+const char *
+web_share(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncmp(h, "Share ", 6))
+        return NULL;
+    h += 6;
+    return *h ? h : NULL;
+}
+
 /* aynid's refusal rc (err cleared here) as the reply, with its HTTP status. */
 enum MHD_Result
 web_core_error(struct MHD_Connection *c, int rc, struct proto_error *err)

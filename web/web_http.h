@@ -32,5 +32,8 @@ enum MHD_Result web_core_error(struct MHD_Connection *c, int rc, struct proto_er
 const char *web_phone_lang(struct MHD_Connection *c);
 /* The device in "Authorization: Bearer NAME:SECRET", into name and secret; false if none. */
 bool web_bearer(struct MHD_Connection *c, char name[101], char secret[201]);
+/* The share link token in "Authorization: Share TOKEN" (borrowed from c, for the
+ * request), or NULL if the request has none; aynid checks it. */
+const char *web_share(struct MHD_Connection *c);
 
 #endif

@@ -145,7 +145,7 @@ s_first(struct MHD_Connection *c, const char *url, const char *method, bool *rep
     *replied = true;
     const char *op = url + strlen(S_PREFIX);
     if (strcmp(op, "events.ticket") && !web_op_allowed(op)) {
-        char names[256], msg[512];
+        char names[512], msg[1024];
         snprintf(msg, sizeof msg,
                  _("this gateway does not offer that operation: a phone may use %s; and "
                    "events.ticket, GET /api/v1/events for the event stream"),
@@ -209,6 +209,15 @@ s_seq(const char *text, long long *seq)
     return true;
 }
 
+/* A refusal of a share link where it gets nothing: the event stream and its tickets. */
+static enum MHD_Result
+s_share_no_stream(struct MHD_Connection *c)
+{
+    return web_error(c, 403, AYNI_EDENIED, json_pack("{ss}", "field", "share"),
+                     _("a share link gets no event stream: it reads its donor's report with "
+                       "POST /api/v1/report.donor; the live dashboard needs an enrolled device"));
+}
+
 /* The stream's device: "Authorization: Bearer NAME:SECRET", else ?ticket=; false with the
  * reply made (401) if neither is there or the ticket is not good. */
 static bool
@@ -235,6 +244,8 @@ s_stream(struct s_gateway *g, struct MHD_Connection *c)
 {
     char name[101] = "", secret[201] = "";
     enum MHD_Result replied = MHD_NO;
+    if (web_share(c))
+        return s_share_no_stream(c);
     if (!s_stream_who(g, c, name, secret, &replied))
         return replied;
     const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
@@ -266,17 +277,36 @@ s_stream(struct s_gateway *g, struct MHD_Connection *c)
     return replied;
 }
 
-/* GET of a document (web_pdf.h), as the device of "Authorization: Bearer". */
+/* GET of a document (web_pdf.h), as the device of "Authorization: Bearer", or as the share
+ * link of "Authorization: Share" (its donor's report, nothing else: aynid decides). */
 static enum MHD_Result
 s_pdf(struct s_gateway *g, struct MHD_Connection *c, enum web_pdf pdf)
 {
     char name[101] = "", secret[201] = "";
-    if (!web_bearer(c, name, secret))
+    struct web_pdf_who who = {name, secret, web_share(c)};
+    if (!who.share && !web_bearer(c, name, secret))
         return web_error(c, 401, AYNI_EDENIED, NULL,
                          _("no device secret: send Authorization: Bearer NAME:SECRET"));
-    enum MHD_Result ok = web_pdf_serve(g->core, c, pdf, name, secret);
+    enum MHD_Result ok = web_pdf_serve(g->core, c, pdf, &who);
     sodium_memzero(secret, sizeof secret);
     return ok;
+}
+
+/* An op as a share link ("Authorization: Share TOKEN"): aynid checks the token and what
+ * the link may read; the gateway only refuses the event stream's ticket. */
+static enum MHD_Result
+s_serve_share(struct s_gateway *g, struct MHD_Connection *c, const char *op, const char *token,
+              json_t *args)
+{
+    if (!strcmp(op, "events.ticket"))
+        return s_share_no_stream(c);
+    json_t *result = NULL;
+    struct proto_error err = {0};
+    int rc = proto_client_call_share(g->core, token, op, args ? json_incref(args) : json_object(),
+                                     &result, &err);
+    if (rc == 0)
+        return web_reply(c, 200, json_pack("{sb so}", "ok", 1, "result", result));
+    return web_core_error(c, rc, &err);
 }
 
 /* The body read: its JSON form checked, then the op sent to aynid as the phone. */
@@ -295,6 +325,12 @@ s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_
         json_decref(body);
         return web_error(c, 400, AYNI_EBADJSON, NULL,
                        _("the body must be a JSON object {\"args\":{...},\"idem\":\"...\"}"));
+    }
+    const char *share = web_share(c);
+    if (share) {
+        enum MHD_Result ok = s_serve_share(g, c, op, share, args);
+        json_decref(body);
+        return ok;
     }
     char name[101] = "", secret[201] = "";
     bool phone = web_bearer(c, name, secret);

@@ -66,7 +66,7 @@ s_send_pdf(struct MHD_Connection *c, unsigned char *pdf, size_t len, const char 
 
 enum MHD_Result
 web_pdf_serve(proto_client_t *core, struct MHD_Connection *c, enum web_pdf kind,
-              const char *device, const char *secret)
+              const struct web_pdf_who *who)
 {
     enum MHD_Result replied = MHD_NO;
     const char *op = kind == WEB_PDF_SLIP ? "shipment.get" : "report.donor";
@@ -89,7 +89,9 @@ web_pdf_serve(proto_client_t *core, struct MHD_Connection *c, enum web_pdf kind,
     }
     json_t *result = NULL;
     struct proto_error err = {0};
-    int rc = proto_client_call_as(core, device, secret, op, args, NULL, &result, &err);
+    int rc = who->share ? proto_client_call_share(core, who->share, op, args, &result, &err)
+                        : proto_client_call_as(core, who->device, who->secret, op, args, NULL,
+                                               &result, &err);
     if (rc)
         return web_core_error(c, rc, &err);
     const char *state = json_string_value(json_object_get(result, "state"));

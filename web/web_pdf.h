@@ -5,7 +5,8 @@
  *
  * Each is the op (shipment.get, report.donor) asked of aynid as the browser's device,
  * then drawn by the printer library from its answer (printer/prn_json.c), exactly as
- * ayni-warehouse prints it; aynid decides what the device may see. */
+ * ayni-warehouse prints it; aynid decides what the device (or the share link: its
+ * donor's report only) may see. */
 #ifndef AYNI_WEB_PDF_H
 #define AYNI_WEB_PDF_H
 
@@ -18,9 +19,14 @@ enum web_pdf { WEB_PDF_NONE, WEB_PDF_SLIP, WEB_PDF_DONOR };
 /* The document a name under /api/v1/ is, or WEB_PDF_NONE. */
 enum web_pdf web_pdf_kind(const char *name);
 
-/* Reply to a GET of document kind, asked of core as device (with its secret; a NULL device
- * asks as the gateway itself, as on an open aynid). */
+/* Who asks for a document: a device with its secret, or a share link's token. */
+struct web_pdf_who {
+    const char *device, *secret;
+    const char *share;
+};
+
+/* Reply to a GET of document kind, asked of core as who. */
 enum MHD_Result web_pdf_serve(proto_client_t *core, struct MHD_Connection *c, enum web_pdf kind,
-                              const char *device, const char *secret);
+                              const struct web_pdf_who *who);
 
 #endif

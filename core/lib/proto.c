@@ -117,7 +117,15 @@ proto_request_parse(const void *data, size_t len, struct proto_request *req,
         req->idem = json_string_value(idem);
     }
     json_t *as = json_object_get(req->root, "as");
-    if (as && !json_is_null(as)) {
+    json_t *share = json_object_get(as, "share");
+    if (share) {
+        if (json_object_size(as) != 1 || !json_is_string(share) || !json_string_length(share) ||
+            json_string_length(share) > PROTO_MAX_SHARE)
+            return s_field_error(err, AYNI_EBADREQ, "as",
+                                 "'as' must be {\"share\":TOKEN}, the share link a gateway "
+                                 "speaks for");
+        req->as_share = json_string_value(share);
+    } else if (as && !json_is_null(as)) {
         json_t *dev = json_object_get(as, "device"), *secret = json_object_get(as, "secret");
         if (!json_is_object(as) || json_object_size(as) != 2 || !json_is_string(dev) ||
             !json_string_length(dev) || json_string_length(dev) > 100 ||

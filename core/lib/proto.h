@@ -26,6 +26,8 @@
 /* The most entries a list inside arguments may hold (serials, lines, rows), whole or
  * uploaded in parts (docs/PROTOCOL.md section 4). */
 #define PROTO_MAX_LIST 10000
+/* The longest share link token "as" may carry (core/lib/sharelink.h reads it). */
+#define PROTO_MAX_SHARE 4096
 
 struct proto_request {
     json_t *root;     /* owns everything below */
@@ -37,6 +39,8 @@ struct proto_request {
     /* "as": the phone a gateway speaks for (docs/PROTOCOL.md section 2); NULL if absent */
     const char *as_device; /* borrowed */
     const char *as_secret; /* borrowed */
+    /* "as":{"share":TOKEN}: a share link a gateway speaks for; NULL if absent */
+    const char *as_share;  /* borrowed */
 };
 
 struct proto_error {
@@ -100,6 +104,10 @@ int proto_client_call(proto_client_t *self, const char *op, json_t *args, const 
 int proto_client_call_as(proto_client_t *self, const char *device, const char *secret,
                          const char *op, json_t *args, const char *idem, json_t **result,
                          struct proto_error *err);
+/* As proto_client_call, from a gateway speaking for a share link ("as":{"share":TOKEN},
+ * docs/PROTOCOL.md section 2). */
+int proto_client_call_share(proto_client_t *self, const char *token, const char *op,
+                            json_t *args, json_t **result, struct proto_error *err);
 const char *proto_client_endpoint(const proto_client_t *self);
 
 #endif

@@ -311,21 +311,21 @@ proto_client_call(proto_client_t *c, const char *op, json_t *args, const char *i
     return proto_client_call_as(c, NULL, NULL, op, args, idem, result, err);
 }
 
-int
-proto_client_call_as(proto_client_t *c, const char *device, const char *secret, const char *op,
-                     json_t *args, const char *idem, json_t **result, struct proto_error *err)
+/* One call, speaking for as (stolen; NULL: for this client itself). */
+static int
+s_call(proto_client_t *c, json_t *as, const char *op, json_t *args, const char *idem,
+       json_t **result, struct proto_error *err)
 {
     long id = c->next_id++;
     json_t *jid = json_integer(id);
     json_t *req = proto_request_new(jid, op, args, idem);
     json_decref(jid);
-    if (device)
-        json_object_set_new(req, "as", json_pack("{ss ss}", "device", device, "secret",
-                                                 secret ? secret : ""));
+    if (as)
+        json_object_set_new(req, "as", as);
     char *text = proto_dump(req);
     json_decref(req);
     int rc = zmq_send(c->sock, text, strlen(text), 0);
-    sodium_memzero(text, strlen(text)); /* it may hold a phone's secret */
+    sodium_memzero(text, strlen(text)); /* it may hold a phone's secret, or a share link */
     free(text);
     if (rc < 0) {
         proto_error_set(err, AYNI_EUNAVAILABLE, json_pack("{ss}", "endpoint", c->endpoint),
@@ -356,4 +356,20 @@ proto_client_call_as(proto_client_t *c, const char *device, const char *secret, 
     rc = proto_reply_parse(zmq_msg_data(&msg), zmq_msg_size(&msg), result, err);
     zmq_msg_close(&msg);
     return rc;
+}
+
+int
+proto_client_call_as(proto_client_t *c, const char *device, const char *secret, const char *op,
+                     json_t *args, const char *idem, json_t **result, struct proto_error *err)
+{
+    json_t *as = device ? json_pack("{ss ss}", "device", device, "secret", secret ? secret : "")
+                        : NULL;
+    return s_call(c, as, op, args, idem, result, err);
+}
+
+int
+proto_client_call_share(proto_client_t *c, const char *token, const char *op, json_t *args,
+                        json_t **result, struct proto_error *err)
+{
+    return s_call(c, json_pack("{ss}", "share", token), op, args, NULL, result, err);
 }

@@ -231,8 +231,9 @@ api_group_rollback(struct api *a)
 unsigned
 api_role_bit(const char *role)
 {
-    static const char *const names[] = {"scanner", "reader", "warehouse", "admin", "gateway"};
-    for (unsigned i = 0; role && i < 5; i++)
+    static const char *const names[] = {"scanner", "reader", "warehouse", "admin", "gateway",
+                                        "share"};
+    for (unsigned i = 0; role && i < 6; i++)
         if (!strcmp(role, names[i]))
             return 1u << i;
     return 0;
@@ -257,12 +258,20 @@ static int
 s_speak_as(struct api *a, const struct proto_request *req, const char **actor,
            const char **role, char phone_role[16])
 {
-    if (!req->as_device)
+    if (!req->as_device && !req->as_share)
         return 0;
     if (*role && strcmp(*role, "gateway"))
         return api_fail(a, AYNI_EDENIED, json_pack("{ss ss}", "field", "as", "device", *actor),
                         "device '%s' may not speak for another device ('as'): only a gateway "
                         "may; send the request without 'as'", *actor);
+    if (req->as_share) { /* a share link: api_share.c holds its every rule */
+        int rc = api_share_speak(a, req->as_share);
+        if (rc == 0) {
+            *actor = a->actor;
+            *role = "share";
+        }
+        return rc;
+    }
     bool enabled = false;
     int rc = core_device_by_secret(a->store, req->as_device, req->as_secret, phone_role, &enabled);
     if (rc == AYNI_EDENIED)
@@ -286,12 +295,12 @@ s_speak_as(struct api *a, const struct proto_request *req, const char **actor,
 }
 
 /* The ops whose result holds a secret (an enrolment code, a device secret, a webhook's
- * secret): their replies are never stored, so they take no idempotency key. */
+ * secret, a share link): their replies are never stored, so they take no idempotency key. */
 static int
 s_check_secret_idem(struct api *a, const struct api_op *op, const char *idem)
 {
     if (!idem || (strcmp(op->name, "device.enrol") && strcmp(op->name, "device.enrol_code") &&
-                  strcmp(op->name, "webhook.add")))
+                  strcmp(op->name, "webhook.add") && strcmp(op->name, "share.create")))
         return 0;
     return api_fail(a, AYNI_EBADREQ, json_pack("{ss}", "field", "idem"),
                     "'%s' takes no 'idem': its answer holds a secret, which aynid never keeps; "
@@ -311,6 +320,7 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
     a->role = role ? api_role_bit(role) : API_ADMIN;
     a->actor = actor;
     a->authenticated = a->secure;
+    a->share = NULL;
     /* A request's messages are in its lang; without one, in English (PROTOCOL.md 2). */
     ayni_lang_set("en");
     int rc = proto_request_parse(data, len, &req, &a->err);
@@ -320,8 +330,8 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
         snprintf(out->op, sizeof out->op, "%s", req.op);
         op = s_find(a, req.op);
         rc = op ? s_speak_as(a, &req, &actor, &role, phone_role) : AYNI_EUNKNOWNOP;
-        if (rc == 0)
-            rc = s_check_role(a, op, actor, role);
+        if (rc == 0) /* a share link is judged by api_share.c alone */
+            rc = a->share ? api_share_allow(a, op, req.args) : s_check_role(a, op, actor, role);
         if (rc == 0)
             rc = s_check_secret_idem(a, op, req.idem);
         if (rc == 0)
@@ -338,6 +348,8 @@ api_handle(struct api *a, const void *data, size_t len, const char *actor, const
         reply = proto_reply_error(req.id, rc, a->err.message,
                                   a->err.details ? json_incref(a->err.details) : NULL);
     json_decref(part.args);
+    json_decref(a->share);
+    a->share = NULL;
     proto_request_clear(&req);
     ayni_lang_set(NULL);
     return reply;

@@ -29,6 +29,9 @@ struct api {
     unsigned role;          /* the role bit of the request in hand (API_ADMIN when open) */
     const char *actor;      /* the device of the request in hand (borrowed for it) */
     bool authenticated;     /* actor proved who it is: secure, or a phone through a gateway */
+    json_t *share;          /* the share link the request in hand came with (core_share_get's
+                             * object, owned for the request), or NULL */
+    char share_actor[24];   /* "share:ID", the actor of that request */
 };
 
 /* What happened, for the log line. */
@@ -44,6 +47,7 @@ enum api_role {
     API_WAREHOUSE = 1 << 2,
     API_ADMIN = 1 << 3,
     API_GATEWAY = 1 << 4, /* ayni-web: speaks for phones ("as"), or enrols them */
+    API_SHARE = 1 << 5,   /* a read-only share link a gateway speaks for (api_share.c) */
 };
 /* The bit of a role name, or 0. */
 unsigned api_role_bit(const char *role);
@@ -115,6 +119,21 @@ int api_ship_cancel(struct api *a, json_t *args, json_t **r);
 int api_ship_get(struct api *a, json_t *args, json_t **r);
 int api_ship_list(struct api *a, json_t *args, json_t **r);
 int api_delivery_confirm(struct api *a, json_t *args, json_t **r);
+
+/* ---- api_share.c: read-only share links, the one place of their rules ---- */
+/* The share link token a gateway speaks for ("as":{"share":TOKEN}): checked (signature,
+ * record, revocation, expiry by the store's clock), then the request is the share's:
+ * role API_SHARE, actor "share:ID", a->share set.  A bad token fails the request with
+ * forbidden saying what is wrong (never the token itself). */
+int api_share_speak(struct api *a, const char *token);
+/* Whether the share of the request in hand may run op with args (type-checked): only the
+ * ops whose roles name API_SHARE, and report.donor only for the share's donor and inside
+ * its period; else forbidden saying what the link covers. */
+int api_share_allow(struct api *a, const struct api_op *op, json_t *args);
+int api_share_create(struct api *a, json_t *args, json_t **r);
+int api_share_list(struct api *a, json_t *args, json_t **r);
+int api_share_revoke(struct api *a, json_t *args, json_t **r);
+int api_share_info(struct api *a, json_t *args, json_t **r);
 
 /* ---- api_photo.c: what a phone adds to a delivery ---- */
 /* The op photo.put: args data (standard base64) and sha256. */

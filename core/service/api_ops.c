@@ -324,7 +324,8 @@ static const char *
 s_role_name(unsigned role)
 {
     return role == API_SCANNER ? "scanner" : role == API_READER ? "reader"
-         : role == API_WAREHOUSE ? "warehouse" : role == API_GATEWAY ? "gateway" : "admin";
+         : role == API_WAREHOUSE ? "warehouse" : role == API_GATEWAY ? "gateway"
+         : role == API_SHARE ? "share" : "admin";
 }
 
 static int
@@ -467,7 +468,8 @@ s_webhook_record(struct api *a, json_t *args, json_t **r)
  * devices; an admin does everything. */
 #define ANY (API_SCANNER | API_READER | API_WAREHOUSE | API_ADMIN)
 /* A gateway by itself (without "as") enrols phones, asks server.info, and reads the
- * events and the webhooks it delivers them to (web/web_hooks.c). */
+ * events and the webhooks it delivers them to (web/web_hooks.c).  A share link
+ * (API_SHARE) reads only the ops that name it, as api_share.c narrows them. */
 #define READ (API_READER | API_WAREHOUSE | API_ADMIN)
 #define SCAN (API_SCANNER | API_WAREHOUSE | API_ADMIN)
 #define WRITE (API_WAREHOUSE | API_ADMIN)
@@ -512,7 +514,7 @@ const struct api_op api_ops[] = {
           {"team", 's', false}, {"device", 's', false}, {"lines", 'a', false},
           {"photo", 's', false}, {"position", 'j', false})},
     {"photo.put", SCAN, true, api_photo_put, ARGS({"data", 's', true}, {"sha256", 's', true})},
-    {"report.donor", READ, false, s_report_donor,
+    {"report.donor", READ | API_SHARE, false, s_report_donor,
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
@@ -520,8 +522,8 @@ const struct api_op api_ops[] = {
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"ledger.checkpoints", READ, false, s_checkpoints,
      ARGS({"since", 'i', false}, {"limit", 'i', false})},
-    {"keys.public", ANY, false, s_keys_public, NOARGS},
-    {"server.info", ANY | API_GATEWAY, false, s_server_info, NOARGS},
+    {"keys.public", ANY | API_SHARE, false, s_keys_public, NOARGS},
+    {"server.info", ANY | API_GATEWAY | API_SHARE, false, s_server_info, NOARGS},
     {"device.add", ADMIN, true, s_device_add,
      ARGS({"name", 's', true}, {"role", 's', true}, {"public_key", 's', true},
           {"team", 's', false})},
@@ -542,5 +544,10 @@ const struct api_op api_ops[] = {
     {"webhook.record", API_GATEWAY, true, s_webhook_record,
      ARGS({"id", 'i', true}, {"seq", 'i', true}, {"attempt", 'i', true}, {"status", 'i', true},
           {"error", 's', false}, {"ok", 'b', true})},
+    {"share.create", ADMIN, true, api_share_create,
+     ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true}, {"hours", 'i', false})},
+    {"share.list", ADMIN, false, api_share_list, NOARGS},
+    {"share.revoke", ADMIN, true, api_share_revoke, ARGS({"id", 's', true})},
+    {"share.info", API_SHARE, false, api_share_info, NOARGS},
     {NULL, 0, false, NULL, NULL},
 };

@@ -401,3 +401,20 @@ CREATE TABLE webhook_log (
     error   TEXT
 );
 CREATE INDEX webhook_log_by_hook ON webhook_log (hook, id);
+
+-- @migration 12
+-- Read-only share links (docs/PROTOCOL.md, share.create): one donor's report for one
+-- period of local days, until expires_at, unless revoked.  The link itself (a token signed
+-- with the core's key) is never kept: only what it names, so that revoking it, or letting
+-- it lapse, is a row's state.  id is random (16 base32 characters), the token's "id".
+CREATE TABLE shares (
+    id         TEXT PRIMARY KEY CHECK (length(id) = 16),
+    donor_id   INTEGER NOT NULL REFERENCES donors (id),
+    from_day   TEXT NOT NULL CHECK (length(from_day) = 10),
+    to_day     TEXT NOT NULL CHECK (length(to_day) = 10 AND to_day >= from_day),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    exp        INTEGER NOT NULL,
+    revoked_at TEXT,
+    actor      TEXT NOT NULL
+);

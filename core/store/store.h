@@ -284,6 +284,27 @@ int core_report_donor(core_store_t *store, const char *donor, const char *from, 
 int core_report_stock(core_store_t *store, const char *at, const char *from, const char *to,
                       json_t **result);
 
+/* ---- read-only share links (docs/PROTOCOL.md, share.create) ----
+ * A share names one donor's report for one period of local days (from, to included),
+ * valid until expires_at; the signed link a person gets is made by the caller (aynid), and
+ * never kept here.  An id is 16 characters of upper-case Base32. */
+#define CORE_SHARE_HOURS_MAX 2160 /* 90 days */
+/* A new share of donor from..to valid hours (1..CORE_SHARE_HOURS_MAX) from now, with its
+ * event share.created.  Result {id, donor, from, to, expires_at, exp} (exp: expires_at in
+ * Unix seconds). */
+int core_share_create(core_store_t *store, const char *donor, const char *from, const char *to,
+                      long hours, json_t **result);
+/* Every share, oldest first: [{id, donor, from, to, created_at, expires_at, revoked_at,
+ * state}], state "active", "expired" or "revoked" by the store's clock. */
+int core_share_list(core_store_t *store, json_t **result);
+/* Revoke share id, with its event share.revoked.  Result {id, revoked_at}.  An unknown id
+ * is not_found; one revoked already invalid_state. */
+int core_share_revoke(core_store_t *store, const char *id, json_t **result);
+/* Share id as {id, donor: {code, name}, from, to, created_at, expires_at, exp,
+ * revoked_at (null while not)}: 0 and *result, or AYNI_ENOTFOUND with no message set
+ * (the caller says which request was refused), or a storage error. */
+int core_share_get(core_store_t *store, const char *id, json_t **result);
+
 /* ---- events, idempotency, verification ---- */
 /* Events with seq > after, oldest first, at most limit (1..10000). */
 int core_events_since(core_store_t *store, int64_t after, int limit, json_t **result);

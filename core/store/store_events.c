@@ -24,7 +24,8 @@ const char *const core_event_types[] = {
     "shipment.line_added", "shipment.dispatched", "shipment.cancelled", "delivery.confirmed",
     "delivery.discrepancy", "shipment.delivered", "device.added",      "device.disabled",
     "device.enrol_code",  "device.enrolled",    "ledger.checkpoint",   "photo.stored",
-    "webhook.added",      "webhook.removed",    NULL};
+    "webhook.added",      "webhook.removed",    "share.created",       "share.revoked",
+    NULL};
 
 #ifndef NDEBUG
 static bool

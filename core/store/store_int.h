@@ -184,7 +184,8 @@
     CORE_UPLOAD_STATEMENTS(X)                                                                     \
     CORE_PHOTO_STATEMENTS(X)                                                                      \
     CORE_CHAIN_STATEMENTS(X)                                                                      \
-    CORE_WEBHOOK_STATEMENTS(X)
+    CORE_WEBHOOK_STATEMENTS(X)                                                                    \
+    CORE_SHARE_STATEMENTS(X)
 
 /* The webhooks of store_webhooks.c and their delivery log. */
 #define CORE_WEBHOOK_STATEMENTS(X)                                                                \
@@ -207,6 +208,18 @@
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                     \
     X(WH_LOG_TRIM, "DELETE FROM webhook_log WHERE hook = ?1 AND id <= (SELECT id FROM"            \
                    " webhook_log WHERE hook = ?1 ORDER BY id DESC LIMIT 1 OFFSET 10000)")
+
+/* The read-only share links of store_share.c. */
+#define CORE_SHARE_STATEMENTS(X)                                                                  \
+    X(SHARE_INSERT, "INSERT INTO shares (id, donor_id, from_day, to_day, created_at, expires_at,"  \
+                    " exp, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                      \
+    X(SHARE_GET, "SELECT d.code, d.name, s.from_day, s.to_day, s.created_at, s.expires_at,"       \
+                 " s.exp, s.revoked_at FROM shares s JOIN donors d ON d.id = s.donor_id"         \
+                 " WHERE s.id = ?1")                                                             \
+    X(SHARE_LIST, "SELECT s.id, d.code, s.from_day, s.to_day, s.created_at, s.expires_at,"        \
+                  " s.exp, s.revoked_at FROM shares s JOIN donors d ON d.id = s.donor_id"        \
+                  " ORDER BY s.rowid")                                                            \
+    X(SHARE_REVOKE, "UPDATE shares SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
 
 /* The signed checkpoints of store_chain.c. */
 #define CORE_CHAIN_STATEMENTS(X)                                                                  \

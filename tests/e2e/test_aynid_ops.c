@@ -398,6 +398,35 @@ s_devices(struct e2e *e)
     json_decref(r);
 }
 
+/* A read-only share link: made, read through "as" (anyone may send it to an aynid run
+ * --insecure, as a gateway does to a secure one), listed, revoked. */
+static void
+s_shares(struct e2e *e)
+{
+    json_t *r = s_ok(e, "share.create", e2e_pack("{ss ss ss si}", "donor", "CARE-PE", "from",
+                                                 "2026-11-01", "to", "2026-11-30", "hours", 24));
+    assert_int_equal(strncmp(s_str(r, "token"), "S1.", 3), 0);
+    json_t *req = e2e_pack("{si si ss s{} s{ss}}", "v", 1, "id", 7, "op", "share.info", "args",
+                           "as", "share", s_str(r, "token"));
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_t *reply = e2e_raw(e, text, strlen(text), 5000);
+    json_t *info = json_object_get(reply, "result");
+    if (!json_is_true(json_object_get(reply, "ok")))
+        fail_msg("share.info as the link failed: %s", json_dumps(reply, 0));
+    assert_string_equal(s_str(json_object_get(info, "donor"), "code"), "CARE-PE");
+    s_mark("share.info");
+    free(text);
+    json_decref(req);
+    json_decref(reply);
+    json_t *list = s_ok(e, "share.list", NULL);
+    assert_string_equal(s_str(json_array_get(list, 0), "state"), "active");
+    json_decref(list);
+    json_t *rev = s_ok(e, "share.revoke", e2e_pack("{ss}", "id", s_str(r, "id")));
+    assert_string_equal(s_str(rev, "id"), s_str(r, "id"));
+    json_decref(rev);
+    json_decref(r);
+}
+
 static void
 s_ledger(struct e2e *e)
 {
@@ -557,6 +586,7 @@ test_every_op(void **state)
     s_reports(e);
     s_devices(e);
     s_webhooks(e);
+    s_shares(e);
     s_ledger(e);
 
     /* Every op in the table succeeded here, and docs/PROTOCOL.md has a section for it. */

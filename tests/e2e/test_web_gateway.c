@@ -247,7 +247,7 @@ test_hostile_http(void **state)
         {NULL, "delivery.confirm", "text/plain", auth, "{}", 415, "bad_request"},
         {"GET", "delivery.confirm", NULL, auth, NULL, 405, "bad_request"},
         {NULL, "device.disable", "application/json", auth, "{}", 404, "unknown_op"},
-        {NULL, "stock.levels", "application/json", auth, "{}", 404, "unknown_op"},
+        {NULL, "ledger.verify", "application/json", auth, "{}", 404, "unknown_op"},
         {NULL, "device.enrol", "application/json", NULL, "{\"args\":{\"code\":\"NOPE\"}}", 404,
          "not_found"},
     };
@@ -572,7 +572,7 @@ test_phone_language(void **state)
         /* aynid's message (the request's "lang") and the gateway's own */
         char *core = s_message_in(&w, "device.enrol", "{\"args\":{\"code\":\"NOPE\"}}",
                                   cases[i].accept);
-        char *own = s_message_in(&w, "stock.levels", "{}", cases[i].accept);
+        char *own = s_message_in(&w, "ledger.verify", "{}", cases[i].accept);
         const char *core_want = cases[i].english ? "unknown enrolment code"
                                                  : "código de inscripción desconocido";
         const char *own_want = cases[i].english ? "this gateway does not offer"

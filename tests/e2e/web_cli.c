@@ -109,7 +109,10 @@ web_http(struct web *w, const char *method, const char *op, const char *type, co
     fputs(body ? body : "", f);
     fclose(f);
     char *typeh = type ? xasprintf("-H 'Content-Type: %s'", type) : xstrdup("");
-    char *authh = auth ? xasprintf("-H 'Authorization: Bearer %s'", auth) : xstrdup("");
+    /* "Share TOKEN" goes as it is; anything else is a device's NAME:SECRET */
+    char *authh = !auth ? xstrdup("")
+                  : !strncmp(auth, "Share ", 6) ? xasprintf("-H 'Authorization: %s'", auth)
+                                                : xasprintf("-H 'Authorization: Bearer %s'", auth);
     char *cmd = xasprintf("curl -s --max-time 20 --cacert '%s' -X %s %s %s --data-binary @'%s' "
                           "-w '\\n%%{http_code}' '%s/api/v1/%s'",
                           w->cert, method ? method : "POST", typeh, authh, bodyfile, w->url, op);
@@ -149,7 +152,9 @@ web_download(struct web *w, const char *path, const char *auth, const char *out,
              char **headers)
 {
     char *hfile = xasprintf("%s/download.headers", w->e->dir);
-    char *authh = auth ? xasprintf("-H 'Authorization: Bearer %s'", auth) : xstrdup("");
+    char *authh = !auth ? xstrdup("")
+                  : !strncmp(auth, "Share ", 6) ? xasprintf("-H 'Authorization: %s'", auth)
+                                                : xasprintf("-H 'Authorization: Bearer %s'", auth);
     char *cmd = xasprintf("curl -s --max-time 30 --cacert '%s' %s -D '%s' -o '%s' "
                           "-w '%%{http_code}' '%s%s'",
                           w->cert, authh, hfile, out, w->url, path);

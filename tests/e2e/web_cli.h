@@ -30,13 +30,14 @@ void web_stop(struct web *w);
 void web_alive(struct web *w);
 
 /* curl to /api/v1/op: method (NULL: POST), Content-Type type and "Bearer auth" (each
- * NULL: none), body as it is.  The reply's JSON (new reference), its HTTP status in
+ * NULL: none; an auth "Share TOKEN" is sent as it is, a share link), body as it is.  The reply's JSON (new reference), its HTTP status in
  * *status; a reply that is not JSON fails the test. */
 json_t *web_http(struct web *w, const char *method, const char *op, const char *type,
                  const char *auth, const char *body, long *status);
 /* As web_http with POST and JSON, args (stolen; NULL: none) packed into {"args":…}. */
 json_t *web_post(struct web *w, const char *op, const char *auth, json_t *args, long *status);
-/* GET path (from "/", query included) with "Bearer auth" (NULL: none) into the file out:
+/* GET path (from "/", query included) with "Bearer auth" (NULL: none; "Share TOKEN" as it
+ * is) into the file out:
  * the HTTP status; the response's headers in *headers (a new string) if not NULL. */
 long web_download(struct web *w, const char *path, const char *auth, const char *out,
                   char **headers);

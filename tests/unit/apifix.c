@@ -10,16 +10,10 @@
 
 #include <cmocka.h>
 
-int
-af_req_as(struct api *a, const char *actor, const char *role, const char *phone,
-          const char *secret, const char *op, json_t *args, const char *idem, json_t **out)
+/* The request req (stolen) through api_handle, as af_req_as says. */
+static int
+s_handle(struct api *a, const char *actor, const char *role, json_t *req, json_t **out)
 {
-    json_t *req = json_pack("{si si ss so}", "v", 1, "id", 1, "op", op, "args",
-                            args ? args : json_object());
-    if (phone)
-        json_object_set_new(req, "as", json_pack("{ss ss}", "device", phone, "secret", secret));
-    if (idem)
-        json_object_set_new(req, "idem", json_string(idem));
     char *frame = json_dumps(req, JSON_COMPACT);
     json_decref(req);
     struct api_outcome res;
@@ -30,6 +24,28 @@ af_req_as(struct api *a, const char *actor, const char *role, const char *phone,
         *out = json_incref(json_object_get(reply, res.code ? "error" : "result"));
     json_decref(reply);
     return res.code;
+}
+
+int
+af_req_as(struct api *a, const char *actor, const char *role, const char *phone,
+          const char *secret, const char *op, json_t *args, const char *idem, json_t **out)
+{
+    json_t *req = json_pack("{si si ss so}", "v", 1, "id", 1, "op", op, "args",
+                            args ? args : json_object());
+    if (phone)
+        json_object_set_new(req, "as", json_pack("{ss ss}", "device", phone, "secret", secret));
+    if (idem)
+        json_object_set_new(req, "idem", json_string(idem));
+    return s_handle(a, actor, role, req, out);
+}
+
+int
+af_req_share(struct api *a, const char *actor, const char *role, const char *token,
+             const char *op, json_t *args, json_t **out)
+{
+    json_t *req = json_pack("{si si ss so s{ss}}", "v", 1, "id", 1, "op", op, "args",
+                            args ? args : json_object(), "as", "share", token);
+    return s_handle(a, actor, role, req, out);
 }
 
 int

@@ -13,6 +13,10 @@
 int af_req_as(struct api *a, const char *actor, const char *role, const char *phone,
               const char *secret, const char *op, json_t *args, const char *idem,
               json_t **out);
+/* op with args (stolen; NULL: {}) as actor with role, speaking "as" the share link token
+ * ("as":{"share":token}); as af_req_as otherwise. */
+int af_req_share(struct api *a, const char *actor, const char *role, const char *token,
+                 const char *op, json_t *args, json_t **out);
 /* The same without "as" and idem. */
 int af_req(struct api *a, const char *actor, const char *role, const char *op, json_t *args,
            json_t **out);
