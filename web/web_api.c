@@ -7,10 +7,14 @@
 #include "web_api.h"
 
 /* What a phone scanner does (scanner-client/scan_init.c and scan_sync.c): the core's key
- * and identity, its team's manifests, the confirmations and their photos; and enrolment. */
-static const char *const s_allowed[] = {"server.info",   "keys.public",      "shipment.get",
-                                        "shipment.list", "delivery.confirm", "photo.put",
-                                        "device.enrol",  NULL};
+ * and identity, its team's manifests, the confirmations and their photos; and enrolment.
+ * What the dashboard's pages read (web/app/dash*.js), for a reader's browser: its figures
+ * and what is behind them.  aynid decides who may use each (a scanner gets forbidden). */
+static const char *const s_allowed[] = {
+    "server.info",        "keys.public",       "shipment.get", "shipment.list",
+    "delivery.confirm",   "photo.put",         "device.enrol", "dashboard.panorama",
+    "dashboard.regions",  "stock.levels",      "report.donor", "item.list",
+    "location.list",      "donor.list",        NULL};
 
 bool
 web_op_allowed(const char *op)
