@@ -135,6 +135,12 @@
                 " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
+    /* What arrived short, per confirmation, item and reason (the loss movements). */            \
+    X(SHIP_SHORTFALLS, "SELECT d.scan_id, d.delivered_at, i.code, i.name_es, SUM(m.qty), m.reason" \
+                       " FROM movements m JOIN deliveries d ON d.id = m.delivery_id"             \
+                       " JOIN items i ON i.id = m.item_id WHERE m.shipment_id = ?1"              \
+                       " AND m.kind = 'shortfall' GROUP BY d.id, m.item_id, m.reason"            \
+                       " ORDER BY d.delivered_at, d.id, i.code")                                 \
     X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.delivered_at, d.team, d.device," \
                " sl.item_id"                                                                     \
                " FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"                    \

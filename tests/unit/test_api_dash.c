@@ -298,6 +298,27 @@ test_panorama_stock_road_discrepancies(void **state)
     json_decref(p);
 }
 
+/* The shipment page shows what arrived short, with the reason, per confirmation. */
+static void
+test_shipment_shortfalls(void **state)
+{
+    char road[2][41], b[41];
+    struct api a = s_ledger(state, road, b);
+    json_t *r = af_ok(&a, "lector", "reader", "shipment.get", json_pack("{ss}", "shipment", b));
+    json_t *sf = json_object_get(r, "shortfalls");
+    assert_int_equal(json_array_size(sf), 1);
+    json_t *one = json_array_get(sf, 0);
+    assert_string_equal(s_str(one, "item"), "HYGIENE-KIT");
+    assert_int_equal(s_int(one, "qty"), 2);
+    assert_string_equal(s_str(one, "reason"), "damaged");
+    assert_string_equal(s_str(one, "delivered_at"), "2026-11-22T04:59:59Z");
+    assert_string_equal(s_str(one, "scan_id"), s_str(json_array_get(json_object_get(r, "packages"), 0), "scan_id"));
+    json_decref(r);
+    r = af_ok(&a, "lector", "reader", "shipment.get", json_pack("{ss}", "shipment", road[1]));
+    assert_int_equal(json_array_size(json_object_get(r, "shortfalls")), 0);
+    json_decref(r);
+}
+
 static json_t *
 s_area(json_t *list, const char *key, const char *name)
 {
@@ -393,6 +414,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_panorama_daily_series, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_panorama_stock_road_discrepancies, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_shipment_shortfalls, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_regions, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_roles_and_arguments, s_setup, s_teardown),
     };
