@@ -276,7 +276,7 @@ s_area_add(json_t *area, const char *key, json_int_t n)
 }
 
 /* Add one community (its figures in got, or NULL: none in the period) to region and
- * district. */
+ * district, and its shipments to the district's. */
 static void
 s_areas_add(json_t *region, json_t *district, json_t *got)
 {
@@ -290,9 +290,27 @@ s_areas_add(json_t *region, json_t *district, json_t *got)
         s_area_add(areas[k], "qty", json_integer_value(json_array_get(got, 1)));
         s_area_add(areas[k], "shortfall_qty", json_integer_value(json_array_get(got, 2)));
     }
+    if (got) /* a shipment goes to one community: no code comes twice */
+        json_array_extend(json_object_get(district, "shipments"), json_array_get(got, 3));
 }
 
-/* The period's figures per destination id: {"id": [packages, qty, shortfall]}. */
+/* Add to each destination's entry of by the codes of its shipments delivered in [lo, hi). */
+static int
+s_reached_shipments(core_store_t *s, const char *lo, const char *hi, json_t *by)
+{
+    sqlite3_stmt *st = core__query(s, ST_DASH_REACHED_SHIPMENTS, "tt", lo, hi);
+    int rc;
+    while ((rc = core__step(s, st)) == 1) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
+        json_t *got = json_object_get(by, key);
+        if (got)
+            json_array_append_new(json_array_get(got, 3), core__jstr(st, 1));
+    }
+    return rc;
+}
+
+/* The period's figures per destination id: {"id": [packages, qty, shortfall, [codes]]}. */
 static int
 s_reached(core_store_t *s, const char *lo, const char *hi, json_t **out)
 {
@@ -303,10 +321,12 @@ s_reached(core_store_t *s, const char *lo, const char *hi, json_t **out)
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
         json_object_set_new(by, key,
-                            json_pack("[I I I]", (json_int_t)sqlite3_column_int64(st, 1),
+                            json_pack("[I I I []]", (json_int_t)sqlite3_column_int64(st, 1),
                                       (json_int_t)sqlite3_column_int64(st, 2),
                                       (json_int_t)sqlite3_column_int64(st, 3)));
     }
+    if (rc == 0)
+        rc = s_reached_shipments(s, lo, hi, by);
     if (rc < 0) {
         json_decref(by);
         return rc;
@@ -333,6 +353,7 @@ s_regions(core_store_t *s, json_t *by, json_t *regions)
         if (!district ||
             !s_same(json_string_value(json_object_get(district, "district")), dname)) {
             district = s_area("district", dname);
+            json_object_set_new(district, "shipments", json_array());
             json_array_append_new(json_object_get(region, "districts"), district);
         }
         char key[24];

@@ -288,7 +288,12 @@
                     " SUM((SELECT COALESCE(SUM(m.qty), 0) FROM movements m"                      \
                     " WHERE m.delivery_id = d.id AND m.kind = 'shortfall'))"                     \
                     " FROM deliveries d JOIN shipments s ON s.id = d.shipment_id"                \
-                    " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2 GROUP BY s.to_id")
+                    " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2 GROUP BY s.to_id")      \
+    /* The shipments behind those figures, per destination. */                              \
+    X(DASH_REACHED_SHIPMENTS, "SELECT DISTINCT s.to_id, s.code FROM deliveries d"                 \
+                              " JOIN shipments s ON s.id = d.shipment_id"                        \
+                              " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2"              \
+                              " ORDER BY s.code")
 
 /* The reports of store_report.c.  ?1 the donor or place id, ?2 and ?3 the period's bounds
  * as ISO times [from, to). */

@@ -309,6 +309,10 @@ async function pages(t, page) {
   const regions = core(t, 'dashboard.regions');
   const want = regions.regions.find((r) => r.region === 'Huánuco');
   check(Number(hu) === want.packages, `the map shows ${hu} packages in Huánuco, the core ${want.packages}`);
+  // behind the district's figures, the shipment, and behind it its packages' scans
+  await page.click(`#region-table a[href="#/envio/${t.shipment}"]`);
+  await page.waitForFunction(() => document.body.dataset.page === 'shipment', { timeout: WAIT_MS });
+  await go(page, '#/mapa', 'map');
   await shot(t, page, 'map');
 
   await go(page, `#/envio/${t.shipment}`, 'shipment');

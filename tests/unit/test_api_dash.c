@@ -360,6 +360,12 @@ test_regions(void **state)
     assert_int_equal(json_array_size(districts), 2);
     s_area_is(s_area(districts, "district", "Amarilis"), 1, 1, 4, 20, 0);
     s_area_is(s_area(districts, "district", "Huánuco"), 1, 0, 0, 0, 0);
+    /* behind Amarilis's figures: A, C, D and G (E is October's), by code */
+    json_t *ships = json_object_get(s_area(districts, "district", "Amarilis"), "shipments");
+    assert_int_equal(json_array_size(ships), 4);
+    assert_string_equal(json_string_value(json_array_get(ships, 3)), road[1]);
+    assert_int_equal(json_array_size(json_object_get(s_area(districts, "district", "Huánuco"),
+                                                     "shipments")), 0);
     s_area_is(s_area(regions, "region", "Cajamarca"), 1, 1, 2, 18, 2);
     json_decref(r);
     /* one day: 31 October local, E alone */

@@ -1,10 +1,10 @@
 // dash-map.js: the map page (#/mapa?from=D&to=D, or ?period=today|week): deliveries by
 // region and district from dashboard.regions, on the cartogram of Peru's regions
 // (peru-regions.svg, one square per region) and, always, in the table beside it, where
-// each district is a row under its region.  A region of the ledger that is not one of the
+// each district is a row under its region with the shipments behind its figures.  A region of the ledger that is not one of the
 // 25 (a typo, none recorded) is in the table only.
 import { $, el } from './dom.js';
-import { day, fillTable } from './dash-format.js';
+import { day, fillTable, shipmentLink } from './dash-format.js';
 import { t } from './i18n.js';
 
 // "Huánuco" and "HUANUCO" are the same region.
@@ -67,6 +67,11 @@ async function drawSvg(regions) {
   }
 }
 
+// The shipments behind a district's figures, each a link to its packages' scans.
+function shipmentLinks(codes) {
+  return el('span', { class: 'codes' }, ...codes.flatMap((c, i) => (i ? [' ', shipmentLink(c)] : [shipmentLink(c)])));
+}
+
 function drawTable(regions) {
   const rows = [];
   for (const r of regions) {
@@ -75,9 +80,11 @@ function drawTable(regions) {
       rows.push({ ...d, name: d.district ?? t('dash.map_no_region'), kind: 'district' });
   }
   fillTable($('region-table'), ['dash.col_region', 'dash.col_communities', 'dash.col_reached',
-                                'dash.chart_packages', 'dash.col_qty_delivered', 'dash.col_shortfall'],
+                                'dash.chart_packages', 'dash.col_qty_delivered', 'dash.col_shortfall',
+                                'dash.col_shipments'],
             rows, (r) => [r.kind === 'district' ? el('span', { class: 'indent' }, r.name) : el('strong', {}, r.name),
-                          r.communities, r.reached, r.packages, r.qty, r.shortfall_qty],
+                          r.communities, r.reached, r.packages, r.qty, r.shortfall_qty,
+                          shipmentLinks(r.shipments ?? [])],
             (r) => ({ class: r.kind, 'data-region': r.kind === 'region' ? r.region ?? '' : null }));
 }
 
