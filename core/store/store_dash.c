@@ -272,7 +272,8 @@ s_area(const char *key, const char *name)
 static void
 s_area_add(json_t *area, const char *key, json_int_t n)
 {
-    json_object_set_new(area, key, json_integer(json_integer_value(json_object_get(area, key)) + n));
+    json_int_t was = json_integer_value(json_object_get(area, key));
+    json_object_set_new(area, key, json_integer(was + n));
 }
 
 /* Add one community (its figures in got, or NULL: none in the period) to region and

@@ -11,7 +11,9 @@
 //      confirmed meanwhile are not on it; back online, it catches up from the last seq it
 //      had: the feed holds exactly the missed events (data-seq), none twice, and the
 //      figures are right.
-//   4. Every page (panorama, map, shipment, donor, and dash.html with no secret) shot at
+//   4. ayni-web stopped, stock received, ayni-web started again: the page's ticket is of
+//      the old run, so it gets a new one and resumes from its last seq, again exactly.
+//   5. Every page (panorama, map, shipment, donor, and dash.html with no secret) shot at
 //      1280 x 800 and 360 x 740 into $AYNI_ARTEFACTS; what each shows checked.
 // Exit 0 passed, 1 failed, 77 skipped (no Chromium, or no puppeteer-core in node_modules).
 import { spawn } from 'node:child_process';
@@ -146,8 +148,9 @@ async function setUp(t) {
   const app = need('AYNI_WEB_APP');
   check(fs.existsSync(`${app}/dash.html`), `no dash.html in ${app}: build the target ayni_web_app`);
   t.url = `https://127.0.0.1:${port}`;
-  t.web = await daemon('ayni-web', [need('AYNI_WEB'), '--listen', t.url, '--state', `${t.dir}/web`,
-                                    '--api', t.api, '--app', app], t.dir);
+  t.webArgv = [need('AYNI_WEB'), '--listen', t.url, '--state', `${t.dir}/web`, '--api', t.api,
+               '--app', app];
+  t.web = await daemon('ayni-web', t.webArgv, t.dir);
   const cert = gatewayCert(`${t.dir}/web/web.crt`);
   t.cert = fs.readFileSync(`${t.dir}/web/web.crt`);
   t.fp = cert.fp;
@@ -300,6 +303,32 @@ async function offlineAndBack(t, page) {
   step(`back online: caught up seq ${want[0]}-${to} exactly once each, figures right`);
 }
 
+// The gateway stopped and started again (a new run: the page's ticket no longer opens
+// anything): the page gets a new ticket and resumes from the last seq it had.
+async function gatewayRestart(t, page) {
+  const from = head(t);
+  const seen = new Set(await feedSeqs(page));
+  const before = n((await figures(page))['stock-total']);
+  await stop(t.web);
+  await page.waitForSelector('#live[data-state="offline"]', { timeout: WAIT_MS });
+  t.wh('receive', '--at', 'ALM-LIMA-SJL', '--donor', 'CARE-PE', '--item', 'HYGIENE-KIT',
+       '--qty', '5', '--lot', 'DASH-TEST-3');
+  t.wh('receive', '--at', 'ALM-LIMA-COMAS', '--donor', 'CARE-PE', '--item', 'HYGIENE-KIT',
+       '--qty', '7', '--lot', 'DASH-TEST-4');
+  const to = head(t);
+  t.web = await daemon('ayni-web', t.webArgv, t.dir);
+  await page.waitForFunction((h) => Number(document.body.dataset.seq) === h, { timeout: WAIT_MS }, to);
+  await page.waitForSelector('#live[data-state="live"]', { timeout: WAIT_MS });
+  const seqs = await feedSeqs(page);
+  check(new Set(seqs).size === seqs.length, `after the restart the feed shows an event twice: ${seqs}`);
+  const missed = seqs.filter((s) => !seen.has(s)).sort((a, b) => a - b);
+  const want = Array.from({ length: to - from }, (_, i) => from + 1 + i);
+  check(JSON.stringify(missed) === JSON.stringify(want),
+        `after the gateway's restart the feed added seqs ${missed}, not ${want}`);
+  await figureIs(page, 'stock-total', before + 12, 'after the gateway restarted');
+  step(`ayni-web restarted: the page resumed with a new ticket, seq ${want[0]}-${to} once each`);
+}
+
 async function pages(t, page) {
   await shot(t, page, 'panorama');
   await go(page, '#/mapa', 'map');
@@ -320,6 +349,13 @@ async function pages(t, page) {
   const pkg = await page.$eval('#ship-packages tr[data-package="1"]', (tr) => tr.textContent);
   check(pkg.includes('phone-1') && pkg.includes(TEAM), `package 1's row says ${pkg}`);
   check(await page.$('#ship-packages tr[data-package="3"][data-delivered="0"]'), 'package 3 shows delivered');
+  // "Descargar guía (PDF)": the page fetches the slip with its own header
+  const slip = page.waitForResponse((r) => r.url().includes('/api/v1/shipment.slip.pdf'), { timeout: WAIT_MS });
+  await page.click('#ship-pdf');
+  const reply = await slip;
+  check(reply.status() === 200 && reply.headers()['content-type'] === 'application/pdf',
+        `the slip's download answered ${reply.status()} ${reply.headers()['content-type']}`);
+  check((await page.$eval('#ship-pdf-message', (e) => e.textContent)) === '', 'the page says the download failed');
   await shot(t, page, 'shipment');
 
   // The shipment's lot is Softys's (first expiry first out): its view has the deliveries.
@@ -327,6 +363,9 @@ async function pages(t, page) {
   await go(page, `#/donante/${lot.donor}`, 'donor');
   await page.waitForFunction(() => document.querySelectorAll('#donor-table tbody tr').length > 0 &&
                              !document.querySelector('#donor-table td.fine'), { timeout: WAIT_MS });
+  const report = page.waitForResponse((r) => r.url().includes('/api/v1/report.donor.pdf'), { timeout: WAIT_MS });
+  await page.click('#donor-pdf');
+  check((await report).status() === 200, `the donor report's download answered ${(await report).status()}`);
   const row = await page.$eval('#donor-table tbody tr', (tr) => [...tr.cells].map((c) => c.textContent));
   check(row[1] === 'Comunidad Santa Rosa' && row[3] === '20' && row[4] === t.shipment,
         `the donor's view shows ${JSON.stringify(row)}`);
@@ -361,6 +400,7 @@ async function main() {
     await enrolReader(t, page);
     await liveFigures(t, page);
     await offlineAndBack(t, page);
+    await gatewayRestart(t, page);
     await pages(t, page);
     check(t.problems.length === 0, t.problems.join('\n'));
     ok = true;
