@@ -247,7 +247,9 @@ test_hostile_http(void **state)
         {NULL, "delivery.confirm", "text/plain", auth, "{}", 415, "bad_request"},
         {"GET", "delivery.confirm", NULL, auth, NULL, 405, "bad_request"},
         {NULL, "device.disable", "application/json", auth, "{}", 404, "unknown_op"},
-        {NULL, "stock.levels", "application/json", auth, "{}", 404, "unknown_op"},
+        {NULL, "stock.receive", "application/json", auth, "{}", 404, "unknown_op"},
+        /* the dashboard's ops pass the gateway; aynid refuses them to a scanner */
+        {NULL, "dashboard.panorama", "application/json", auth, "{}", 403, "forbidden"},
         {NULL, "device.enrol", "application/json", NULL, "{\"args\":{\"code\":\"NOPE\"}}", 404,
          "not_found"},
     };
@@ -572,7 +574,7 @@ test_phone_language(void **state)
         /* aynid's message (the request's "lang") and the gateway's own */
         char *core = s_message_in(&w, "device.enrol", "{\"args\":{\"code\":\"NOPE\"}}",
                                   cases[i].accept);
-        char *own = s_message_in(&w, "stock.levels", "{}", cases[i].accept);
+        char *own = s_message_in(&w, "stock.receive", "{}", cases[i].accept);
         const char *core_want = cases[i].english ? "unknown enrolment code"
                                                  : "código de inscripción desconocido";
         const char *own_want = cases[i].english ? "this gateway does not offer"
