@@ -13,7 +13,9 @@
 //      figures are right.
 //   4. ayni-web stopped, stock received, ayni-web started again: the page's ticket is of
 //      the old run, so it gets a new one and resumes from its last seq, again exactly.
-//   5. Every page (panorama, map, shipment, donor, and dash.html with no secret) shot at
+//   5. A donor's share link (when this aynid has them): that donor's view only; an
+//      altered link refused.
+//   6. Every page (panorama, map, shipment, donor, and dash.html with no secret) shot at
 //      1280 x 800 and 360 x 740 into $AYNI_ARTEFACTS; what each shows checked.
 // Exit 0 passed, 1 failed, 77 skipped (no Chromium, or no puppeteer-core in node_modules).
 import { spawn } from 'node:child_process';
@@ -360,6 +362,7 @@ async function pages(t, page) {
 
   // The shipment's lot is Softys's (first expiry first out): its view has the deliveries.
   const lot = core(t, 'shipment.get', { shipment: t.shipment }).lines[0].lots[0];
+  t.donor = lot.donor;
   await go(page, `#/donante/${lot.donor}`, 'donor');
   await page.waitForFunction(() => document.querySelectorAll('#donor-table tbody tr').length > 0 &&
                              !document.querySelector('#donor-table td.fine'), { timeout: WAIT_MS });
@@ -383,6 +386,46 @@ async function pages(t, page) {
   step('every page drawn and shot at 1280 x 800 and 360 x 740');
 }
 
+// A donor's share link (contract D3): that donor's view only, for its period; an altered
+// link refused.  Run when this aynid has share links (share.create); said when not.
+async function shareLink(t, donor) {
+  let made;
+  try {
+    const today = core(t, 'dashboard.panorama').today;
+    made = core(t, 'share.create', { donor, from: `${today.slice(0, 8)}01`, to: today });
+  } catch (e) {
+    if (!/unknown_op/.test(String(e.message)))
+      throw e;
+    step('share links: this aynid has no share.create: the share page is not tested');
+    return;
+  }
+  const context = await t.browser.createBrowserContext();
+  try {
+    const page = await context.newPage();
+    watch(t, page);
+    await page.goto(`${t.url}/dash.html#share=${made.token}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.ready === '1', { timeout: WAIT_MS });
+    const shown = await page.evaluate(() => ({
+      page: document.body.dataset.page, title: document.querySelector('#donor-title').textContent,
+      nav: document.querySelector('#dnav').hidden, form: document.querySelector('#donor-form').hidden,
+      rows: document.querySelectorAll('#donor-table tbody tr:not(:has(td.fine))').length }));
+    check(shown.page === 'donor' && shown.nav && shown.form && shown.rows > 0,
+          `the share link shows ${JSON.stringify(shown)}`);
+    const report = page.waitForResponse((r) => r.url().includes('/api/v1/report.donor.pdf'), { timeout: WAIT_MS });
+    await page.click('#donor-pdf');
+    check((await report).status() === 200, `a share link's report download answered ${(await report).status()}`);
+    await shot(t, page, 'share');
+    const altered = made.token.slice(0, -3) + (made.token.endsWith('AAA') ? 'BBB' : 'AAA');
+    await page.goto(`${t.url}/dash.html#share=${altered}`, { waitUntil: 'load' });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.ready === '1' &&
+                               document.body.dataset.page === 'denied', { timeout: WAIT_MS });
+    step('a share link shows its donor only; an altered one is refused');
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const t = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'ayni-web-dash-')), shots: [], console: [], problems: [] };
   t.artefacts = process.env.AYNI_ARTEFACTS || path.join(t.dir, 'artefacts');
@@ -402,6 +445,7 @@ async function main() {
     await offlineAndBack(t, page);
     await gatewayRestart(t, page);
     await pages(t, page);
+    await shareLink(t, t.donor);
     check(t.problems.length === 0, t.problems.join('\n'));
     ok = true;
   } catch (e) {
