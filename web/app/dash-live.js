@@ -18,11 +18,11 @@ export const EVENT_TYPES = [
   'webhook.added', 'webhook.removed',
 ];
 
-const REOPEN_MS = 2000;
-
 // api: api.js's; since: the seq to start after; onEvent(event): each new event, in order;
-// onState(state): 'live', 'offline' or 'catching-up'.
-export function createLive({ api, since, onEvent, onState, EventSourceImpl = globalThis.EventSource }) {
+// onState(state): 'live', 'offline' or 'catching-up'; reopenMs: how long to wait before a
+// new stream after one was refused.  EventSourceImpl is injectable for the tests.
+export function createLive({ api, since, onEvent, onState, reopenMs = 2000,
+                             EventSourceImpl = globalThis.EventSource }) {
   let last = since;
   let source = null;
   let timer = null;
@@ -54,7 +54,7 @@ export function createLive({ api, since, onEvent, onState, EventSourceImpl = glo
   function later() {
     close();
     if (!stopped)
-      timer = setTimeout(open, REOPEN_MS);
+      timer = setTimeout(open, reopenMs);
   }
 
   async function open() {
