@@ -382,6 +382,14 @@ async function pages(t, page) {
   await fresh.waitForFunction(() => document.body.dataset.ready === '1' && document.body.dataset.page === 'enrol',
                               { timeout: WAIT_MS });
   await shot(t, fresh, 'enrol');
+  // and in English, when the browser prefers it
+  await fresh.evaluateOnNewDocument(() => Object.defineProperty(navigator, 'languages', { get: () => ['en-GB', 'en'] }));
+  await fresh.reload({ waitUntil: 'load' });
+  await fresh.waitForFunction(() => document.body.dataset.ready === '1', { timeout: WAIT_MS });
+  const title = await fresh.$eval('#enrol-title', (e) => e.textContent);
+  check(title === 'This browser is not enrolled' && await fresh.$eval('html', (e) => e.lang) === 'en',
+        `in English the enrol page says '${title}'`);
+  await shot(t, fresh, 'enrol-en');
   await context.close();
   step('every page drawn and shot at 1280 x 800 and 360 x 740');
 }
