@@ -297,6 +297,16 @@ test_panorama_stock_road_discrepancies(void **state)
     /* the month is December now: nothing delivered yet, so no share */
     assert_true(json_is_null(json_object_get(json_object_get(p, "scanned_share"), "month")));
     json_decref(p);
+    /* Puerto Maldonado's five kits lost: a stock-out is still listed, and low */
+    json_decref(af_ok(&a, "admin", "admin", "stock.adjust",
+                      json_pack("{ss ss ss si ss}", "at", PTO, "item", "HYGIENE-KIT", "lot", "H-2",
+                                "qty", -5, "reason", "damaged")));
+    p = af_ok(&a, "lector", "reader", "dashboard.panorama", NULL);
+    pto = s_stock_row(p, PTO, "HYGIENE-KIT");
+    assert_int_equal(s_int(pto, "qty"), 0);
+    assert_int_equal(s_int(pto, "lots"), 0);
+    assert_true(json_is_true(json_object_get(pto, "low")));
+    json_decref(p);
 }
 
 /* The shipment page shows what arrived short, with the reason, per confirmation. */
