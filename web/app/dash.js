@@ -190,7 +190,7 @@ async function startReader() {
   api = createApi({ credentials: () => ({ device: settings.device, secret: settings.secret }) });
   const info = await api.call('server.info');
   const role = info.ok ? info.result.device?.role : null;
-  if (info.ok && !READ_ROLES.has(role) || !info.ok && info.error?.code === 'forbidden') {
+  if ((info.ok && !READ_ROLES.has(role)) || (!info.ok && info.error?.code === 'forbidden')) {
     showPage('denied');
     $('denied-text').textContent = info.ok ? t('dash.denied_text', { role })
                                            : info.error.message;
