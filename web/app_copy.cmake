@@ -1,8 +1,9 @@
 # app_copy.cmake: assemble the phone app's served tree (cmake -P, from web/CMakeLists.txt):
-# web/app's files as they are, the two npm modules in vendor/, and sw.js with this build's
+# web/app's files as they are, the npm modules in vendor/, and sw.js with this build's
 # version (a hash of every file it caches, so any change makes phones fetch the new app)
 # and the list of files to precache.  Files no longer in the sources are removed.
 #   -DSRC=web/app -DOUT=build/web/app -DJSQR=.../jsQR.js -DNOBLE=.../index.js
+#   -DUPLOT=.../uPlot.esm.js -DUPLOT_CSS=.../uPlot.min.css
 #   -DEXTRA="icon-192.png;icon-512.png" (made in OUT by another step)
 cmake_minimum_required(VERSION 3.18)
 file(GLOB sources RELATIVE ${SRC} ${SRC}/*)
@@ -25,7 +26,14 @@ file(SHA256 ${JSQR} h)
 string(APPEND hashes "jsQR=${h}\n")
 file(SHA256 ${NOBLE} h)
 string(APPEND hashes "noble=${h}\n")
-list(APPEND shell vendor/jsQR.js vendor/noble-ed25519.js ${EXTRA})
+configure_file(${UPLOT} ${OUT}/vendor/uplot.esm.js COPYONLY)
+configure_file(${UPLOT_CSS} ${OUT}/vendor/uplot.min.css COPYONLY)
+file(SHA256 ${UPLOT} h)
+string(APPEND hashes "uplot=${h}\n")
+file(SHA256 ${UPLOT_CSS} h)
+string(APPEND hashes "uplot_css=${h}\n")
+list(APPEND shell vendor/jsQR.js vendor/noble-ed25519.js vendor/uplot.esm.js vendor/uplot.min.css
+     ${EXTRA})
 string(APPEND hashes "extra=${EXTRA_HASH}\n")
 
 string(SHA256 version "${hashes}")

@@ -135,6 +135,10 @@ int api_share_list(struct api *a, json_t *args, json_t **r);
 int api_share_revoke(struct api *a, json_t *args, json_t **r);
 int api_share_info(struct api *a, json_t *args, json_t **r);
 
+/* ---- api_dash.c: the dashboard's figures (their handlers, for the table) ---- */
+int api_dash_panorama(struct api *a, json_t *args, json_t **r);
+int api_dash_regions(struct api *a, json_t *args, json_t **r);
+
 /* ---- api_photo.c: what a phone adds to a delivery ---- */
 /* The op photo.put: args data (standard base64) and sha256. */
 int api_photo_put(struct api *a, json_t *args, json_t **result);

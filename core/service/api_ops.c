@@ -1,6 +1,7 @@
 /* api_ops.c: the table of ops and their handlers: JSON arguments in, store calls, JSON
  * results out.  Arguments arrive type-checked (api_args.c); handlers keep no state.  The
- * handlers of shipments and deliveries are in api_shipment.c, of photos api_photo.c.
+ * handlers of shipments and deliveries are in api_shipment.c, of photos api_photo.c, of
+ * the dashboard api_dash.c.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -518,6 +519,9 @@ const struct api_op api_ops[] = {
      ARGS({"donor", 's', true}, {"from", 's', true}, {"to", 's', true})},
     {"report.stock", READ, false, s_report_stock,
      ARGS({"at", 's', true}, {"from", 's', true}, {"to", 's', true})},
+    {"dashboard.panorama", READ, false, api_dash_panorama, NOARGS},
+    {"dashboard.regions", READ, false, api_dash_regions,
+     ARGS({"from", 's', false}, {"to", 's', false})},
     {"events.since", READ | API_SCANNER | API_GATEWAY, false, s_events_since, ARGS({"since", 'i', true}, {"limit", 'i', false})},
     {"ledger.verify", READ, false, s_verify, NOARGS},
     {"ledger.checkpoints", READ, false, s_checkpoints,

@@ -305,6 +305,17 @@ int core_share_revoke(core_store_t *store, const char *id, json_t **result);
  * (the caller says which request was refused), or a storage error. */
 int core_share_get(core_store_t *store, const char *id, json_t **result);
 
+/* ---- the dashboard (store_dash.c): the whole programme's figures, now ---- */
+/* Stock per warehouse and item (expiring in 30/90 days, expired, low), shipments on the
+ * road with their age, deliveries of today, this week (from Monday) and this month, the
+ * share confirmed by package scan, the discrepancies of the last 30 days, and the last 30
+ * days one by one: local days of the process's time zone, by the store's clock. */
+int core_dashboard_panorama(core_store_t *store, json_t **result);
+/* Communities reached, packages, quantity and shortfalls per region and district in the
+ * local days from .. to (both included; NULL both: the current local month). */
+int core_dashboard_regions(core_store_t *store, const char *from, const char *to,
+                           json_t **result);
+
 /* ---- events, idempotency, verification ---- */
 /* Events with seq > after, oldest first, at most limit (1..10000). */
 int core_events_since(core_store_t *store, int64_t after, int limit, json_t **result);

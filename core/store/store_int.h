@@ -135,6 +135,12 @@
                 " JOIN shipment_lines sl ON sl.id = p.line_id"                                   \
                 " LEFT JOIN deliveries d ON d.id = p.delivery_id WHERE p.shipment_id = ?1"       \
                 " ORDER BY p.number")                                                            \
+    /* What arrived short, per confirmation, item and reason (the loss movements). */            \
+    X(SHIP_SHORTFALLS, "SELECT d.scan_id, d.delivered_at, i.code, i.name_es, SUM(m.qty), m.reason" \
+                       " FROM movements m JOIN deliveries d ON d.id = m.delivery_id"             \
+                       " JOIN items i ON i.id = m.item_id WHERE m.shipment_id = ?1"              \
+                       " AND m.kind = 'shortfall' GROUP BY d.id, m.item_id, m.reason"            \
+                       " ORDER BY d.delivered_at, d.id, i.code")                                 \
     X(PKG_GET, "SELECT p.line_id, p.qty, sl.line_no, d.scan_id, d.delivered_at, d.team, d.device," \
                " sl.item_id"                                                                     \
                " FROM packages p JOIN shipment_lines sl ON sl.id = p.line_id"                    \
@@ -180,6 +186,7 @@
                   " ORDER BY loc.code, i.code")                                                  \
     CORE_VERIFY_STATEMENTS(X)                                                                     \
     CORE_REPORT_STATEMENTS(X)                                                                     \
+    CORE_DASH_STATEMENTS(X)                                                                       \
     CORE_DEVICE_STATEMENTS(X)                                                                     \
     CORE_UPLOAD_STATEMENTS(X)                                                                     \
     CORE_PHOTO_STATEMENTS(X)                                                                      \
@@ -268,6 +275,61 @@
                     " FROM devices WHERE enrol_hash = ?1")                                       \
     X(DEV_ENROL_USE, "UPDATE devices SET secret_hash = ?2, enrol_used_at = ?3 WHERE name = ?1")  \
     X(DEV_SECRET, "SELECT role, enabled, secret_hash FROM devices WHERE name = ?1")
+
+/* The dashboard of store_dash.c.  Periods are ISO times [?1, ?2) of delivered_at (the
+ * scan time), read through deliveries_by_time; a delivery's packages through the packages'
+ * key (shipment, then delivery), its quantities through movements_by_delivery. */
+#define CORE_DASH_STATEMENTS(X)                                                                   \
+    /* ?1 today, ?2 today + 30 days, ?3 today + 90 days (YYYY-MM-DD): per warehouse and item  \
+     * the quantity, lots held, expiring (from today on), expired; with a threshold, kept    \
+     * even at 0 (a stock-out is the lowest stock of all). */                              \
+    X(DASH_STOCK, "SELECT loc.code, loc.name, i.code, i.name_es, i.unit, SUM(b.qty),"             \
+                  " SUM(b.qty > 0), SUM(CASE WHEN l.expiry >= ?1 AND l.expiry <= ?2"             \
+                  " THEN b.qty ELSE 0 END), SUM(CASE WHEN l.expiry >= ?1 AND l.expiry <= ?3"     \
+                  " THEN b.qty ELSE 0 END), SUM(CASE WHEN l.expiry < ?1 THEN b.qty ELSE 0 END)," \
+                  " i.low_threshold FROM balances b JOIN locations loc ON loc.id = b.location_id" \
+                  " JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id"             \
+                  " WHERE loc.kind = 'warehouse' GROUP BY loc.id, i.id"                          \
+                  " HAVING SUM(b.qty) > 0 OR i.low_threshold > 0 ORDER BY loc.code, i.code")     \
+    X(DASH_ON_ROAD, "SELECT s.code, s.state, f.code, t.code, t.name, t.region, t.district,"       \
+                    " s.team, s.dispatched_at, s.packages, (SELECT COUNT(*) FROM packages p"     \
+                    " WHERE p.shipment_id = s.id AND p.delivery_id IS NOT NULL)"                 \
+                    " FROM shipments s JOIN locations f ON f.id = s.from_id"                     \
+                    " JOIN locations t ON t.id = s.to_id"                                        \
+                    " WHERE s.state IN ('dispatched', 'partial') ORDER BY s.dispatched_at, s.id") \
+    /* One row per delivery: delivered_at, shipment id, destination id, whether it is a      \
+     * community, packages, quantity delivered, whether it was scanned (report.donor's).  */ \
+    X(DASH_DELIVERIES, "SELECT d.delivered_at, d.shipment_id, s.to_id, t.kind = 'community',"     \
+                       " (SELECT COUNT(*) FROM packages p WHERE p.shipment_id = d.shipment_id"   \
+                       " AND p.delivery_id = d.id), (SELECT COALESCE(SUM(m.qty), 0)"             \
+                       " FROM movements m WHERE m.delivery_id = d.id AND m.kind = 'deliver'),"   \
+                       " d.scanned_at IS NOT NULL FROM deliveries d"                             \
+                       " JOIN shipments s ON s.id = d.shipment_id"                               \
+                       " JOIN locations t ON t.id = s.to_id"                                     \
+                       " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2")                    \
+    X(DASH_SHORT, "SELECT d.delivered_at, s.code, t.code, t.name, i.code, i.name_es, SUM(m.qty)," \
+                  " m.reason, d.team FROM deliveries d CROSS JOIN movements m"                   \
+                  " ON m.delivery_id = d.id JOIN shipments s ON s.id = d.shipment_id"            \
+                  " JOIN locations t ON t.id = s.to_id JOIN items i ON i.id = m.item_id"         \
+                  " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2"                          \
+                  " AND m.kind = 'shortfall' GROUP BY d.id, i.id, m.reason"                      \
+                  " ORDER BY d.delivered_at DESC, s.code DESC, i.code")                          \
+    X(DASH_COMMUNITIES, "SELECT id, region, district FROM locations WHERE kind = 'community'"     \
+                        " ORDER BY region IS NULL, region, district IS NULL, district, code")    \
+    /* Per destination: packages, quantity delivered, shortfall of the period's deliveries. */ \
+    X(DASH_REACHED, "SELECT s.to_id, SUM((SELECT COUNT(*) FROM packages p"                        \
+                    " WHERE p.shipment_id = d.shipment_id AND p.delivery_id = d.id)),"           \
+                    " SUM((SELECT COALESCE(SUM(m.qty), 0) FROM movements m"                      \
+                    " WHERE m.delivery_id = d.id AND m.kind = 'deliver')),"                      \
+                    " SUM((SELECT COALESCE(SUM(m.qty), 0) FROM movements m"                      \
+                    " WHERE m.delivery_id = d.id AND m.kind = 'shortfall'))"                     \
+                    " FROM deliveries d JOIN shipments s ON s.id = d.shipment_id"                \
+                    " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2 GROUP BY s.to_id")      \
+    /* The shipments behind those figures, per destination. */                              \
+    X(DASH_REACHED_SHIPMENTS, "SELECT DISTINCT s.to_id, s.code FROM deliveries d"                 \
+                              " JOIN shipments s ON s.id = d.shipment_id"                        \
+                              " WHERE d.delivered_at >= ?1 AND d.delivered_at < ?2"              \
+                              " ORDER BY s.code")
 
 /* The reports of store_report.c.  ?1 the donor or place id, ?2 and ?3 the period's bounds
  * as ISO times [from, to). */
@@ -509,6 +571,11 @@ int core__check_serials(core_store_t *s, const char *const *serials, size_t n);
 /* 1 .. 1,000,000,000 */
 int core__check_qty(core_store_t *s, const char *field, long qty);
 int core__check_date(core_store_t *s, const char *field, const char *date);
+/* The local days from .. to (both included, checked: fields "from" and "to") as UTC ISO
+ * times [lo, hi): the start of from and of the day after to (store_report.c). */
+int core__period(core_store_t *s, const char *from, const char *to, char lo[21], char hi[21]);
+/* The local day n days after day (n may be negative), as YYYY-MM-DD in out. */
+void core__day_add(const char *day, int n, char out[11]);
 int core__item(core_store_t *s, const char *field, const char *code, struct core__item *out);
 /* kind NULL: any kind (but not transit). */
 int core__place(core_store_t *s, const char *field, const char *code, const char *kind,

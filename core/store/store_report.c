@@ -11,9 +11,23 @@
 #include "store_int.h"
 #include "zone.h"
 
+void
+core__day_add(const char *day, int n, char out[11])
+{
+    struct tm tm = {0};
+    sscanf(day, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_mday += n;
+    tm.tm_hour = 12; /* a calendar's arithmetic, in UTC: no zone's shift can move the day */
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* [from 00:00, the day after to 00:00), local time, as UTC ISO times. */
-static int
-s_period(core_store_t *s, const char *from, const char *to, char lo[21], char hi[21])
+int
+core__period(core_store_t *s, const char *from, const char *to, char lo[21], char hi[21])
 {
     int rc;
     if ((rc = core__check_date(s, "from", from)) || (rc = core__check_date(s, "to", to)))
@@ -21,15 +35,8 @@ s_period(core_store_t *s, const char *from, const char *to, char lo[21], char hi
     if (strcmp(from, to) > 0)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "to"),
                           "the period ends (%s) before it starts (%s)", to, from);
-    struct tm tm = {0};
-    sscanf(to, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_mday += 1;
-    time_t t = timegm(&tm);
     char next[11];
-    gmtime_r(&t, &tm);
-    strftime(next, sizeof next, "%Y-%m-%d", &tm);
+    core__day_add(to, 1, next);
     if (ayni_day_start_utc(from, lo) != 0 || ayni_day_start_utc(next, hi) != 0)
         return core__fail(s, AYNI_EINVAL, json_pack("{ss}", "field", "from"),
                           "cannot place the period %s to %s in the time zone: check aynid "
@@ -169,7 +176,7 @@ core_report_donor(core_store_t *s, const char *donor, const char *from, const ch
     int64_t donor_id, seq;
     int rc;
     if ((rc = core__donor(s, "donor", donor, &donor_id)) ||
-        (rc = s_period(s, from, to, lo, hi)) || (rc = core_events_head(s, &seq, head)))
+        (rc = core__period(s, from, to, lo, hi)) || (rc = core_events_head(s, &seq, head)))
         return rc;
     sqlite3_stmt *st = core__query(s, ST_DONOR_BY_CODE, "t", donor);
     if ((rc = core__step(s, st)) != 1)
@@ -201,7 +208,7 @@ core_report_stock(core_store_t *s, const char *at, const char *from, const char 
     struct core__place place;
     int rc;
     if ((rc = core__place(s, "at", at, "warehouse", &place)) ||
-        (rc = s_period(s, from, to, lo, hi)))
+        (rc = core__period(s, from, to, lo, hi)))
         return rc;
     json_t *rows = json_array(), *losses = json_array();
     sqlite3_stmt *st = core__query(s, ST_R_STOCK, "Itt", place.id, lo, hi);

@@ -159,6 +159,21 @@ s_packages(core_store_t *s, int64_t shipment_id, json_t *packages)
     return rc;
 }
 
+static int
+s_shortfalls(core_store_t *s, int64_t shipment_id, json_t *shortfalls)
+{
+    sqlite3_stmt *st = core__query(s, ST_SHIP_SHORTFALLS, "I", shipment_id);
+    int rc;
+    while ((rc = core__step(s, st)) == 1)
+        json_array_append_new(
+            shortfalls, json_pack("{s:o s:o s:o s:o s:I s:o}", "scan_id", core__jstr(st, 0),
+                                  "delivered_at", core__jstr(st, 1), "item", core__jstr(st, 2),
+                                  "item_name", core__jstr(st, 3), "qty",
+                                  (json_int_t)sqlite3_column_int64(st, 4), "reason",
+                                  core__jstr(st, 5)));
+    return rc;
+}
+
 int
 core_shipment_get(core_store_t *s, const char *code, json_t **result)
 {
@@ -170,7 +185,7 @@ core_shipment_get(core_store_t *s, const char *code, json_t **result)
     sqlite3_stmt *st = core__query(s, ST_SHIP_BY_CODE, "t", code);
     if ((rc = core__step(s, st)) != 1)
         return rc < 0 ? rc : core__fail(s, AYNI_ENOTFOUND, NULL, "shipment '%s' vanished", code);
-    json_t *lines = json_array(), *packages = json_array();
+    json_t *lines = json_array(), *packages = json_array(), *shortfalls = json_array();
     json_t *o = json_pack(
         "{ss s:o s:o s:o s:o s:o s:o s:i s:o s:o s:o s:o s:o s:o}", "code", code, "state",
         core__jstr(st, 4), "from", core__place_json(s, sh.from), "to",
@@ -179,8 +194,10 @@ core_shipment_get(core_store_t *s, const char *code, json_t **result)
         sqlite3_column_int(st, 7), "created_at", core__jstr(st, 8), "dispatched_at",
         core__jstr(st, 9), "closed_at", core__jstr(st, 10), "cancel_reason", core__jstr(st, 11),
         "lines", lines, "packages", packages);
+    json_object_set_new(o, "shortfalls", shortfalls);
     core__reset(st);
-    if ((rc = s_lines(s, sh.id, lines)) < 0 || (rc = s_packages(s, sh.id, packages)) < 0) {
+    if ((rc = s_lines(s, sh.id, lines)) < 0 || (rc = s_packages(s, sh.id, packages)) < 0 ||
+        (rc = s_shortfalls(s, sh.id, shortfalls)) < 0) {
         json_decref(o);
         return rc;
     }

@@ -365,6 +365,18 @@ s_reports(struct e2e *e)
     assert_int_equal(s_int(row, "losses"), 35);
     assert_int_equal(s_int(row, "closing"), 37);
     json_decref(r);
+    /* the dashboard: today's deliveries are the last of the 30 days, as of the head */
+    r = s_ok(e, "dashboard.panorama", NULL);
+    assert_int_equal(s_int(r, "seq"), e2e_head(e));
+    json_t *daily = json_object_get(r, "daily");
+    assert_int_equal(json_array_size(daily), 30);
+    json_t *today = json_object_get(json_object_get(r, "deliveries"), "today");
+    assert_true(s_int(today, "qty") >= 9);
+    assert_int_equal(s_int(json_array_get(daily, 29), "qty"), s_int(today, "qty"));
+    json_decref(r);
+    r = s_ok(e, "dashboard.regions", e2e_pack("{ss ss}", "from", from, "to", to));
+    assert_true(json_array_size(json_object_get(r, "regions")) >= 1);
+    json_decref(r);
 }
 
 /* Devices (aynid runs --insecure here: every caller may do everything). */

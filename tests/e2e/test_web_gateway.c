@@ -248,6 +248,8 @@ test_hostile_http(void **state)
         {"GET", "delivery.confirm", NULL, auth, NULL, 405, "bad_request"},
         {NULL, "device.disable", "application/json", auth, "{}", 404, "unknown_op"},
         {NULL, "ledger.verify", "application/json", auth, "{}", 404, "unknown_op"},
+        /* the dashboard's ops pass the gateway; aynid refuses them to a scanner */
+        {NULL, "dashboard.panorama", "application/json", auth, "{}", 403, "forbidden"},
         {NULL, "device.enrol", "application/json", NULL, "{\"args\":{\"code\":\"NOPE\"}}", 404,
          "not_found"},
     };

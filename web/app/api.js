@@ -1,5 +1,5 @@
 // api.js: the gateway's HTTP API (docs/WEB.md): POST /api/v1/OP with {"args","idem"},
-// Bearer NAME:SECRET, JSON replies.  Every call resolves, never rejects, with one of
+// Bearer NAME:SECRET (or Share TOKEN, for a share link), JSON replies.  Every call resolves, never rejects, with one of
 //   {ok: true, result}
 //   {ok: false, network: true, message}          no answer: offline, timed out, not Ayni
 //   {ok: false, status, error: {code, message, details}}   the core's (or gateway's) no
@@ -20,7 +20,9 @@ export function createApi({ base = '', fetch = globalThis.fetch.bind(globalThis)
   async function call(op, args = {}, { idem, timeout = timeoutMs } = {}) {
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
     const cred = await credentials();
-    if (cred)
+    if (cred?.share)
+      headers.Authorization = `Share ${cred.share}`; // a donor's read-only link (docs/WEB.md)
+    else if (cred)
       headers.Authorization = `Bearer ${cred.device}:${cred.secret}`;
     const body = { args };
     if (idem)

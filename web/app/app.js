@@ -84,7 +84,12 @@ async function main() {
     },
     // Enrolled: fetch the core's key and the manifests first, so the scan screen, once
     // shown, can check codes at once.
-    async enrolled({ name, team, fp }) {
+    async enrolled({ name, team, fp, role }) {
+      // A coordinator's browser reads the dashboard; it scans nothing.
+      if (role === 'reader') {
+        location.replace('dash.html');
+        return;
+      }
       const notice = $('enrol-notice');
       notice.replaceChildren();
       notice.append(team ? t('enrol.done', { device: name, team }) : t('enrol.done_no_team', { device: name }));
@@ -132,6 +137,10 @@ async function main() {
   await queueScreen.render();
   if (await enrolFromFragment())
     return;
+  if (settings.role === 'reader') {
+    location.replace('dash.html');
+    return;
+  }
   if (settings.device)
     scanScreen.show();
   else

@@ -50,7 +50,7 @@ export function createEnrol(app) {
     await app.reloadSettings();
     $('enrol-code').value = '';
     msg.textContent = t('sync.syncing');
-    await app.enrolled({ name, team, fp });
+    await app.enrolled({ name, team, fp, role });
     msg.textContent = '';
     return true;
   }

@@ -32,8 +32,10 @@ self.addEventListener('fetch', (event) => {
     return; // the network's, untouched
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    // A navigation (the start URL, a reload with a fragment) is the app's one page.
-    const key = req.mode === 'navigate' ? './' : req;
+    // A navigation (the start URL, a reload with a fragment) is the app's page: the
+    // dashboard's own (dash.html), else the phone's.
+    const page = url.pathname.endsWith('/dash.html') ? 'dash.html' : './';
+    const key = req.mode === 'navigate' ? page : req;
     const hit = await cache.match(key, { ignoreSearch: req.mode === 'navigate' });
     if (hit)
       return hit;
