@@ -223,7 +223,8 @@ int prn_stock_report_render(const struct prn_stock_report *r, unsigned char **pd
  * be scanned) and when it expires, with the steps, in Spanish and English. */
 struct prn_enrol {
     const char *device;      /* required: "telefono-huanuco-1" */
-    const char *team;        /* required: "Equipo Huánuco" */
+    const char *team;        /* a phone's team, "Equipo Huánuco"; NULL: a coordinator's
+                                browser (role reader), whose sheet opens the dashboard */
     const char *org_name;    /* optional: the organisation, printed at the top */
     const char *gateway;     /* required: "https://192.168.1.20:8443" */
     const char *fingerprint; /* required: SHA-256 of the certificate, 64 hex digits */

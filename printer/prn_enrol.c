@@ -2,8 +2,9 @@
  * phone scans once to join Ayni (docs/WEB.md "Enrolling a phone"): what the phone will
  * be called and for which team, the steps, the gateway's address, its certificate's
  * fingerprint to compare with the browser's, the one-time code to type where a camera
- * cannot read the QR, and when that code stops working.  The sheet is a secret until
- * it is used: it is written mode 0600 and says to destroy it.
+ * cannot read the QR, and when that code stops working.  Without a team it is a
+ * coordinator's browser's (role reader), which opens the dashboard.  The sheet is a
+ * secret until it is used: it is written mode 0600 and says to destroy it.
  */
 #include "prn_int.h"
 
@@ -61,7 +62,7 @@ s_check(const struct prn_enrol *e, char *err, size_t errlen)
     if (!e)
         return prn__check_fail(&c, "missing enrolment sheet");
     prn__check_name(&c, e->device, true, "device");
-    prn__check_name(&c, e->team, true, "team");
+    prn__check_name(&c, e->team, false, "team");
     prn__check_name(&c, e->org_name, false, "org_name");
     prn__check_name(&c, e->gateway, true, "gateway");
     prn__check_name(&c, e->time_zone, false, "time_zone");
@@ -146,13 +147,19 @@ s_draw(struct prn_doc *d, const void *arg)
         prn__text(d, pg, M, y - 9, PRN_LEFT, PRN_STYLE(9, false, 0.3f), e->org_name);
         y -= 16;
     }
-    prn__text(d, pg, M, y - 20, PRN_LEFT, PRN_STYLE(21, true, 0), "Inscripción de un teléfono");
+    /* no team: a coordinator's browser (role reader), which opens the dashboard */
+    bool reader = !e->team;
+    prn__text(d, pg, M, y - 20, PRN_LEFT, PRN_STYLE(21, true, 0),
+              reader ? "Inscripción de un navegador (panel)" : "Inscripción de un teléfono");
     prn__text(d, pg, M, y - 34, PRN_LEFT, PRN_STYLE(11, false, PRN_GREY_SUB),
-              "Phone enrolment · Ayni");
+              reader ? "Dashboard browser enrolment · Ayni" : "Phone enrolment · Ayni");
     y -= 48;
     char who[400];
-    snprintf(who, sizeof who, "%s · %s", e->device, e->team);
-    prn__label(d, pg, M, y - 8, 8, "Teléfono y equipo", "Phone and team");
+    snprintf(who, sizeof who, "%s · %s", e->device, reader ? "lector / reader" : e->team);
+    if (reader)
+        prn__label(d, pg, M, y - 8, 8, "Navegador y permiso", "Browser and role");
+    else
+        prn__label(d, pg, M, y - 8, 8, "Teléfono y equipo", "Phone and team");
     y -= 12 + prn__para(d, pg, M, y - 12, w, PRN_LEFT, PRN_STYLE(14, true, 0), who, 2);
 
     /* the QR, centred, with the instruction under it */
@@ -161,26 +168,47 @@ s_draw(struct prn_doc *d, const void *arg)
     prn__qr(d, pg, (PRN_A4_W - side) / 2, y - 6, mod, e->url);
     y -= side + 12;
     prn__text(d, pg, PRN_A4_W / 2, y - 11, PRN_CENTER, PRN_STYLE(11.5f, true, 0),
-              "Escanea este código con la cámara del teléfono");
+              reader ? "Escanea este código con la cámara, o abre la dirección de abajo"
+                     : "Escanea este código con la cámara del teléfono");
     prn__text(d, pg, PRN_A4_W / 2, y - 23, PRN_CENTER, PRN_STYLE(8.5f, false, PRN_GREY_SUB),
-              "Scan this code with the phone's camera");
+              reader ? "Scan this code with a camera, or open the address below"
+                     : "Scan this code with the phone's camera");
     y -= 36;
 
-    y -= s_step(d, pg, y, 1,
-                "Conecta el teléfono a la red del almacén (wifi), la misma de ayni-web.",
-                "Connect the phone to the warehouse network (Wi-Fi), where ayni-web runs.");
-    y -= s_step(d, pg, y, 2,
-                "Abre la cámara, apunta a este código y abre el enlace que te muestra.",
-                "Open the camera, point it at this code and open the link it shows.");
+    if (reader) {
+        y -= s_step(d, pg, y, 1,
+                    "Conecta el teléfono o la computadora a la red donde corre ayni-web.",
+                    "Connect the phone or computer to the network where ayni-web runs.");
+        y -= s_step(d, pg, y, 2,
+                    "Escanea este código y abre el enlace; en una computadora, abre la "
+                    "dirección de abajo y escribe el código de un solo uso.",
+                    "Scan this code and open the link; on a computer, open the address below "
+                    "and type the one-time code.");
+    } else {
+        y -= s_step(d, pg, y, 1,
+                    "Conecta el teléfono a la red del almacén (wifi), la misma de ayni-web.",
+                    "Connect the phone to the warehouse network (Wi-Fi), where ayni-web runs.");
+        y -= s_step(d, pg, y, 2,
+                    "Abre la cámara, apunta a este código y abre el enlace que te muestra.",
+                    "Open the camera, point it at this code and open the link it shows.");
+    }
     y -= s_step(d, pg, y, 3,
                 "Si el navegador te advierte del certificado, mira su huella SHA-256: sigue "
                 "solo si es igual a la de esta hoja.",
                 "If the browser warns about the certificate, look at its SHA-256 fingerprint: "
                 "go on only if it is the one on this sheet.");
-    y -= s_step(d, pg, y, 4,
-                "En la app, toca «Instalar» o «Añadir a la pantalla de inicio»: así se abre "
-                "aunque no haya señal.",
-                "In the app, tap Install or Add to Home screen: it then opens with no signal.");
+    if (reader)
+        y -= s_step(d, pg, y, 4,
+                    "Se abre el panel de Ayni: existencias, envíos en camino y entregas, en "
+                    "vivo. Solo puede leer; no cambia nada.",
+                    "Ayni's dashboard opens: stock, shipments on the road and deliveries, live. "
+                    "It can only read; it changes nothing.");
+    else
+        y -= s_step(d, pg, y, 4,
+                    "En la app, toca «Instalar» o «Añadir a la pantalla de inicio»: así se abre "
+                    "aunque no haya señal.",
+                    "In the app, tap Install or Add to Home screen: it then opens with no "
+                    "signal.");
     y -= 4;
     prn__rule(pg, M, y, PRN_A4_W - M, y, 0.6f, PRN_GREY_RULE);
     y -= 10;
@@ -205,10 +233,18 @@ s_draw(struct prn_doc *d, const void *arg)
     y -= s_field(d, pg, y, "Vence", "Expires", PRN_STYLE(11, true, 0), when);
 
     /* the warning, in a box at the foot */
-    const char *wes = "Esta hoja da acceso a Ayni como este teléfono. El código sirve una sola "
-                      "vez y vence; cuando el teléfono esté inscrito, destruye la hoja.";
-    const char *wen = "This sheet gives access to Ayni as this phone. The code works once and "
-                      "expires; once the phone is enrolled, destroy the sheet.";
+    const char *wes = reader ? "Esta hoja da acceso a los datos de Ayni como este navegador. El "
+                               "código sirve una sola vez y vence; cuando el navegador esté "
+                               "inscrito, destruye la hoja."
+                             : "Esta hoja da acceso a Ayni como este teléfono. El código sirve "
+                               "una sola vez y vence; cuando el teléfono esté inscrito, "
+                               "destruye la hoja.";
+    const char *wen = reader ? "This sheet gives access to Ayni's data as this browser. The code "
+                               "works once and expires; once the browser is enrolled, destroy "
+                               "the sheet."
+                             : "This sheet gives access to Ayni as this phone. The code works "
+                               "once and expires; once the phone is enrolled, destroy the "
+                               "sheet.";
     float bw = w - 16, hes = prn__para_h(d, bw, PRN_STYLE(9.5f, true, 0), wes, 0),
           hen = prn__para_h(d, bw, PRN_STYLE(8, false, PRN_GREY_SUB), wen, 0);
     float bh = hes + hen + 14, by = M + bh;

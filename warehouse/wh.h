@@ -80,13 +80,13 @@ void wh_print_json(json_t *v);
 int wh_mkdirs(const char *dir);
 /* The same for the folder that file goes in. */
 int wh_mkdirs_for(const char *file);
-/* A string field of o, or "" (never NULL). */
 /* Make the core's time zone (server.info time_zone; America/Lima from an older core) this
- * process's local time, once: what wh_when and wh_day show.  A zone not installed here
+ * process's local time, once: what wh_when and the printed days show.  A zone not installed here
  * leaves times in UTC, with a warning. */
 void wh_zone(struct wh *w);
 /* iso as people read it, "22/11/2026 07:50" in the core's zone (zone.h), in buf. */
 const char *wh_when(struct wh *w, const char *iso, char buf[48]);
+/* A string field of o, or "" (never NULL). */
 const char *wh_s(json_t *o, const char *key);
 long long wh_i(json_t *o, const char *key);
 
@@ -145,16 +145,6 @@ const struct wh_csv_kind *wh_csv_kind(const char *name);
  * with a message naming the line and column in err. */
 int wh_csv_read(const char *data, size_t len, const char *name, const struct wh_csv_kind *kind,
                 json_t **rows, json_t **lines, char *err, size_t errlen);
-
-/* ---- documents (wh_docs.c) ---- */
-struct prn_place;
-/* The organisation printed at the top of documents: env AYNI_ORG, or Ayni's. */
-const char *wh_org(void);
-/* A location of the core as the printer's place (borrows p's strings). */
-struct prn_place wh_place(json_t *p);
-/* "YYYY-MM-DD" of an ISO time, the day in the local time zone (call wh_zone first), in
- * buf; returns buf. */
-const char *wh_day(const char *iso, char buf[11]);
 
 /* ---- runners of their own ---- */
 int wh_run_import(struct wh *w, const struct wh_cmd *c, json_t *args);

@@ -3,7 +3,8 @@
  * provisioning file (mode 0600).  The file is written first and removed if the core
  * refuses, so no device exists without its file.
  *
- * `device add NAME --role scanner --phone` registers a phone instead: it has no key
+ * `device add NAME --role scanner --phone` registers a phone instead (`--role reader
+ * --phone`: a coordinator's browser, for the dashboard): it has no key
  * pair, only a one-time enrolment code (device.enrol_code) printed on an enrolment
  * sheet (PDF, mode 0600) with the gateway's address and certificate fingerprint; the
  * phone redeems the code through ayni-web for its device secret (docs/WEB.md). */
@@ -16,7 +17,7 @@
 
 #include "lang.h"
 #include "mem.h"
-#include "printer.h"
+#include "prn_json.h"
 #include "zone.h"
 #include "wh.h"
 
@@ -55,9 +56,15 @@ s_phone(struct wh *w, json_t *args)
     const char *name = wh_s(args, "device"), *team = wh_s(args, "team");
     const char *path = wh_s(args, "output"), *given = wh_s(args, "gateway");
     char err[512], fp[65], gateway[512];
-    if (strcmp(wh_s(args, "role"), "scanner")) {
-        wh_error("--phone is for a delivery team's phone: give it --role scanner (a "
-                 "phone does only what a scanner does)");
+    bool reader = !strcmp(wh_s(args, "role"), "reader");
+    if (!reader && strcmp(wh_s(args, "role"), "scanner")) {
+        wh_error("--phone is for a delivery team's phone (--role scanner) or a coordinator's "
+                 "browser that opens the dashboard (--role reader), not a %s",
+                 wh_s(args, "role"));
+        return WH_USAGE;
+    }
+    if (reader && *team) {
+        wh_error("--team is for a scanner: a reader's browser sees every team");
         return WH_USAGE;
     }
     if (!*given)
@@ -82,10 +89,11 @@ s_phone(struct wh *w, json_t *args)
         return rc;
     }
     json_t *r = NULL;
-    rc = wh_call(w, "device.enrol_code",
-                 json_pack("{ss ss sI}", "name", name, "team", team, "ttl_s",
-                           (json_int_t)hours * 3600),
-                 &r);
+    json_t *req = json_pack("{ss ss sI}", "name", name, "role", reader ? "reader" : "scanner",
+                            "ttl_s", (json_int_t)hours * 3600);
+    if (!reader)
+        json_object_set_new(req, "team", json_string(team));
+    rc = wh_call(w, "device.enrol_code", req, &r);
     if (rc)
         return rc;
     wh_zone(w);
@@ -96,8 +104,8 @@ s_phone(struct wh *w, json_t *args)
         expires[10] = ' ';
     char *url = s_enrol_url(gateway, wh_s(r, "code"), fp);
     struct prn_enrol sheet = {.device = wh_s(r, "name"),
-                              .team = team,
-                              .org_name = wh_org(),
+                              .team = reader ? NULL : team,
+                              .org_name = prn_org_name(),
                               .gateway = gateway,
                               .fingerprint = fp,
                               .code = wh_s(r, "code"),
@@ -116,6 +124,11 @@ s_phone(struct wh *w, json_t *args)
                                 "fingerprint", fp, "sheet", path, "url", url);
         wh_print_json(out);
         json_decref(out);
+    } else if (reader) {
+        printf(_("browser '%s' (reader) can enrol until %s: its enrolment sheet is %s (the "
+                 "code works once; hand the sheet over by a safe means and destroy it once the "
+                 "browser is enrolled)\n"),
+               wh_s(r, "name"), wh_when(w, wh_s(r, "expires_at"), when), path);
     } else {
         printf(_("phone '%s' (scanner, %s) can enrol until %s: its enrolment sheet is %s "
                  "(the code works once; hand the sheet over by a safe means and destroy it "

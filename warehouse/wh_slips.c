@@ -7,8 +7,8 @@
  * thread-safe.  Its files are written without an fsync each and synced together
  * (syncfs) once all are written: a thousand fsyncs took longer than the rendering
  * (docs/BENCHMARKS.md).  Only the first failure is reported, after every worker has
- * stopped with the shipment in hand.  The structs borrow strings from the JSON
- * results: a result outlives its struct.
+ * stopped with the shipment in hand.  The JSON becomes the printer's struct in
+ * printer/prn_json.c, which ayni-web's downloads share.
  */
 #define _GNU_SOURCE /* syncfs */
 #include <errno.h>
@@ -23,108 +23,11 @@
 #include "error.h"
 #include "lang.h"
 #include "mem.h"
-#include "printer.h"
+#include "prn_json.h"
 #include "term.h"
 #include "wh.h"
 
 #define S_MAX_JOBS 64
-
-/* ---- a shipment as the printer wants it ---- */
-
-/* Everything a slip needs, held together so that one free releases it. */
-struct s_slip {
-    struct prn_slip slip;
-    struct prn_slip_line *lines;
-    struct prn_package *packages;
-    const char **serials;
-    char **owned; /* strings made here */
-    size_t nowned;
-    char date[11];
-};
-
-static const char *
-s_own(struct s_slip *s, char *str)
-{
-    s->owned = xrealloc(s->owned, (s->nowned + 1) * sizeof *s->owned);
-    s->owned[s->nowned++] = str;
-    return str;
-}
-
-/* One slip line from one shipment line: its lots joined, its serials, its donors. */
-static void
-s_slip_line(struct s_slip *s, json_t *l, struct prn_slip_line *out, size_t *nser)
-{
-    json_t *lots = json_object_get(l, "lots"), *lot;
-    size_t i;
-    char *lot_text = xstrdup(""), *donors = xstrdup("");
-    *out = (struct prn_slip_line){.line_no = (int)wh_i(l, "line"), .item_code = wh_s(l, "item"),
-                                  .item_name_es = wh_s(l, "item_name_es"),
-                                  .item_name_en = wh_s(l, "item_name_en"), .unit = wh_s(l, "unit"),
-                                  .qty = (long)wh_i(l, "qty"), .packages = (int)wh_i(l, "packages"),
-                                  .serials = s->serials + *nser};
-    json_array_foreach(lots, i, lot) {
-        json_t *serials = json_object_get(lot, "serials"), *sn;
-        size_t k;
-        json_array_foreach(serials, k, sn) s->serials[(*nser)++] = json_string_value(sn);
-        out->nserials += json_array_size(serials);
-        if (!serials) {
-            char *t = json_array_size(lots) > 1
-                          ? xasprintf("%s%s%s (%lld)", lot_text, i ? ", " : "", wh_s(lot, "lot"),
-                                      wh_i(lot, "qty"))
-                          : xasprintf("%s", wh_s(lot, "lot"));
-            free(lot_text);
-            lot_text = t;
-            if (json_array_size(lots) == 1 && json_is_string(json_object_get(lot, "expiry")))
-                out->expiry = wh_s(lot, "expiry");
-        }
-        if (!strstr(donors, wh_s(lot, "donor_name"))) {
-            char *t = xasprintf("%s%s%s", donors, *donors ? ", " : "", wh_s(lot, "donor_name"));
-            free(donors);
-            donors = t;
-        }
-    }
-    out->lot = *lot_text ? s_own(s, lot_text) : (free(lot_text), NULL);
-    out->donor = s_own(s, donors);
-}
-
-static void
-s_slip_free(struct s_slip *s)
-{
-    for (size_t i = 0; i < s->nowned; i++)
-        free(s->owned[i]);
-    free(s->owned);
-    free(s->lines);
-    free(s->packages);
-    free(s->serials);
-}
-
-static void
-s_slip_from(struct s_slip *s, json_t *sh)
-{
-    memset(s, 0, sizeof *s);
-    json_t *lines = json_object_get(sh, "lines"), *packages = json_object_get(sh, "packages");
-    size_t nlines = json_array_size(lines), npk = json_array_size(packages), total = 0, i;
-    json_t *l, *p;
-    json_array_foreach(lines, i, l) total += (size_t)wh_i(l, "qty");
-    s->lines = xcalloc(nlines + 1, sizeof *s->lines);
-    s->packages = xcalloc(npk + 1, sizeof *s->packages);
-    s->serials = xcalloc(total + 1, sizeof *s->serials);
-    size_t nser = 0;
-    json_array_foreach(lines, i, l) s_slip_line(s, l, &s->lines[i], &nser);
-    json_array_foreach(packages, i, p)
-        s->packages[i] = (struct prn_package){(int)wh_i(p, "number"), (int)npk,
-                                              (int)wh_i(p, "line"), (long)wh_i(p, "qty"), NULL,
-                                              wh_s(p, "token")};
-    s->slip = (struct prn_slip){.code = wh_s(sh, "code"),
-                                .date = wh_day(wh_s(sh, "dispatched_at"), s->date),
-                                .org_name = wh_org(),
-                                .origin = wh_place(json_object_get(sh, "from")),
-                                .dest = wh_place(json_object_get(sh, "to")),
-                                .team = json_string_value(json_object_get(sh, "team")),
-                                .vehicle = json_string_value(json_object_get(sh, "vehicle")),
-                                .lines = s->lines, .nlines = nlines, .token = wh_s(sh, "token"),
-                                .packages = s->packages, .npackages = npk};
-}
 
 static int
 s_layout(json_t *args, enum prn_label_layout *out)
@@ -168,16 +71,13 @@ static int
 s_render(json_t *sh, enum prn_label_layout layout, const char *path, bool sync, char *msg,
          size_t msglen)
 {
-    struct s_slip s;
     char err[512];
     unsigned char *pdf = NULL;
     size_t len = 0;
-    s_slip_from(&s, sh);
-    int rc = prn_shipment_render(&s.slip, layout, &pdf, &len, err, sizeof err);
+    int rc = prn_json_shipment_render(sh, layout, &pdf, &len, err, sizeof err);
     if (rc == 0)
         rc = prn_file_write(pdf, len, path, sync, err, sizeof err);
     free(pdf);
-    s_slip_free(&s);
     if (rc) {
         snprintf(msg, msglen, _("cannot print the slip of '%s': %s"), wh_s(sh, "code"), err);
         return rc == AYNI_EIO ? WH_USAGE : WH_REFUSED;

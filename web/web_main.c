@@ -26,8 +26,10 @@
 #include "web_api.h"
 #include "web_events.h"
 #include "web_http.h"
+#include "web_pdf.h"
 #include "web_static.h"
 #include "web_tls.h"
+#include "zone.h"
 
 #define S_USAGE 2
 #define S_NOCORE 3
@@ -54,7 +56,8 @@ struct s_req {
     char *body;
     size_t len;
     bool too_big;
-    bool stream; /* GET /api/v1/events */
+    bool stream;      /* GET /api/v1/events */
+    enum web_pdf pdf; /* GET of a document (web_pdf.h) */
 };
 
 static volatile sig_atomic_t s_stop;
@@ -259,6 +262,19 @@ s_stream(struct s_gateway *g, struct MHD_Connection *c)
     return replied;
 }
 
+/* GET of a document (web_pdf.h), as the device of "Authorization: Bearer". */
+static enum MHD_Result
+s_pdf(struct s_gateway *g, struct MHD_Connection *c, enum web_pdf pdf)
+{
+    char name[101] = "", secret[201] = "";
+    if (!web_bearer(c, name, secret))
+        return web_error(c, 401, AYNI_EDENIED, NULL,
+                         _("no device secret: send Authorization: Bearer NAME:SECRET"));
+    enum MHD_Result ok = web_pdf_serve(g->core, c, pdf, name, secret);
+    sodium_memzero(secret, sizeof secret);
+    return ok;
+}
+
 /* The body read: its JSON form checked, then the op sent to aynid as the phone. */
 static enum MHD_Result
 s_serve(struct s_gateway *g, struct MHD_Connection *c, const char *op, struct s_req *r)
@@ -312,26 +328,34 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
     struct s_req *r = *con_cls;
     if (!r) {
         bool replied = false, stream = !strcmp(url, S_PREFIX "events");
+        bool api = !strncmp(url, S_PREFIX, strlen(S_PREFIX));
+        enum web_pdf pdf = api ? web_pdf_kind(url + strlen(S_PREFIX)) : WEB_PDF_NONE;
         const struct web_file *file = NULL;
+        if (pdf && strcmp(method, "GET"))
+            return web_reply_allow(c, 405, json_pack("{sb s{ss ss s{ss}}}", "ok", 0, "error",
+                                                   "code", "bad_request", "message",
+                                                   _("documents are downloaded with GET"),
+                                                   "details", "method", method),
+                                 "GET");
         if (stream && strcmp(method, "GET"))
             return web_reply_allow(c, 405, json_pack("{sb s{ss ss s{ss}}}", "ok", 0, "error",
                                                    "code", "bad_request", "message",
                                                    _("the event stream is read with GET"),
                                                    "details", "method", method),
                                  "GET");
-        enum MHD_Result ok = stream ? MHD_YES
-                           : strncmp(url, S_PREFIX, strlen(S_PREFIX))
-                                 ? s_static_first(g, c, url, method, &file, &replied)
-                                 : s_first(c, url, method, &replied);
+        enum MHD_Result ok = stream || pdf ? MHD_YES
+                             : !api  ? s_static_first(g, c, url, method, &file, &replied)
+                                     : s_first(c, url, method, &replied);
         if (replied)
             return ok;
         *con_cls = r = xcalloc(1, sizeof *r);
         r->file = file;
         r->stream = stream;
+        r->pdf = pdf;
         return MHD_YES;
     }
     if (*size) {
-        if (!r->file && !r->stream && !r->too_big && r->len + *size <= WEB_BODY_MAX) {
+        if (!r->file && !r->stream && !r->pdf && !r->too_big && r->len + *size <= WEB_BODY_MAX) {
             r->body = xrealloc(r->body, r->len + *size + 1);
             memcpy(r->body + r->len, data, *size);
             r->len += *size;
@@ -343,6 +367,8 @@ s_handle(void *cls, struct MHD_Connection *c, const char *url, const char *metho
     }
     if (r->stream)
         return s_stream(g, c);
+    if (r->pdf)
+        return s_pdf(g, c, r->pdf);
     return r->file ? s_file(c, r->file) : s_serve(g, c, url + strlen(S_PREFIX), r);
 }
 
@@ -476,6 +502,13 @@ s_connect(struct s_gateway *g, const struct s_opts *o)
                 role ? role : "?");
         json_decref(info);
         return S_USAGE;
+    }
+    /* The documents it draws (web_pdf.c) show days in the organisation's zone; set once,
+     * here, before any thread reads the time zone. */
+    const char *zone = json_string_value(json_object_get(info, "time_zone"));
+    if (ayni_zone_use(zone ? zone : AYNI_ZONE_DEFAULT, err, sizeof err) != 0) {
+        fprintf(stderr, _("ayni-web: warning: %s; documents show days in UTC\n"), err);
+        ayni_zone_use("UTC", err, sizeof err);
     }
     json_decref(info);
     return 0;

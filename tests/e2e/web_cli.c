@@ -142,6 +142,33 @@ web_post(struct web *w, const char *op, const char *auth, json_t *args, long *st
     return r;
 }
 
+long
+web_download(struct web *w, const char *path, const char *auth, const char *out,
+             char **headers)
+{
+    char *hfile = xasprintf("%s/download.headers", w->e->dir);
+    char *authh = auth ? xasprintf("-H 'Authorization: Bearer %s'", auth) : xstrdup("");
+    char *cmd = xasprintf("curl -s --max-time 30 --cacert '%s' %s -D '%s' -o '%s' "
+                          "-w '%%{http_code}' '%s%s'",
+                          w->cert, authh, hfile, out, w->url, path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *text = e2e_read_all(p);
+    pclose(p);
+    long status = strtol(text, NULL, 10);
+    if (headers) {
+        FILE *f = fopen(hfile, "r");
+        assert_non_null(f);
+        *headers = e2e_read_all(f);
+        fclose(f);
+    }
+    free(text);
+    free(cmd);
+    free(authh);
+    free(hfile);
+    return status;
+}
+
 static const char *
 s_str(json_t *o, const char *key)
 {

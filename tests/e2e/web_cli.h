@@ -36,6 +36,10 @@ json_t *web_http(struct web *w, const char *method, const char *op, const char *
                  const char *auth, const char *body, long *status);
 /* As web_http with POST and JSON, args (stolen; NULL: none) packed into {"args":…}. */
 json_t *web_post(struct web *w, const char *op, const char *auth, json_t *args, long *status);
+/* GET path (from "/", query included) with "Bearer auth" (NULL: none) into the file out:
+ * the HTTP status; the response's headers in *headers (a new string) if not NULL. */
+long web_download(struct web *w, const char *path, const char *auth, const char *out,
+                  char **headers);
 /* Enrol name through the gateway with a code made for role (and team, for a phone; NULL
  * for a reader): "NAME:SECRET" (caller frees); the code, if code is not NULL. */
 char *web_enrol(struct web *w, const char *name, const char *role, const char *team,
