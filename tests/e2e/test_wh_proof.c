@@ -106,23 +106,141 @@ s_teardown(void **state)
     return 0;
 }
 
+/* ayni-scan verify FILE with the core's key (or key, if not NULL): its exit code, and
+ * its output in *out (a new string). */
+static int
+s_verify(struct fx *fx, const char *file, const char *key, const char *lang, char **out)
+{
+    int status;
+    const char *scan = getenv("AYNI_SCAN");
+    if (!scan)
+        skip();
+    *out = wh_sh(&status, "AYNI_LANG=%s '%s' verify --key '%s' '%s' 2>&1", lang, scan,
+                 key ? key : fx->pk, file);
+    return status;
+}
+
+/* report.donor's result for the fixture's period, as ayni-warehouse printed it: no event
+ * came since, so no new checkpoint and the same statement. */
+static json_t *
+s_report(struct fx *fx)
+{
+    return e2e_ok(fx->e, "report.donor", e2e_pack("{ss ss ss}", "donor", "CARE-PE", "from",
+                                                  fx->from, "to", fx->to));
+}
+
+/* r printed by the test-only printer (prn-donor-json) into dir/name; the path. */
+static char *
+s_print(struct fx *fx, json_t *r, const char *name)
+{
+    const char *tool = getenv("AYNI_PRN_DONOR_JSON");
+    if (!tool)
+        skip();
+    char *json = xasprintf("%s/%s.json", fx->e->dir, name);
+    char *pdf = xasprintf("%s/%s.pdf", fx->e->dir, name);
+    assert_int_equal(json_dump_file(r, json, 0), 0);
+    int status;
+    free(wh_sh(&status, "'%s' '%s' '%s'", tool, json, pdf));
+    assert_int_equal(status, 0);
+    free(json);
+    return pdf;
+}
+
 static void
 test_report_verifies(void **state)
 {
     struct fx *fx = *state;
     wh_need("pdftoppm");
+    wh_need("pdftotext");
     char *text = wh_pdf_text(fx->pdf);
-    if (getenv("AYNI_PROOF_KEEP")) {
-        int st;
-        free(wh_sh(&st, "cp '%s' '%s'", fx->pdf, getenv("AYNI_PROOF_KEEP")));
-    }
     WH_HAS(text, "Cifras firmadas");
     WH_HAS(text, "Entregado / Delivered FOOD-KIT: 21");
     WH_HAS(text, "Entregas / Deliveries: 3");
     WH_HAS(text, "Confirmadas por escaneo / Scan-confirmed: 2");
     WH_HAS(text, "Anexo: cada entrega");
     WH_HAS(text, "telefono-7");
+    WH_HASNT(text, "churubamba-1"); /* scan ids are not printed */
     free(text);
+    char *out;
+    assert_int_equal(s_verify(fx, fx->pdf, NULL, "es", &out), 0);
+    WH_HAS(out, "✓ auténtico");
+    WH_HAS(out, "entregado: FOOD-KIT 21");
+    WH_HAS(out, "entregas: 3, confirmadas por escaneo: 2");
+    WH_HAS(out, "✓ las cifras impresas en la página son las firmadas");
+    free(out);
+    assert_int_equal(s_verify(fx, fx->pdf, NULL, "en", &out), 0);
+    WH_HAS(out, "✓ genuine");
+    WH_HAS(out, "delivered: FOOD-KIT 21");
+    free(out);
+    /* a photo of the first page: the signature is checked, the figures not read */
+    int status;
+    free(wh_sh(&status, "pdftoppm -r 150 -png -f 1 -singlefile '%s' '%s/foto'", fx->pdf,
+               fx->e->dir));
+    char *png = xasprintf("%s/foto.png", fx->e->dir);
+    assert_int_equal(s_verify(fx, png, NULL, "es", &out), 0);
+    WH_HAS(out, "✓ auténtico");
+    free(out);
+    free(png);
+}
+
+/* One character of the QR's text changed (a total), or the QR of a statement checked
+ * against another core's key: exit 1; a QR that is no statement at all: exit 4. */
+static void
+test_qr_changed(void **state)
+{
+    struct fx *fx = *state;
+    wh_need("pdftoppm");
+    json_t *r = s_report(fx);
+    json_t *st = json_object_get(r, "statement");
+    char *text = xstrdup(json_string_value(json_object_get(st, "text")));
+    char *p = strstr(text, "~item*FOOD-KIT*21~");
+    assert_non_null(p);
+    p[strlen("~item*FOOD-KIT*2")] = '2'; /* 21 -> 22 */
+    json_object_set_new(st, "text", json_string(text));
+    char *pdf = s_print(fx, r, "qr-changed"), *out;
+    assert_int_equal(s_verify(fx, pdf, NULL, "es", &out), 1);
+    WH_HAS(out, "✗ alterado");
+    WH_HAS(out, "NO verificado");
+    free(out);
+    free(pdf);
+    /* another key: the fingerprint is not its */
+    assert_int_equal(s_verify(fx, fx->pdf, "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8",
+                              "es", &out), 1);
+    WH_HAS(out, "✗ firmado con otra clave");
+    free(out);
+    /* a report whose QR holds no statement: printed the old way, the chain's head */
+    json_object_set_new(r, "statement", json_null());
+    pdf = s_print(fx, r, "no-statement");
+    assert_int_equal(s_verify(fx, pdf, NULL, "es", &out), 4);
+    free(out);
+    free(pdf);
+    free(text);
+    json_decref(r);
+}
+
+/* The same report with a printed total patched (the QR untouched): exit 5, naming it. */
+static void
+test_printed_total_changed(void **state)
+{
+    struct fx *fx = *state;
+    wh_need("pdftoppm");
+    wh_need("pdftotext");
+    json_t *r = s_report(fx);
+    json_t *item = json_array_get(json_object_get(json_object_get(r, "totals"), "by_item"), 0);
+    json_object_set_new(item, "qty", json_integer(27));
+    json_t *row = json_array_get(json_object_get(r, "deliveries"), 0);
+    json_object_set_new(row, "qty", json_integer(json_integer_value(json_object_get(row, "qty")) + 6));
+    char *pdf = s_print(fx, r, "total-changed"), *out;
+    char *text = wh_pdf_text(pdf);
+    WH_HAS(text, "Entregado / Delivered FOOD-KIT: 27");
+    free(text);
+    assert_int_equal(s_verify(fx, pdf, NULL, "es", &out), 5);
+    WH_HAS(out, "✓ auténtico"); /* the QR itself is genuine */
+    WH_HAS(out, "FOOD-KIT: impreso '27', firmado 21");
+    WH_HAS(out, "FOOD-KIT (cover): impreso '27', firmado 21");
+    free(out);
+    free(pdf);
+    json_decref(r);
 }
 
 int
@@ -130,6 +248,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_verifies),
+        cmocka_unit_test(test_qr_changed),
+        cmocka_unit_test(test_printed_total_changed),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
