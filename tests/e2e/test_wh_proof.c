@@ -243,6 +243,78 @@ test_printed_total_changed(void **state)
     json_decref(r);
 }
 
+/* `report verify`: the ledger supports the report as printed, and says so. */
+static void
+test_ledger_supports(void **state)
+{
+    struct fx *fx = *state;
+    wh_need("pdftoppm");
+    wh_need("zbarimg");
+    char *out = wh_expect(fx->e, 0, "report", "verify", fx->pdf, NULL);
+    WH_HAS(out, "firma auténtica");
+    WH_HAS(out, "cifras correctas");
+    WH_HAS(out, "el libro respalda este informe");
+    free(out);
+    json_t *r = wh_json(fx->e, 0, "report", "verify", fx->pdf, NULL);
+    assert_true(json_is_true(json_object_get(r, "ok")));
+    assert_int_equal(json_array_size(json_object_get(r, "differences")), 0);
+    assert_true(json_is_true(json_object_get(json_object_get(json_object_get(r, "ledger"),
+                                                             "checkpoints"), "ok")));
+    json_decref(r);
+    /* a PDF with no statement on it */
+    json_t *rep = s_report(fx);
+    json_object_set_new(rep, "statement", json_null());
+    char *old = s_print(fx, rep, "unsigned");
+    char *err = wh_expect_err(fx->e, 1, "report", "verify", old, NULL);
+    WH_HAS(err, "AYNI-R1~");
+    free(err);
+    free(old);
+    json_decref(rep);
+}
+
+static void
+s_sql(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* The ledger's delivery rows changed by SQL, aynid stopped: one package scan made a slip
+ * confirmation, one delivered kit fewer.  `report verify` no longer supports the report,
+ * and names what changed; the printed report still verifies offline (it was genuine). */
+static void
+test_ledger_changed(void **state)
+{
+    struct fx *fx = *state;
+    struct e2e *e = fx->e;
+    wh_need("pdftoppm");
+    wh_need("zbarimg");
+    assert_int_equal(e2e_stop(e), 0);
+    s_sql(e->db, "BEGIN; UPDATE deliveries SET scanned_at = NULL WHERE scan_id = 'churubamba-1';"
+                 "DROP TRIGGER movements_append_only_u;"
+                 "UPDATE movements SET qty = qty - 1 WHERE id = (SELECT MIN(id) FROM movements"
+                 " WHERE kind = 'deliver'); COMMIT");
+    e2e_start(e);
+    char *out = wh_expect(e, 1, "report", "verify", fx->pdf, NULL);
+    WH_HAS(out, "firma auténtica");
+    WH_HAS(out, "CIFRAS CAMBIADAS");
+    WH_HAS(out, "FOOD-KIT: firmado 21, ahora 20");
+    WH_HAS(out, "scanned: firmado 2, ahora 1");
+    WH_HAS(out, "el libro NO respalda este informe");
+    free(out);
+    json_t *r = wh_json(e, 1, "report", "verify", fx->pdf, NULL);
+    assert_false(json_is_true(json_object_get(r, "ok")));
+    assert_true(json_array_size(json_object_get(r, "differences")) >= 2);
+    json_decref(r);
+    char *ok;
+    assert_int_equal(s_verify(fx, fx->pdf, NULL, "es", &ok), 0);
+    free(ok);
+}
+
 int
 main(void)
 {
@@ -250,6 +322,8 @@ main(void)
         cmocka_unit_test(test_report_verifies),
         cmocka_unit_test(test_qr_changed),
         cmocka_unit_test(test_printed_total_changed),
+        cmocka_unit_test(test_ledger_supports),
+        cmocka_unit_test(test_ledger_changed), /* last: it changes the ledger */
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
