@@ -80,3 +80,31 @@ test('no single character changed in the example verifies', async () => {
       assert.notEqual(verdict, sm.GENUINE, `character ${i} changed to '${c}'`);
     }
 });
+
+test('the verify screen shows the signed statement in Spanish, and marks a bad one', async () => {
+  const screen = await load('screen-verify.js');
+  const i18n = await load('i18n.js');
+  const [example] = block('statement-example');
+  i18n.setLanguage('es');
+  let d = screen.describeVerification(await sm.verifyStatement(example, PK));
+  assert.equal(d.verdict, sm.GENUINE);
+  assert.match(d.title, /^✓ Auténtico/);
+  assert.deepEqual(d.lines, [
+    ['Donante', 'UNICEF'], ['Periodo', 'del 2026-11-01 al 2026-11-30'],
+    ['Entregado FOOD-KIT', '12'], ['Entregado TABLET', '1'],
+    ['Entregas', '3, 2 confirmadas por escaneo'], ['Comunidades', '2'],
+    ['Punto de control', '27'], ['Huella de la clave', '9d24 e2ee af27 c2a0 88a5 64a3 2fc0 3a88'],
+  ]);
+  d = screen.describeVerification(await sm.verifyStatement(example.replace('FOOD-KIT*12', 'FOOD-KIT*13'), PK));
+  assert.equal(d.verdict, sm.ALTERED);
+  assert.match(d.title, /^✗ Alterado/);
+  assert.deepEqual(d.lines[2], ['Entregado FOOD-KIT', '13']); // shown, as claimed only
+  d = screen.describeVerification(await sm.verifyStatement('AYNI-R1~nada', PK));
+  assert.equal(d.verdict, sm.MALFORMED);
+  assert.deepEqual(d.lines, []);
+  i18n.setLanguage('en');
+  d = screen.describeVerification(await sm.verifyStatement(example, PK));
+  assert.match(d.title, /^✓ Genuine/);
+  assert.deepEqual(d.lines[4], ['Deliveries', '3, 2 confirmed by scan']);
+  i18n.setLanguage('es');
+});
