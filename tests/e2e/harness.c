@@ -170,6 +170,11 @@ e2e_destroy(struct e2e **e_p)
     struct e2e *e = *e_p;
     if (e->pid)
         e2e_kill(e);
+    for (size_t i = 0; i < sizeof e->others / sizeof e->others[0]; i++)
+        if (e->others[i] > 0) {
+            kill(e->others[i], SIGKILL);
+            waitpid(e->others[i], NULL, 0);
+        }
     proto_client_destroy(&e->client);
     for (size_t i = 0; i < sizeof e->socks / sizeof e->socks[0]; i++)
         if (e->socks[i])
@@ -198,6 +203,25 @@ e2e_setup(void **state)
     e2e_start(e);
     *state = e;
     return 0;
+}
+
+void
+e2e_adopt(struct e2e *e, pid_t pid)
+{
+    for (size_t i = 0; i < sizeof e->others / sizeof e->others[0]; i++)
+        if (!e->others[i]) {
+            e->others[i] = pid;
+            return;
+        }
+    fail_msg("more than %zu servers started by one test", sizeof e->others / sizeof e->others[0]);
+}
+
+void
+e2e_release(struct e2e *e, pid_t pid)
+{
+    for (size_t i = 0; i < sizeof e->others / sizeof e->others[0]; i++)
+        if (e->others[i] == pid)
+            e->others[i] = 0;
 }
 
 int

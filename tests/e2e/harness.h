@@ -33,12 +33,19 @@ struct e2e {
     proto_client_t *client; /* made on first call, remade after a restart */
     bool secure;          /* start aynid secure (CURVE); default --insecure, as on loopback */
     const char *lang;     /* AYNI_LANG for aynid's own messages (its log); NULL: "en" */
+    pid_t others[8];      /* other servers a test started (ayni-web): killed by e2e_destroy */
 };
 
 /* A fresh folder and the paths in it; nothing is started. */
 struct e2e *e2e_new(void);
-/* Kill aynid if it still runs (SIGKILL), close every socket, remove the folder. */
+/* Kill aynid if it still runs (SIGKILL), and every process e2e_adopt'ed still running,
+ * close every socket, remove the folder. */
 void e2e_destroy(struct e2e **e_p);
+/* A server the test started besides aynid: killed (SIGKILL) and reaped by e2e_destroy if
+ * the test fails before it stops it, so no failing test leaves it running. */
+void e2e_adopt(struct e2e *e, pid_t pid);
+/* pid was stopped and reaped by the test: e2e_destroy leaves it alone. */
+void e2e_release(struct e2e *e, pid_t pid);
 
 /* Start aynid with the harness's paths; extra arguments (NULL-terminated, may be NULL)
  * go after them, so they can override (e.g. "--db", other).  Returns 0 once aynid said

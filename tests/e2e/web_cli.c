@@ -57,6 +57,7 @@ web_start(struct web *w, const char *app, const char *const *extra)
     argv[k] = NULL;
     char *out = xasprintf("%s/web.out", w->e->dir);
     w->pid = e2e_spawn(argv, NULL, out, w->log, environ);
+    e2e_adopt(w->e, w->pid);
     long deadline = e2e_now_ms() + E2E_WAIT_MS;
     for (;;) {
         char *text = e2e_slurp(w->log);
@@ -84,6 +85,7 @@ void
 web_stop(struct web *w)
 {
     kill(w->pid, SIGTERM);
+    e2e_release(w->e, w->pid); /* e2e_reap kills it if it does not stop */
     assert_int_equal(e2e_reap(w->pid, E2E_WAIT_MS, "ayni-web"), 0);
     free(w->url);
     free(w->cert);
