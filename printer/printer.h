@@ -144,6 +144,38 @@ struct prn_held_stock {
     long qty;                 /* >= 0 */
 };
 
+/* One delivery behind a donor report's totals, for its annex (no personal data). */
+struct prn_annex_row {
+    const char *shipment;  /* required */
+    long package;          /* 1.. the package scanned; 0: the whole shipment, by its slip */
+    const char *community; /* required: the community's code */
+    const char *when;      /* required: the scan time as people read it (org's zone) */
+    const char *team;      /* optional */
+    const char *device;    /* required: the device that confirmed */
+};
+
+/* A figure of the signed statement printed on the page: an item's total. */
+struct prn_proof_item {
+    const char *code; /* required */
+    long qty;         /* >= 1 */
+};
+
+/* The signed statement a donor report carries (docs/PROOF.md): its QR holds qr_text,
+ * and the page prints the figures beside it, for a reader (ayni-scan verify) to compare. */
+struct prn_proof {
+    const char *qr_text;     /* required: the statement with its signature, AYNI-R1~... */
+    const char *donor_code;  /* required */
+    const struct prn_proof_item *items;
+    size_t nitems;
+    long deliveries, scanned, communities;
+    int64_t checkpoint_seq;       /* the checkpoint it was drawn at (0: none) */
+    const char *checkpoint_hash;  /* required: 64 hex digits */
+    const char *fingerprint;      /* required: the key's fingerprint, 32 hex digits */
+    const char *key_url;          /* optional: where the organisation publishes its key */
+    const struct prn_annex_row *annex; /* each delivery, in the order to print */
+    size_t nannex;
+};
+
 struct prn_donor_report {
     const char *donor;        /* required: "CARE Perú" */
     const char *org_name;     /* required: the organisation reporting */
@@ -156,6 +188,7 @@ struct prn_donor_report {
     size_t nheld;
     const char *chain_head;   /* required: hash of event chain_seq, 64 hex digits */
     int64_t chain_seq;        /* >= 1 */
+    const struct prn_proof *proof; /* optional: NULL prints the chain's head as the QR */
 };
 
 /* Stock lost from a lot, by reason. */

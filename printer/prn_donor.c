@@ -1,6 +1,7 @@
 /* prn_donor.c: the donor delivery report — cover with totals, charts by item and by
- * region, then the tables (prn_donor_tables.c), then the head of the event hash
- * chain as text and QR with how to check the figures against the ledger.
+ * region, then the tables (prn_donor_tables.c), then the signed statement's QR with its
+ * figures and the annex of deliveries (prn_donor_proof.c), or, without a statement, the
+ * head of the event hash chain as text and QR.
  *
  * Totals are computed here from the delivery rows, so the cover can never disagree
  * with the tables that follow it.  Input is checked in prn_report_check.c.
@@ -144,11 +145,14 @@ s_tiles(struct prn_flow *f, const struct prn_donor_report *r, const struct s_tot
 {
     char v[4][32];
     float gap = 8, w = (f->right - f->left - 3 * gap) / 4;
-    prn__qty(v[0], sizeof v[0], (long)r->ndeliveries);
+    /* With a statement, its deliveries (each scan once), as the figures it signs. */
+    long all = r->proof ? r->proof->deliveries : (long)r->ndeliveries;
+    long by_scan = r->proof ? r->proof->scanned : (long)t->by_scan;
+    prn__qty(v[0], sizeof v[0], all);
     prn__qty(v[1], sizeof v[1], (long)t->communities);
     prn__qty(v[2], sizeof v[2], (long)t->shipments);
-    if (r->ndeliveries)
-        prn__percent(v[3], sizeof v[3], (double)t->by_scan / (double)r->ndeliveries);
+    if (all)
+        prn__percent(v[3], sizeof v[3], (double)by_scan / (double)all);
     else
         snprintf(v[3], sizeof v[3], "—");
     s_tile(f, f->left, w, v[0], "Entregas confirmadas", "Confirmed deliveries");
@@ -296,6 +300,8 @@ s_draw(struct prn_doc *d, const void *arg)
     prn__flow_page(&f);
     s_cover(&f, r, &t);
     s_items(&f, &t);
+    if (r->proof) /* on the first page, where ayni-scan verify looks for it */
+        prn__donor_proof(&f, r);
     s_chart(&f, "Cantidad entregada por artículo", "Quantity delivered by item", t.items,
             t.nitems, false);
     s_chart(&f, "Entregas por región (número de entregas)", "Deliveries by region", t.regions,
@@ -304,7 +310,10 @@ s_draw(struct prn_doc *d, const void *arg)
     prn__donor_deliveries(&f, r);
     prn__donor_discrepancies(&f, r);
     prn__donor_held(&f, r);
-    s_verification(&f, r);
+    if (r->proof)
+        prn__donor_annex(&f, r);
+    else
+        s_verification(&f, r);
     char left[300];
     snprintf(left, sizeof left, "Informe al donante · %s · Ayni", r->donor);
     prn__doc_number_pages(d, f.first_page, prn__flow_pages(&f), left);

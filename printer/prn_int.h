@@ -331,5 +331,9 @@ int prn__check_stock(const struct prn_stock_report *r, char *err, size_t errlen)
 void prn__donor_deliveries(struct prn_flow *f, const struct prn_donor_report *r);
 void prn__donor_discrepancies(struct prn_flow *f, const struct prn_donor_report *r);
 void prn__donor_held(struct prn_flow *f, const struct prn_donor_report *r);
+/* The proof of prn_donor_proof.c: the signed statement's QR and figures, and the annex of
+ * every delivery (r->proof must not be NULL). */
+void prn__donor_proof(struct prn_flow *f, const struct prn_donor_report *r);
+void prn__donor_annex(struct prn_flow *f, const struct prn_donor_report *r);
 
 #endif

@@ -1,12 +1,14 @@
 /* prn_json.c: the core's JSON results as the printer's structs, and their PDFs
  * (prn_json.h).  The structs borrow strings from the results; what is made here (lot
  * lists, donor lists, local days) is owned by the struct's holder and freed with it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "mem.h"
 #include "prn_json.h"
+#include "statement.h"
 #include "zone.h"
 
 static const char *
@@ -189,10 +191,84 @@ s_donor_rows(json_t *r, struct prn_delivery *dv, struct prn_discrepancy *ds,
                                         s_int(e, "qty")};
 }
 
+/* The signed statement's figures and the annex, held together so that one free releases
+ * them; their strings are borrowed from the result, but for the times made here. */
+struct s_proof {
+    struct prn_proof proof;
+    struct core_statement st;
+    struct prn_proof_item items[CORE_STATEMENT_ITEMS_MAX];
+    struct prn_annex_row *annex;
+    char (*when)[40];
+    char fpr[2 * CORE_STATEMENT_FPR_LEN + 1];
+};
+
+static int
+s_by_when(const void *a, const void *b)
+{
+    const struct prn_annex_row *x = a, *y = b;
+    int c = strcmp(x->when, y->when);
+    return c ? c : strcmp(x->shipment, y->shipment);
+}
+
+/* One annex row per delivery (scan id) of the rows, in the order they were scanned. */
+static void
+s_annex(struct s_proof *p, json_t *rows)
+{
+    json_t *seen = json_object(), *e;
+    size_t i, n = 0;
+    p->annex = xcalloc(json_array_size(rows) + 1, sizeof *p->annex);
+    p->when = xcalloc(json_array_size(rows) + 1, sizeof *p->when);
+    json_array_foreach(rows, i, e) {
+        const char *id = s_opt(e, "scan_id");
+        if (id && json_object_get(seen, id))
+            continue;
+        if (id)
+            json_object_set_new(seen, id, json_true());
+        const char *at = s_opt(e, "scanned_at") ? s_opt(e, "scanned_at") : s_str(e, "date");
+        char local[40];
+        ayni_when(at, local, sizeof local);
+        /* sortable: YYYY-MM-DD HH:MM from the local DD/MM/YYYY HH:MM */
+        snprintf(p->when[n], sizeof p->when[n], "%.4s-%.2s-%.2s %s", local + 6, local + 3, local,
+                 local + 11);
+        p->annex[n] = (struct prn_annex_row){s_str(e, "shipment"), s_int(e, "package"),
+                                             s_str(e, "community"), p->when[n], s_opt(e, "team"),
+                                             s_str(e, "device")};
+        n++;
+    }
+    json_decref(seen);
+    qsort(p->annex, n, sizeof *p->annex, s_by_when);
+    p->proof.annex = p->annex;
+    p->proof.nannex = n;
+}
+
+/* r's statement as the page's proof; false (nothing to free) if r has none. */
+static bool
+s_proof_from(struct s_proof *p, json_t *r)
+{
+    json_t *statement = json_object_get(r, "statement");
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(statement) ||
+        core_statement_from_report(r, json_object_get(r, "checkpoint"), &p->st) != 0)
+        return false;
+    for (size_t i = 0; i < p->st.n_items; i++)
+        p->items[i] = (struct prn_proof_item){p->st.items[i].code, (long)p->st.items[i].qty};
+    snprintf(p->fpr, sizeof p->fpr, "%s", s_str(statement, "key_fingerprint"));
+    const char *url = getenv("AYNI_KEY_URL");
+    p->proof = (struct prn_proof){s_str(statement, "text"), p->st.donor, p->items, p->st.n_items,
+                                  (long)p->st.deliveries, (long)p->st.scanned,
+                                  (long)p->st.communities, p->st.checkpoint_seq,
+                                  p->st.checkpoint_hash, p->fpr, url && *url ? url : NULL,
+                                  NULL, 0};
+    s_annex(p, json_object_get(r, "deliveries"));
+    return true;
+}
+
 int
 prn_json_donor_report_render(json_t *r, unsigned char **pdf, size_t *len, char *err,
                              size_t errlen)
 {
+    struct s_proof proof;
+    bool signed_ = s_proof_from(&proof, r);
     size_t nd = json_array_size(json_object_get(r, "deliveries"));
     size_t ns = json_array_size(json_object_get(r, "discrepancies"));
     size_t nh = json_array_size(json_object_get(r, "held"));
@@ -204,8 +280,13 @@ prn_json_donor_report_render(json_t *r, unsigned char **pdf, size_t *len, char *
     json_t *chain = json_object_get(r, "chain");
     struct prn_donor_report rep = {s_str(json_object_get(r, "donor"), "name"), prn_org_name(),
                                    s_str(r, "from"), s_str(r, "to"), dv, nd, ds, ns, hs, nh,
-                                   s_str(chain, "hash"), (int64_t)s_int(chain, "seq")};
+                                   s_str(chain, "hash"), (int64_t)s_int(chain, "seq"),
+                                   signed_ ? &proof.proof : NULL};
     int rc = prn_donor_report_render(&rep, pdf, len, err, errlen);
+    if (signed_) {
+        free(proof.annex);
+        free(proof.when);
+    }
     free(dv);
     free(ds);
     free(hs);

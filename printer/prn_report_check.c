@@ -93,6 +93,41 @@ s_array(struct prn_check *c, const void *v, size_t n, const char *name)
     return !c->rc;
 }
 
+static void
+s_proof(struct prn_check *c, const struct prn_proof *p)
+{
+    if (!p)
+        return;
+    prn__check_str(c, p->qr_text, true, "proof.qr_text");
+    if (!c->rc && strncmp(p->qr_text, "AYNI-R1~", 8))
+        prn__check_fail(c, "'proof.qr_text' is not a signed statement (AYNI-R1~...)");
+    prn__check_name(c, p->donor_code, true, "proof.donor_code");
+    prn__check_str(c, p->fingerprint, true, "proof.fingerprint");
+    prn__check_str(c, p->checkpoint_hash, true, "proof.checkpoint_hash");
+    prn__check_str(c, p->key_url, false, "proof.key_url");
+    if (!c->rc && (strlen(p->fingerprint) != 32 || strlen(p->checkpoint_hash) != 64))
+        prn__check_fail(c, "'proof.fingerprint' must be 32 hex digits and "
+                           "'proof.checkpoint_hash' 64");
+    if (s_array(c, p->items, p->nitems, "proof.items"))
+        for (size_t i = 0; i < p->nitems && !c->rc; i++) {
+            prn__check_name(c, p->items[i].code, true, "proof.items[%zu].code", i);
+            prn__check_min(c, p->items[i].qty, 1, "proof.items[%zu].qty", i);
+        }
+    if (s_array(c, p->annex, p->nannex, "proof.annex"))
+        for (size_t i = 0; i < p->nannex && !c->rc; i++) {
+            const struct prn_annex_row *a = &p->annex[i];
+            prn__check_name(c, a->shipment, true, "proof.annex[%zu].shipment", i);
+            prn__check_min(c, a->package, 0, "proof.annex[%zu].package", i);
+            prn__check_name(c, a->community, true, "proof.annex[%zu].community", i);
+            prn__check_name(c, a->when, true, "proof.annex[%zu].when", i);
+            prn__check_name(c, a->team, false, "proof.annex[%zu].team", i);
+            prn__check_name(c, a->device, true, "proof.annex[%zu].device", i);
+        }
+    prn__check_min(c, p->deliveries, 0, "proof.deliveries");
+    prn__check_min(c, p->scanned, 0, "proof.scanned");
+    prn__check_min(c, p->communities, 0, "proof.communities");
+}
+
 int
 prn__check_donor(const struct prn_donor_report *r, char *err, size_t errlen)
 {
@@ -112,6 +147,7 @@ prn__check_donor(const struct prn_donor_report *r, char *err, size_t errlen)
         for (size_t i = 0; i < r->nheld && !c.rc; i++)
             s_held(&c, &r->held[i], i);
     s_chain(&c, r->chain_head, r->chain_seq);
+    s_proof(&c, r->proof);
     return c.rc;
 }
 

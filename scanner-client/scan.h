@@ -22,7 +22,11 @@
 #include "provision.h"
 #include "token.h"
 
-enum scan_exit { SCAN_OK = 0, SCAN_REFUSED = 1, SCAN_USAGE = 2, SCAN_UNREACHABLE = 3 };
+enum scan_exit {
+    SCAN_OK = 0, SCAN_REFUSED = 1, SCAN_USAGE = 2, SCAN_UNREACHABLE = 3,
+    SCAN_NO_STATEMENT = 4, /* verify: no readable signed statement in the file */
+    SCAN_MISMATCH = 5      /* verify: the page prints figures other than the signed ones */
+};
 
 #define SCAN_LINE_MAX 1000   /* a scanned line longer than this is unreadable */
 #define SCAN_ID_LEN 32       /* hex characters of a scan id */
@@ -231,5 +235,20 @@ char *scan_refusal_text(int code, const char *message, json_t *details);
 /* Decode the QR codes in a PNG or JPEG file: 0 and *codes (a new array of strings), or
  * a negative AYNI_E code with err set. */
 int scan_image_decode(const char *path, json_t **codes, char *err, size_t errlen);
+
+/* ---- donor reports' signed statements (scan_verify.c, docs/PROOF.md) ---- */
+struct core_statement;
+/* --key: 64 hex digits, or a file holding them (sign.pub, keys.public's JSON), into pk.
+ * 0, or AYNI_EINVAL with err set. */
+int scan_verify_key(const char *arg, unsigned char pk[32], char *err, size_t errlen);
+/* `ayni-scan verify FILE`: the statement in the QR of a PDF or photo checked against pk,
+ * shown on out; for a PDF its printed figures compared with the signed ones.  SCAN_OK,
+ * SCAN_REFUSED (the signature fails, or another key's), SCAN_NO_STATEMENT, SCAN_MISMATCH,
+ * SCAN_USAGE (the file cannot be read). */
+int scan_cmd_verify(FILE *out, const char *path, const unsigned char pk[32]);
+/* The figures the text of a donor report's page (pdftotext -layout) prints that differ
+ * from st's, or that st has and the page lacks: a new array of {"figure","printed",
+ * "signed"}, empty when the page agrees. */
+json_t *scan_verify_page(const char *text, const struct core_statement *st);
 
 #endif

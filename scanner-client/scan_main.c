@@ -5,10 +5,11 @@
  *   ayni-scan image FILE... [--all-received] [--team TEXT] [--queue PATH]
  *   ayni-scan sync [--api ENDPOINT] [--wait SECONDS] [--queue PATH]
  *   ayni-scan status [--json] [--queue PATH]
+ *   ayni-scan verify FILE.pdf|PHOTO [--key HEX|FILE] [--queue PATH]
  *
  * Checks every option against its command before anything runs (exit 2 on misuse);
  * the commands themselves live in scan_init.c, scan_scan.c, scan_image.c,
- * scan_sync.c and scan_status.c.
+ * scan_sync.c, scan_status.c and scan_verify.c.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -28,11 +29,11 @@
 enum s_opt {
     O_API = 1 << 0, O_TEAM = 1 << 1, O_DEVICE = 1 << 2, O_QUEUE = 1 << 3, O_ALL = 1 << 4,
     O_ASK = 1 << 5, O_JSON = 1 << 6, O_TIMEOUT = 1 << 7, O_WAIT = 1 << 8,
-    O_PROVISION = 1 << 9, O_LINE = 1 << 10
+    O_PROVISION = 1 << 9, O_LINE = 1 << 10, O_KEY = 1 << 11
 };
 
 struct s_args {
-    const char *api, *team, *device, *queue, *provision;
+    const char *api, *team, *device, *queue, *provision, *key;
     bool all_received, ask, json;
     json_t *lines; /* --line N=RECEIVED:REASON, in order */
     int timeout_s, wait_s;
@@ -63,6 +64,9 @@ static const struct s_cmd {
      N_("sends what is queued")},
     {"status", O_QUEUE | O_JSON, 0, N_("ayni-scan status [--json] [--queue PATH]\n"),
      N_("shows what is queued, sent and refused")},
+    {"verify", O_KEY | O_QUEUE, 0,
+     N_("ayni-scan verify REPORT.pdf|PHOTO [--key HEX|FILE] [--queue PATH]\n"),
+     N_("checks a donor report's signed QR code, and its printed figures (offline)")},
 };
 
 /* Every option's help, in the order --help lists them (N_). */
@@ -87,6 +91,9 @@ static const struct s_opt_help {
                 "                     words too); the lines not named arrived whole.\n"
                 "                     Repeat --line for each line with a shortfall.\n")},
     {O_WAIT, N_("  --wait SECONDS     sync: keep trying for up to this long\n")},
+    {O_KEY, N_("  --key HEX|FILE     verify: the core's public key (64 hex digits, or a file\n"
+               "                     with them, e.g. keys/sign.pub); by default the one\n"
+               "                     init kept\n")},
     {O_TIMEOUT, N_("  --timeout SECONDS  the longest wait for each answer of the core\n")},
     {O_JSON, N_("  --json             the result as JSON on standard output (the text for\n"
                 "                     people then goes to standard error)\n")},
@@ -99,7 +106,8 @@ static const struct option s_long[] = {
     {"json", no_argument, NULL, 'j'},          {"timeout", required_argument, NULL, 'T'},
     {"wait", required_argument, NULL, 'w'},    {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},       {"provision", required_argument, NULL, 'P'},
-    {"line", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
+    {"line", required_argument, NULL, 'L'},    {"key", required_argument, NULL, 'K'},
+    {NULL, 0, NULL, 0},
 };
 
 /* Each usage line of text, indented under "usage:". */
@@ -203,6 +211,7 @@ s_parse_opt(int c, struct s_args *a)
     case 'k': a->ask = true; a->given |= O_ASK; return 0;
     case 'j': a->json = true; a->given |= O_JSON; return 0;
     case 'P': a->provision = optarg; a->given |= O_PROVISION; return 0;
+    case 'K': a->key = optarg; a->given |= O_KEY; return 0;
     case 'L': a->given |= O_LINE; return s_line_opt(a, optarg);
     case 'T':
         a->given |= O_TIMEOUT;
@@ -245,7 +254,7 @@ s_unknown_cmd(const char *name)
     if (ayni_near_enough(name, best_d))
         scan_error("unknown command '%s': did you mean '%s'? (see ayni-scan --help)", name, best);
     else
-        scan_error("unknown command '%s': use init, scan, image, sync or status "
+        scan_error("unknown command '%s': use init, scan, image, sync, status or verify "
                    "(see ayni-scan --help)", name);
 }
 
@@ -255,8 +264,8 @@ s_check_opts(const struct s_cmd *cmd, const struct s_args *a)
 {
     static const char *const names[] = {"--api", "--team", "--device", "--queue",
                                         "--all-received", "--ask", "--json", "--timeout",
-                                        "--wait", "--provision", "--line"};
-    for (int i = 0; i < 11; i++) {
+                                        "--wait", "--provision", "--line", "--key"};
+    for (int i = 0; i < 12; i++) {
         if ((a->given & (1u << i)) && !(cmd->opts & (1u << i))) {
             scan_error("%s does not apply to '%s' (see ayni-scan --help)", names[i], cmd->name);
             return -1;
@@ -311,7 +320,11 @@ s_check_args(const struct s_cmd *cmd, const struct s_args *a, int nargs, char **
                    a->ask ? "--ask" : "--all-received");
         return -1;
     }
-    bool takes_files = !strcmp(cmd->name, "image");
+    if (!strcmp(cmd->name, "verify") && nargs != 1) {
+        scan_error("verify takes one file: ayni-scan verify REPORT.pdf (or a photo of it)");
+        return -1;
+    }
+    bool takes_files = !strcmp(cmd->name, "image") || !strcmp(cmd->name, "verify");
     if (takes_files && nargs == 0) {
         scan_error("image needs at least one photo: ayni-scan image PHOTO.png");
         return -1;
@@ -487,6 +500,38 @@ s_zone(scan_queue_t *q)
     free(zone);
 }
 
+/* `verify`: with --key, or the key init kept in the queue (opened only if it exists:
+ * checking a report must not make a queue on a donor's computer). */
+static int
+s_verify(const struct s_args *a, const char *path, const char *file)
+{
+    unsigned char pk[32];
+    char err[600];
+    char *hex = NULL;
+    if (a->key) {
+        if (scan_verify_key(a->key, pk, err, sizeof err) != 0) {
+            scan_error("%s", err);
+            return SCAN_USAGE;
+        }
+    } else {
+        scan_queue_t *q = access(path, R_OK) == 0 ? scan_queue_open(path, err, sizeof err) : NULL;
+        hex = q ? scan_queue_get(q, "public_key") : NULL;
+        scan_queue_close(&q);
+        size_t n = 0;
+        if (!hex || sodium_hex2bin(pk, 32, hex, strlen(hex), NULL, &n, NULL) != 0 || n != 32) {
+            free(hex);
+            scan_error("no core key to check with: give --key HEX (keys.public's public_key, "
+                       "or keys/sign.pub), or run 'ayni-scan init' once with signal");
+            return SCAN_USAGE;
+        }
+        free(hex);
+    }
+    FILE *out = scan_term_open(stdout);
+    int rc = scan_cmd_verify(out, file, pk);
+    scan_term_close(&out, stdout);
+    return rc;
+}
+
 /* Everything after the options are parsed: the command's exit code. */
 static int
 s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
@@ -496,6 +541,11 @@ s_main(struct s_args *ap, const struct s_cmd *cmd, char **files, int nfiles)
     char *path = s_queue_path(a.queue);
     if (!path)
         return SCAN_USAGE;
+    if (!strcmp(cmd->name, "verify")) {
+        int rc = s_verify(&a, path, files[0]);
+        free(path);
+        return rc;
+    }
     FILE *text = a.json && strcmp(cmd->name, "status") ? stderr : stdout;
     struct scan_run r = {.out = text, .all_received = a.all_received, .given = a.lines,
                          .json = a.json};

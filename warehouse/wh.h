@@ -167,6 +167,15 @@ void wh_print_shares(struct wh *w, json_t *args, json_t *r);
 void wh_print_share_revoked(struct wh *w, json_t *args, json_t *r);
 /* wh_ledger.c: ledger verify (with --checkpoints FILE) and ledger checkpoints -o FILE. */
 int wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
+struct core_checkpoint;
+/* ledger.verify, and the ledger's chain against the checkpoint c (its seq and hash; at only
+ * for showing): *r ledger.verify's result with "checkpoints" the comparison, as `ledger
+ * verify --checkpoints --json` gives it (label in place of the file), *ok whether the
+ * chain is intact and extends c.  WH_OK, or an exit code with the error printed. */
+int wh_ledger_against(struct wh *w, const char *label, const struct core_checkpoint *c, json_t **r,
+                      bool *ok);
+/* wh_ledger_against's result, for people (as `ledger verify --checkpoints`). */
+void wh_ledger_print(struct wh *w, json_t *r);
 int wh_run_checkpoints(struct wh *w, const struct wh_cmd *c, json_t *args);
 /* wh_events.c: ledger.verify's result r as people read it. */
 void wh_print_verify(json_t *r);
@@ -181,5 +190,6 @@ const char *wh_state_code(const char *given);
 int wh_run_slips(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_report_donor(struct wh *w, const struct wh_cmd *c, json_t *args);
 int wh_run_report_stock(struct wh *w, const struct wh_cmd *c, json_t *args);
+int wh_run_report_verify(struct wh *w, const struct wh_cmd *c, json_t *args);
 
 #endif

@@ -321,6 +321,34 @@ s_print_report(struct wh *w, json_t *rep)
 }
 
 int
+wh_ledger_against(struct wh *w, const char *label, const struct core_checkpoint *c, json_t **r,
+                  bool *ok)
+{
+    struct s_line line = {*c, 1};
+    struct s_file file = {&line, 1, 1};
+    json_t *rep = NULL;
+    *r = NULL;
+    int rc = wh_call(w, "ledger.verify", NULL, r);
+    if (!rc)
+        rc = s_compare(w, label, &file, wh_i(json_object_get(*r, "head"), "seq"), &rep);
+    if (rc) {
+        json_decref(*r);
+        *r = NULL;
+        return rc;
+    }
+    *ok = json_is_true(json_object_get(*r, "ok")) && json_is_true(json_object_get(rep, "ok"));
+    json_object_set_new(*r, "checkpoints", rep);
+    return WH_OK;
+}
+
+void
+wh_ledger_print(struct wh *w, json_t *r)
+{
+    wh_print_verify(r);
+    s_print_report(w, json_object_get(r, "checkpoints"));
+}
+
+int
 wh_run_verify(struct wh *w, const struct wh_cmd *c, json_t *args)
 {
     (void)c;

@@ -16,6 +16,7 @@
 #include "lang.h"
 #include "mem.h"
 #include "signkey.h"
+#include "statement.h"
 #include "token.h"
 #include "zone.h"
 
@@ -202,11 +203,68 @@ s_levels(struct api *a, json_t *args, json_t **r)
 
 /* ---- reports, events, ledger, keys ---- */
 
+/* The checkpoint a report is drawn at (docs/PROOF.md): a fresh one, made as aynid, if
+ * anything happened since the newest one's own event; else the newest; NULL (and 0) for
+ * an empty ledger. */
+static int
+s_report_checkpoint(struct api *a, json_t **ck)
+{
+    json_t *list = NULL;
+    int64_t head;
+    char hash[65];
+    core_store_set_actor(a->store, "aynid");
+    int rc = core_chain_checkpoint(a->store, a->sk, ck);
+    core_store_set_actor(a->store, a->actor);
+    if (rc || *ck)
+        return rc;
+    if ((rc = core_events_head(a->store, &head, hash)) || head < 2)
+        return rc;
+    if ((rc = core_chain_checkpoints(a->store, head - 2, 10, &list)) == 0) {
+        *ck = json_incref(json_array_get(list, json_array_size(list) - 1));
+        json_decref(list);
+    }
+    return rc;
+}
+
+/* The signed statement of report r, drawn at checkpoint ck: {"text", "signature",
+ * "key_fingerprint"}, or null if the report does not fit one (more items than a QR code
+ * holds): the report is then printed without it. */
+static json_t *
+s_statement(struct api *a, json_t *r, json_t *ck)
+{
+    struct core_statement st;
+    if (core_statement_from_report(r, ck, &st) != 0)
+        return json_null();
+    char *text = core_statement_sign(&st, a->sk);
+    if (!text)
+        return json_null();
+    char sig[129], fpr[2 * CORE_STATEMENT_FPR_LEN + 1];
+    unsigned char bin[64];
+    size_t n = 0;
+    const char *b64 = strstr(text, "~sig*") + 5;
+    sodium_base642bin(bin, sizeof bin, b64, strlen(b64), NULL, &n, NULL,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2hex(sig, sizeof sig, bin, sizeof bin);
+    sodium_bin2hex(fpr, sizeof fpr, st.fingerprint, sizeof st.fingerprint);
+    json_t *o = json_pack("{ss ss ss}", "text", text, "signature", sig, "key_fingerprint", fpr);
+    free(text);
+    return o;
+}
+
 static int
 s_report_donor(struct api *a, json_t *args, json_t **r)
 {
-    return core_report_donor(a->store, api_str(args, "donor"), api_str(args, "from"),
-                             api_str(args, "to"), r);
+    json_t *ck = NULL;
+    int rc = s_report_checkpoint(a, &ck);
+    if (rc == 0)
+        rc = core_report_donor(a->store, api_str(args, "donor"), api_str(args, "from"),
+                               api_str(args, "to"), r);
+    if (rc == 0) {
+        json_object_set_new(*r, "statement", s_statement(a, *r, ck));
+        json_object_set_new(*r, "checkpoint", ck ? json_incref(ck) : json_null());
+    }
+    json_decref(ck);
+    return rc;
 }
 
 static int

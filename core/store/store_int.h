@@ -338,11 +338,11 @@
      * device's clock was wrong): the period is read through deliveries_by_time, then each   \
      * delivery's movements through movements_by_delivery (the CROSS JOIN keeps that order). \
      * ?1 the donor, ?2 and ?3 the period; the columns after 13 are what the rows add for    \
-     * the clock: clock_suspect, scan_id, scanned_at, received_at. */                        \
+     * the clock: clock_suspect, scan_id, scanned_at, received_at; then the package. */     \
     X(R_DONOR_DELIVERIES, "SELECT d.delivered_at, loc.code, loc.name, loc.region, loc.district,"  \
                           " s.code, i.code, i.name_es, i.unit, SUM(m.qty), d.team, d.device,"    \
                           " d.scanned_at IS NOT NULL, d.device_label, d.clock_suspect,"          \
-                          " d.scan_id, d.scanned_at, d.received_at FROM deliveries d"            \
+                          " d.scan_id, d.scanned_at, d.received_at, d.package FROM deliveries d"\
                           " CROSS JOIN movements m ON m.delivery_id = d.id"                      \
                           " JOIN lots l ON l.id = m.lot_id JOIN shipments s"                     \
                           " ON s.id = m.shipment_id JOIN locations loc ON loc.id = m.to_id"      \

@@ -96,10 +96,11 @@ s_donor_deliveries(core_store_t *s, int64_t donor, const char *lo, const char *h
                             core__jstr(st, 11), "scanned", sqlite3_column_int(st, 12),
                             "device_label", core__jstr(st, 13)));
         json_object_update_new(json_array_get(rows, json_array_size(rows) - 1),
-                               json_pack("{s:b s:o s:o s:o}", "clock_suspect",
+                               json_pack("{s:b s:o s:o s:o s:I}", "clock_suspect",
                                          sqlite3_column_int(st, 14), "scan_id", core__jstr(st, 15),
                                          "scanned_at", core__jstr(st, 16), "received_at",
-                                         core__jstr(st, 17)));
+                                         core__jstr(st, 17), "package",
+                                         (json_int_t)sqlite3_column_int64(st, 18)));
         s_suspect(suspect, st, 15);
         s_tally(by_item, "item", (const char *)sqlite3_column_text(st, 6), qty, "item_name",
                 (const char *)sqlite3_column_text(st, 7));

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "harness.h"
 #include "mem.h"
+#include "statement.h"
 
 /* ---- which ops succeeded ---- */
 
@@ -356,6 +357,21 @@ s_reports(struct e2e *e)
     assert_int_equal(s_int(json_object_get(r, "totals"), "qty"), 9); /* 3 + 5 + 1 delivered */
     assert_int_equal(json_array_size(json_object_get(r, "discrepancies")), 1);
     assert_int_equal(s_int(json_object_get(r, "chain"), "seq"), e2e_head(e));
+    /* drawn at a checkpoint signed just before (its own event is the head), and signed */
+    assert_int_equal(s_int(json_object_get(r, "checkpoint"), "seq"), e2e_head(e) - 1);
+    json_t *st = json_object_get(r, "statement"), *keys = s_ok(e, "keys.public", NULL);
+    unsigned char pk[32];
+    assert_int_equal(sodium_hex2bin(pk, 32, s_str(keys, "public_key"), 64, NULL, NULL, NULL), 0);
+    struct core_statement got;
+    assert_int_equal(core_statement_verify(s_str(st, "text"), strlen(s_str(st, "text")), pk, &got,
+                                           NULL, 0),
+                     CORE_STATEMENT_GENUINE);
+    assert_int_equal(got.checkpoint_seq, e2e_head(e) - 1);
+    assert_int_equal(got.deliveries, 2);
+    assert_int_equal(got.n_items, 2);
+    assert_int_equal(strlen(s_str(st, "signature")), 128);
+    assert_int_equal(strncmp(s_str(st, "key_fingerprint"), s_str(keys, "key_id"), 8), 0);
+    json_decref(keys);
     json_decref(r);
     r = s_ok(e, "report.stock", e2e_pack("{ss ss ss}", "at", "ALM-LIMA", "from", from, "to", to));
     json_t *row = json_array_get(json_object_get(r, "rows"), 0);
@@ -464,10 +480,11 @@ s_ledger(struct e2e *e)
     assert_string_equal(s_str(json_object_get(r, "head"), "hash"), s_str(events, "hash"));
     json_decref(r);
 
-    /* Made every 1000 events, hourly and on stopping (test_wh_checkpoints): none yet. */
+    /* Made every 1000 events, hourly and on stopping (test_wh_checkpoints), and by
+     * report.donor: the one of s_reports. */
     r = s_ok(e, "ledger.checkpoints", e2e_pack("{si si}", "since", 0, "limit", 10));
     assert_true(json_is_array(json_object_get(r, "checkpoints")));
-    assert_int_equal(json_array_size(json_object_get(r, "checkpoints")), 0);
+    assert_int_equal(json_array_size(json_object_get(r, "checkpoints")), 1);
     json_decref(r);
 
     r = s_ok(e, "keys.public", NULL);

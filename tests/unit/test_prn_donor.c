@@ -70,7 +70,7 @@ s_report(void)
 {
     struct prn_donor_report r = {
         "CARE Perú", "Ayni · Red de Ayuda Humanitaria del Perú", "2025-01-01", "2025-03-31",
-        s_rows, 4, s_disc, 2, s_held, 1, HEAD, 48213};
+        s_rows, 4, s_disc, 2, s_held, 1, HEAD, 48213, NULL};
     return r;
 }
 
@@ -119,6 +119,65 @@ test_donor_reads_back(void **state)
     TP_HAS(qr, "AYNI-CHAIN:48213:9f86d081");
     free(want);
     free(qr);
+    free(path);
+}
+
+/* With a signed statement: its QR on the first page (not the chain's head), the signed
+ * figures beside it, the tiles counting its deliveries, and the annex of deliveries. */
+static void
+test_donor_proof(void **state)
+{
+    struct fx *fx = *state;
+    TP_NEED("pdftotext");
+    TP_NEED("zbarimg");
+    static const char qr_text[] =
+        "AYNI-R1~donor*UNICEF~period*2026-11-01*2026-11-30~item*FOOD-KIT*12~item*TABLET*1~"
+        "communities*2*e67489a934bc1adea572c9ed7e799d79adee09921551e8c4085a70942dcabf25~"
+        "deliveries*3*2~checkpoint*27*e8305a2ad0bda485ef68463cba508f464899787ede3e45cc5dcf843df53593ff"
+        "~key*9d24e2eeaf27c2a088a564a32fc03a88~sig*cxL-px3gzxnMeGzu-zgJtaHv2DVtFJVWseeiemHmJZBV-"
+        "phgewH5bNtCNry1pAX0VYQewZSxrXwnZTdY78jQBg";
+    static const struct prn_proof_item items[] = {{"FOOD-KIT", 12}, {"TABLET", 1}};
+    static const struct prn_annex_row annex[] = {
+        {"ENV-2026-000001", 1, "COM-0042", "2026-11-22 02:03", "Equipo 3", "phone-7"},
+        {"ENV-2026-000001", 0, "COM-0042", "2026-11-22 02:05", NULL, "local"},
+        {"ENV-2026-000002", 2, "COM-0107", "2026-11-23 10:40", "Equipo 3", "phone-7"},
+    };
+    struct prn_proof proof = {qr_text, "UNICEF", items, 2, 3, 2, 2, 27,
+                              "e8305a2ad0bda485ef68463cba508f464899787ede3e45cc5dcf843df53593ff",
+                              "9d24e2eeaf27c2a088a564a32fc03a88", "https://ong.example/clave",
+                              annex, 3};
+    struct prn_donor_report r = s_report();
+    r.proof = &proof;
+    char *path = tu_path(fx->dir, "donor-proof.pdf");
+    int rc = prn_donor_report_write(&r, path, fx->err, sizeof fx->err);
+    if (rc)
+        fprintf(stderr, "%s\n", fx->err);
+    assert_int_equal(rc, 0);
+    int pages = tp_pages(path);
+    char *first = tp_text(path, 1, 1);
+    TP_HAS(first, "Cifras firmadas");
+    TP_HAS(first, "Entregado / Delivered FOOD-KIT: 12");
+    TP_HAS(first, "Entregado / Delivered TABLET: 1");
+    TP_HAS(first, "Entregas / Deliveries: 3");
+    TP_HAS(first, "Confirmadas por escaneo / Scan-confirmed: 2");
+    TP_HAS(first, "9d24 e2ee af27 c2a0 88a5 64a3 2fc0 3a88");
+    TP_HAS(first, "https://ong.example/clave");
+    TP_HAS(first, "66,7 %"); /* the tiles count the statement's deliveries: 2 of 3 */
+    free(first);
+    char *last = tp_text(path, pages, pages);
+    TP_HAS(last, "Anexo: cada entrega");
+    TP_HAS(last, "ENV-2026-000002");
+    TP_HAS(last, "2026-11-23 10:40");
+    free(last);
+    char *qr = tp_qr(path, fx->dir, 1, 1);
+    char *want = xasprintf("%s\n", qr_text);
+    assert_string_equal(qr, want);
+    free(want);
+    free(qr);
+    /* a statement that is not one is refused, naming the field */
+    proof.qr_text = "AYNI-CHAIN:1:00";
+    assert_int_equal(prn_donor_report_write(&r, path, fx->err, sizeof fx->err), AYNI_EINVAL);
+    TP_HAS(fx->err, "proof.qr_text");
     free(path);
 }
 
@@ -269,6 +328,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_donor_reads_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_donor_proof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_donor_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_donor_10k_deliveries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_donor_bad_input, setup, teardown),

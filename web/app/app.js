@@ -9,6 +9,7 @@ import { createArrived } from './screen-arrived.js';
 import { createEnrol, enrolFragment, groupFingerprint } from './screen-enrol.js';
 import { createQueueScreen } from './screen-queue.js';
 import { createScan } from './screen-scan.js';
+import { createVerify } from './screen-verify.js';
 import { openStore } from './store.js';
 
 let settings = {};
@@ -114,9 +115,10 @@ async function main() {
   app.scanScreen = scanScreen;
   app.arrived = createArrived(app);
   const enrolScreen = createEnrol(app);
+  const verifyScreen = createVerify(app);
 
-  $('nav-scan').addEventListener('click', () => { showResult(null); scanScreen.show(); });
-  $('nav-queue').addEventListener('click', () => queueScreen.show());
+  $('nav-scan').addEventListener('click', () => { showResult(null); verifyScreen.hide(); scanScreen.show(); });
+  $('nav-queue').addEventListener('click', () => { verifyScreen.hide(); queueScreen.show(); });
   window.addEventListener('online', () => app.runSync());
 
   // The enrolment sheet's link, on opening or in a tab already open (a hash change).
