@@ -23,6 +23,7 @@
 #include "error.h"
 #include "lang.h"
 #include "mem.h"
+#include "run.h"
 #include "scan.h"
 #include "statement.h"
 
@@ -60,29 +61,6 @@ scan_verify_key(const char *arg, unsigned char pk[32], char *err, size_t errlen)
 }
 
 /* ---- external tools ---- */
-
-/* Run argv with standard output into out_path (or /dev/null), standard error to
- * /dev/null; its exit status, or -1 if it could not be started. */
-static int
-s_run(const char *const *argv, const char *out_path)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null = open("/dev/null", O_WRONLY);
-        if (out < 0 || null < 0 || dup2(out, 1) < 0 || dup2(null, 2) < 0)
-            _exit(127);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static bool
 s_is_pdf(const char *path)
@@ -148,7 +126,7 @@ s_pdf_codes(const char *path, struct s_tmp *t, char **text, char *err, size_t er
     char txt[300];
     snprintf(txt, sizeof txt, "%s/text.txt", t->dir);
     const char *pdftotext[] = {"pdftotext", "-layout", path, txt, NULL};
-    if (s_run(pdftotext, NULL) != 0) {
+    if (ayni_run(pdftotext, NULL) != 0) {
         snprintf(err, errlen, _("cannot read the PDF '%s' with pdftotext: is it a PDF, and is "
                                 "poppler-utils installed (apt-get install poppler-utils)?"),
                  path);
@@ -165,7 +143,7 @@ s_pdf_codes(const char *path, struct s_tmp *t, char **text, char *err, size_t er
         const char *render[] = {"pdftoppm", "-r", "150", "-f", n, "-l", n, "-png", "-gray",
                                 "-singlefile", path, prefix, NULL};
         /* a one-page report has no page 2: pdftoppm then fails, and that is no error */
-        if (s_run(render, NULL) == 0 && scan_image_decode(png, &codes, e, sizeof e) == 0)
+        if (ayni_run(render, NULL) == 0 && scan_image_decode(png, &codes, e, sizeof e) == 0)
             json_array_extend(all, codes);
         json_decref(codes);
     }

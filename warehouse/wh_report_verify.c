@@ -21,31 +21,9 @@
 #include "checkpoint.h"
 #include "lang.h"
 #include "mem.h"
+#include "run.h"
 #include "statement.h"
 #include "wh.h"
-
-/* Run argv with standard output into out_path (or /dev/null), standard error to
- * /dev/null: its exit status, or -1 if it could not run. */
-static int
-s_run(const char *const *argv, const char *out_path)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null = open("/dev/null", O_WRONLY);
-        if (out < 0 || null < 0 || dup2(out, 1) < 0 || dup2(null, 2) < 0)
-            _exit(127);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* The statement line of the codes zbarimg wrote to path, a new string, or NULL. */
 static char *
@@ -86,8 +64,8 @@ s_read_qr(const char *pdf, int *rc)
         const char *render[] = {"pdftoppm", "-r", "150", "-f", n, "-l", n, "-png", "-gray",
                                 "-singlefile", pdf, prefix, NULL};
         const char *zbar[] = {"zbarimg", "-q", "--raw", png, NULL};
-        if (s_run(render, NULL) == 0)
-            s_run(zbar, codes);
+        if (ayni_run(render, NULL) == 0)
+            ayni_run(zbar, codes);
         found = s_statement_in(codes);
         unlink(png);
     }
