@@ -19,10 +19,8 @@
 //
 // Screenshots at 360 x 740 go to $AYNI_ARTEFACTS (else the temporary folder).  Exit 0
 // passed, 1 failed, 77 skipped (no Chromium, or no puppeteer-core in node_modules).
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -31,6 +29,7 @@ import {
   enterShortfall, findQr, gatewayCert, launch, open, openQueue, queueList, readImage, ready, run,
   scan, screen, setOffline, sheetUrl, shot, sleep, verdictHint, waitSync,
 } from './phone.mjs';
+import { daemon, freePort, need, stop } from './procs.mjs';
 
 const SKIP = 77;
 const SYNC_GAP_MS = 2500; // the sync comes at least this long after the last scan
@@ -46,57 +45,8 @@ const missing = await browserMissing();
 if (missing)
   skip(missing);
 
-function need(name) {
-  const v = process.env[name];
-  if (!v)
-    throw new Error(`${name} is not set: run this test through ctest (tests/CMakeLists.txt sets it)`);
-  return v;
-}
-
 function step(what) {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
-}
-
-// ---- processes ----
-
-// Start a program whose standard error says readyText once it is ready.
-async function daemon(name, argv, dir) {
-  const log = path.join(dir, `${name}.log`);
-  const child = spawn(argv[0], argv.slice(1), {
-    stdio: ['ignore', fs.openSync(path.join(dir, `${name}.out`), 'w'), fs.openSync(log, 'w')] });
-  let exited = null;
-  child.on('exit', (code, signal) => { exited = signal || code; });
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const text = fs.readFileSync(log, 'utf8');
-    if (text.includes(`${name} ready`))
-      return { child, log, text, exited: () => exited };
-    if (exited !== null || Date.now() > deadline)
-      throw new Error(`${name} did not get ready (${exited ?? 'timed out'}): ${text}`);
-    await sleep(20);
-  }
-}
-
-async function stop(d) {
-  if (!d || d.exited() !== null)
-    return;
-  const done = new Promise((r) => d.child.on('exit', r));
-  d.child.kill('SIGTERM');
-  await Promise.race([done, sleep(5000)]);
-  if (d.exited() === null)
-    d.child.kill('SIGKILL');
-}
-
-// A loopback TCP port free at this moment.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 // ---- tokens: a forged one ----
