@@ -103,8 +103,9 @@ web_pdf_serve(proto_client_t *core, struct MHD_Connection *c, enum web_pdf kind,
                            "dispatched")
                        : _("shipment '%s' was cancelled: it has no slip"),
                  json_string_value(json_object_get(result, "code")));
+        json_t *details = json_pack("{ss}", "state", state); /* state is result's */
         json_decref(result);
-        return web_error(c, 409, AYNI_ESTATE, json_pack("{ss}", "state", state), msg);
+        return web_error(c, 409, AYNI_ESTATE, details, msg);
     }
     if (kind == WEB_PDF_SLIP && !json_is_string(json_object_get(result, "token"))) {
         json_decref(result);
