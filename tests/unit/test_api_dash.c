@@ -395,6 +395,7 @@ test_regions(void **state)
                             json_pack("{ss ss}", "from", "2026-11-30", "to", "2026-11-01"), &err),
                      AYNI_EINVAL);
     json_decref(err);
+    proto_error_clear(&a.err); /* the last refusal's details */
 }
 
 /* Whoever reads stock reads the dashboard; a scanner does not, nor may anyone name "now". */
@@ -422,6 +423,7 @@ test_roles_and_arguments(void **state)
                             json_pack("{ss}", "now", "2026-11-01T00:00:00Z"), &err),
                      AYNI_EBADREQ);
     json_decref(err);
+    proto_error_clear(&a.err); /* the last refusal's details */
 }
 
 int

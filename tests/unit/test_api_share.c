@@ -185,6 +185,7 @@ test_share_sees_nothing_else(void **state)
     /* share.info is a share's alone */
     assert_int_equal(af_req(&a, "admin", "admin", "share.info", NULL, NULL), AYNI_EDENIED);
     json_decref(share);
+    proto_error_clear(&a.err); /* the last refusal's details */
 }
 
 static void
@@ -291,6 +292,7 @@ test_share_bad_tokens(void **state)
               NULL);
     free(t);
     json_decref(share);
+    proto_error_clear(&a.err); /* the last refusal's details */
 }
 
 static void

@@ -180,6 +180,7 @@ test_roles(void **state)
         for (size_t j = 0; j < 4; j++)
             assert_int_equal(af_req(&a, "d", not_gw[j], gw_ops[i], NULL, NULL), AYNI_EDENIED);
     json_decref(h);
+    proto_error_clear(&a.err); /* the last refusal's details */
 }
 
 static json_t *
