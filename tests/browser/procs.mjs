@@ -56,3 +56,25 @@ export function freePort() {
     });
   });
 }
+
+// The end of a browser test called name, begun at started: the screenshots of t.shots
+// listed, t.dir removed if it passed (kept to look at if not), and the exit code.
+export function finish(name, t, ok, started) {
+  for (const f of t.shots)
+    console.log(`screenshot: ${f}`);
+  if (ok) {
+    fs.rmSync(t.dir, { recursive: true, force: true, maxRetries: 3 });
+    console.log(`${name}: 1 passed, 0 failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    console.log(`${name}: kept ${t.dir}\n0 passed, 1 failed`);
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+// Fail test name if it runs over ms (a hung browser must not hold ctest to its time-out).
+export function deadline(name, ms) {
+  setTimeout(() => {
+    console.error(`${name}: FAILED: over ${ms / 1000} s`);
+    process.exit(1);
+  }, ms).unref();
+}

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { CHROMIUM, WAIT_MS, browserMissing, check, gatewayCert, run, sleep } from './phone.mjs';
-import { daemon, freePort, need, stop } from './procs.mjs';
+import { daemon, deadline, finish, freePort, need, stop } from './procs.mjs';
 
 const SKIP = 77;
 const TEAM = 'Equipo Web';
@@ -421,20 +421,8 @@ async function main() {
     await stop(t.web);
     await stop(t.aynid);
   }
-  for (const f of t.shots)
-    console.log(`screenshot: ${f}`);
-  if (ok) {
-    fs.rmSync(t.dir, { recursive: true, force: true, maxRetries: 3 });
-    console.log(`test_web_dash: 1 passed, 0 failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } else {
-    console.log(`test_web_dash: kept ${t.dir}\n0 passed, 1 failed`);
-  }
-  process.exit(ok ? 0 : 1);
+  finish('test_web_dash', t, ok, started);
 }
 
-const guard = setTimeout(() => {
-  console.error('test_web_dash: FAILED: over 150 s');
-  process.exit(1);
-}, 150000);
-guard.unref();
+deadline('test_web_dash', 150000);
 await main();

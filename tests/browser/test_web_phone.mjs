@@ -29,7 +29,7 @@ import {
   enterShortfall, findQr, gatewayCert, launch, open, openQueue, queueList, readImage, ready, run,
   scan, screen, setOffline, sheetUrl, shot, sleep, verdictHint, waitSync,
 } from './phone.mjs';
-import { daemon, freePort, need, stop } from './procs.mjs';
+import { daemon, deadline, finish, freePort, need, stop } from './procs.mjs';
 
 const SKIP = 77;
 const SYNC_GAP_MS = 2500; // the sync comes at least this long after the last scan
@@ -313,20 +313,8 @@ async function main() {
     await stop(t.web);
     await stop(t.aynid);
   }
-  for (const f of t.shots)
-    console.log(`screenshot: ${f}`);
-  if (ok) {
-    fs.rmSync(t.dir, { recursive: true, force: true, maxRetries: 3 });
-    console.log(`test_web_phone: 1 passed, 0 failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } else {
-    console.log(`test_web_phone: kept ${t.dir}\n0 passed, 1 failed`);
-  }
-  process.exit(ok ? 0 : 1);
+  finish('test_web_phone', t, ok, started);
 }
 
-const guard = setTimeout(() => {
-  console.error('test_web_phone: FAILED: over 150 s');
-  process.exit(1);
-}, 150000);
-guard.unref();
+deadline('test_web_phone', 150000);
 await main();
