@@ -5,7 +5,6 @@
  */
 #include "checkpoint.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,24 +85,12 @@ core_checkpoint_to_json(const struct core_checkpoint *c)
                      "key_id", id, "signature", sig);
 }
 
-static int __attribute__((format(printf, 3, 4)))
-s_bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return AYNI_EINVAL;
-}
-
 int
 core_checkpoint_from_json(json_t *o, struct core_checkpoint *c, char *err, size_t errlen)
 {
     static const char *const fields[] = {"seq", "hash", "at", "key_id", "signature"};
     if (!json_is_object(o))
-        return s_bad(err, errlen, _("a checkpoint is a JSON object"));
+        return ayni_err_invalid(err, errlen, _("a checkpoint is a JSON object"));
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
@@ -111,7 +98,7 @@ core_checkpoint_from_json(json_t *o, struct core_checkpoint *c, char *err, size_
         while (i < 5 && strcmp(key, fields[i]))
             i++;
         if (i == 5)
-            return s_bad(err, errlen, _("unknown field '%s' (a checkpoint has seq, hash, at, "
+            return ayni_err_invalid(err, errlen, _("unknown field '%s' (a checkpoint has seq, hash, at, "
                                         "key_id and signature)"), key);
     }
     memset(c, 0, sizeof *c);
@@ -122,15 +109,15 @@ core_checkpoint_from_json(json_t *o, struct core_checkpoint *c, char *err, size_
     const char *sig = json_string_value(json_object_get(o, "signature"));
     unsigned char bin[32];
     if (!json_is_integer(seq) || json_integer_value(seq) < 1)
-        return s_bad(err, errlen, _("'seq' must be a whole number, 1 or more"));
+        return ayni_err_invalid(err, errlen, _("'seq' must be a whole number, 1 or more"));
     if (!s_hex(hash, 64, bin))
-        return s_bad(err, errlen, _("'hash' must be 64 lower-case hex digits"));
+        return ayni_err_invalid(err, errlen, _("'hash' must be 64 lower-case hex digits"));
     if (!at || !s_time_ok(at))
-        return s_bad(err, errlen, _("'at' must be a UTC time as YYYY-MM-DDTHH:MM:SSZ"));
+        return ayni_err_invalid(err, errlen, _("'at' must be a UTC time as YYYY-MM-DDTHH:MM:SSZ"));
     if (!s_hex(id, 8, c->key_id))
-        return s_bad(err, errlen, _("'key_id' must be 8 lower-case hex digits"));
+        return ayni_err_invalid(err, errlen, _("'key_id' must be 8 lower-case hex digits"));
     if (!s_hex(sig, 128, c->signature))
-        return s_bad(err, errlen, _("'signature' must be 128 lower-case hex digits"));
+        return ayni_err_invalid(err, errlen, _("'signature' must be 128 lower-case hex digits"));
     c->seq = (int64_t)json_integer_value(seq);
     memcpy(c->hash, hash, 65);
     memcpy(c->at, at, 21);

@@ -1,6 +1,8 @@
 /* error.c: lookups in the error table of error.h.  Holds no state. */
 #include "error.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -49,4 +51,16 @@ ayni_err_from_code(const char *code)
         if (strcmp(s_errors[i].code, code) == 0)
             return AYNI__ERR_FIRST_ + 1 + i;
     return 0;
+}
+
+int
+ayni_err_invalid(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return AYNI_EINVAL;
 }

@@ -10,6 +10,7 @@
 #define AYNI_ERROR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* X(NAME, wire code, generic message) */
 #define AYNI_ERRORS(X)                                                                     \
@@ -58,5 +59,10 @@ int ayni_err_from_code(const char *code);
 
 /* True if err is one of the codes in the table. */
 bool ayni_err_known(int err);
+
+/* The message fmt into err (errlen bytes; nothing if err is NULL), and AYNI_EINVAL: for a
+ * reader of outside input that says what is wrong with it. */
+int ayni_err_invalid(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -6,7 +6,6 @@
  */
 #include "statement.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +20,6 @@
 #define S_SIG_TAG "~sig*"
 #define S_SIG_B64_LEN 86 /* 64 bytes in unpadded base64url */
 #define S_NUM_MAX 999999999999999LL /* 15 digits: exact in a JavaScript number too */
-
-static int __attribute__((format(printf, 3, 4)))
-s_bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return AYNI_EINVAL;
-}
 
 static bool
 s_code_ok(const char *c)
@@ -188,17 +175,17 @@ s_parse_tail(char **f, struct core_statement *st, char *err, size_t errlen)
     size_t bin = 0;
     if (!s_split(f[0], "communities", v, 2) || !s_num(v[0], &st->communities) ||
         !s_copy(digest, sizeof digest, v[1]) || !s_hex_ok(digest, 64))
-        return s_bad(err, errlen, _("the statement's 'communities' field is malformed"));
+        return ayni_err_invalid(err, errlen, _("the statement's 'communities' field is malformed"));
     sodium_hex2bin(st->community_digest, 32, digest, 64, NULL, &bin, NULL);
     if (!s_split(f[1], "deliveries", v, 2) ||
         !s_nums(v, 2, (int64_t *[]){&st->deliveries, &st->scanned}))
-        return s_bad(err, errlen, _("the statement's 'deliveries' field is malformed"));
+        return ayni_err_invalid(err, errlen, _("the statement's 'deliveries' field is malformed"));
     if (!s_split(f[2], "checkpoint", v, 2) || !s_num(v[0], &st->checkpoint_seq) ||
         !s_copy(st->checkpoint_hash, sizeof st->checkpoint_hash, v[1]))
-        return s_bad(err, errlen, _("the statement's 'checkpoint' field is malformed"));
+        return ayni_err_invalid(err, errlen, _("the statement's 'checkpoint' field is malformed"));
     if (!s_split(f[3], "key", v, 1) || !s_copy(fpr, sizeof fpr, v[0]) ||
         !s_hex_ok(fpr, sizeof fpr - 1))
-        return s_bad(err, errlen, _("the statement's 'key' field is not 32 lower-case hex "
+        return ayni_err_invalid(err, errlen, _("the statement's 'key' field is not 32 lower-case hex "
                                     "digits"));
     sodium_hex2bin(st->fingerprint, CORE_STATEMENT_FPR_LEN, fpr, sizeof fpr - 1, NULL, &bin,
                    NULL);
@@ -214,28 +201,28 @@ s_parse_fields(char *buf, struct core_statement *st, char *err, size_t errlen)
     size_t n = 0;
     for (char *p = buf; p; n++) {
         if (n == sizeof f / sizeof f[0])
-            return s_bad(err, errlen, _("the statement has too many fields (at most %d items)"),
+            return ayni_err_invalid(err, errlen, _("the statement has too many fields (at most %d items)"),
                          CORE_STATEMENT_ITEMS_MAX);
         f[n] = p;
         if ((p = strchr(p, '~')))
             *p++ = '\0';
     }
     if (n - 7 > CORE_STATEMENT_ITEMS_MAX)
-        return s_bad(err, errlen, _("the statement has too many fields (at most %d items)"),
+        return ayni_err_invalid(err, errlen, _("the statement has too many fields (at most %d items)"),
                      CORE_STATEMENT_ITEMS_MAX);
     if (n < 7 || strcmp(f[0], CORE_STATEMENT_VERSION))
-        return s_bad(err, errlen, _("not an Ayni report statement (it starts with '%s~donor*')"),
+        return ayni_err_invalid(err, errlen, _("not an Ayni report statement (it starts with '%s~donor*')"),
                      CORE_STATEMENT_VERSION);
     if (!s_split(f[1], "donor", v, 1) || !s_copy(st->donor, sizeof st->donor, v[0]))
-        return s_bad(err, errlen, _("the statement's 'donor' field is malformed"));
+        return ayni_err_invalid(err, errlen, _("the statement's 'donor' field is malformed"));
     if (!s_split(f[2], "period", v, 2) || !s_copy(st->from, sizeof st->from, v[0]) ||
         !s_copy(st->to, sizeof st->to, v[1]))
-        return s_bad(err, errlen, _("the statement's 'period' field is malformed"));
+        return ayni_err_invalid(err, errlen, _("the statement's 'period' field is malformed"));
     for (size_t i = 3; i < n - 4; i++) {
         struct core_statement_item *it = &st->items[st->n_items];
         if (!s_split(f[i], "item", v, 2) || !s_copy(it->code, sizeof it->code, v[0]) ||
             !s_num(v[1], &it->qty))
-            return s_bad(err, errlen, _("field %zu of the statement is not an item"), i + 1);
+            return ayni_err_invalid(err, errlen, _("field %zu of the statement is not an item"), i + 1);
         st->n_items++;
     }
     return s_parse_tail(f + n - 4, st, err, errlen);
@@ -249,22 +236,22 @@ core_statement_parse(const char *text, size_t len, struct core_statement *out,
     if (len && text[len - 1] == '\n')
         len -= len > 1 && text[len - 2] == '\r' ? 2 : 1;
     if (len > CORE_STATEMENT_TEXT_MAX || memchr(text, '\0', len))
-        return s_bad(err, errlen, _("not an Ayni report statement (too long, or not text)"));
+        return ayni_err_invalid(err, errlen, _("not an Ayni report statement (too long, or not text)"));
     const char *tag = NULL;
     for (size_t i = 0; i + strlen(S_SIG_TAG) <= len; i++)
         if (!memcmp(text + i, S_SIG_TAG, strlen(S_SIG_TAG)))
             tag = text + i;
     if (!tag)
-        return s_bad(err, errlen, _("the statement carries no signature ('~sig*')"));
+        return ayni_err_invalid(err, errlen, _("the statement carries no signature ('~sig*')"));
     size_t body = (size_t)(tag - text), b64 = len - body - strlen(S_SIG_TAG), got = 0;
     char enc[S_SIG_B64_LEN + 1];
     if (b64 != S_SIG_B64_LEN ||
         sodium_base642bin(sig, 64, tag + strlen(S_SIG_TAG), b64, NULL, &got, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || got != 64)
-        return s_bad(err, errlen, _("the statement's signature is not 64 bytes in base64url"));
+        return ayni_err_invalid(err, errlen, _("the statement's signature is not 64 bytes in base64url"));
     sodium_bin2base64(enc, sizeof enc, sig, 64, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     if (memcmp(enc, tag + strlen(S_SIG_TAG), S_SIG_B64_LEN))
-        return s_bad(err, errlen, _("the statement's signature is not 64 bytes in base64url"));
+        return ayni_err_invalid(err, errlen, _("the statement's signature is not 64 bytes in base64url"));
     char *buf = xmalloc(body + 1);
     memcpy(buf, text, body);
     buf[body] = '\0';
@@ -276,7 +263,7 @@ core_statement_parse(const char *text, size_t len, struct core_statement *out,
     bool same = again && strlen(again) == body && !memcmp(again, text, body);
     free(again);
     if (!same)
-        return s_bad(err, errlen, _("the statement's figures are out of their form (a number "
+        return ayni_err_invalid(err, errlen, _("the statement's figures are out of their form (a number "
                                     "with a leading zero, an item out of order, a bad date "
                                     "or digest)"));
     return 0;
